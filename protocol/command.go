@@ -1,0 +1,49 @@
+package protocol
+
+import "time"
+
+// CommandKind names something the operator asks a source to do.
+type CommandKind string
+
+// Commands. A source lists the ones it accepts in its Controls; the UI
+// offers only those.
+const (
+	// Live session.
+	CmdDrop           CommandKind = "drop"            // cut the connection with no close handshake, as a network failure would
+	CmdForget         CommandKind = "forget"          // drop, and make the emulator forget the session so recovery fails
+	CmdClose          CommandKind = "close"           // close cleanly with Code and Text
+	CmdSetFilters     CommandKind = "set_filters"     // replace the subscription's filters with Filters
+	CmdSend           CommandKind = "send"            // send Text as a raw frame
+	CmdStopHeartbeats CommandKind = "stop_heartbeats" // On: stop sending keepalives (watch the idle timeout)
+	CmdStallRead      CommandKind = "stall_read"      // stop reading for Duration (backpressure)
+	CmdRefuseToken    CommandKind = "refuse_token"    // the emulator refuses the next token request
+	CmdDelayFrames    CommandKind = "delay_frames"    // the emulator delays frames by Duration
+	CmdReorderFrames  CommandKind = "reorder_frames"  // the emulator swaps pairs of notifications
+	CmdMarker         CommandKind = "marker"          // put a Marker with label Text into the stream
+	CmdRecord         CommandKind = "record"          // start recording to file Text; empty Text stops
+
+	// Replay.
+	CmdPause  CommandKind = "pause"   // On: pause, off: resume
+	CmdSpeed  CommandKind = "speed"   // play at Value times recorded speed; 0 means as fast as possible
+	CmdStep   CommandKind = "step"    // while paused, emit the next Update
+	CmdSeek   CommandKind = "seek"    // jump to fraction Value (0..1) of the recording
+	CmdSeekTo CommandKind = "seek_to" // jump to the next Update of kind Text ("state", "gap", "marker")
+)
+
+// Command is one request from the operator. Only the fields its Kind
+// names are read.
+type Command struct {
+	Kind     CommandKind
+	Filters  []string
+	Text     string
+	Code     int
+	On       bool
+	Value    float64
+	Duration time.Duration
+}
+
+// Controls is the set of commands a source accepts.
+type Controls map[CommandKind]bool
+
+// Has reports whether c accepts k.
+func (c Controls) Has(k CommandKind) bool { return c[k] }
