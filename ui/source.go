@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -21,4 +22,21 @@ type Source interface {
 	// Do asks the source to act. It returns quickly: the outcome arrives
 	// later as Updates. An error means the command was not accepted.
 	Do(cmd protocol.Command) error
+}
+
+// Progress is what a replay source reports about its position. The UI
+// polls it on its own clock when the Source also implements Progresser;
+// a live session does not.
+type Progress struct {
+	Position time.Duration // recorded time reached
+	Total    time.Duration // recorded length (known once indexed; 0 until then)
+	Paused   bool
+	Speed    float64   // 0 means as fast as possible
+	Marks    []float64 // where state changes, gaps and markers sit, as fractions 0..1
+	Done     bool      // every Update has been played
+}
+
+// Progresser is implemented by sources that play something recorded.
+type Progresser interface {
+	Progress() Progress
 }
