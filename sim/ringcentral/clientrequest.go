@@ -1,0 +1,144 @@
+package ringcentral
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+)
+
+// handleFrame answers one text frame from the client. A frame the
+// gateway cannot parse gets an Error frame; the connection stays up.
+func (s *Server) handleFrame(c *conn, data []byte) {
+	f, err := rc.Decode(data)
+	if err != nil {
+		c.enqueue(outFrame{data: errorFrame(http.StatusBadRequest, errMalformedMessage, "Malformed message: "+err.Error())})
+		return
+	}
+	switch f.Meta.Type {
+	case rc.TypeHeartbeat:
+		c.enqueue(outFrame{data: heartbeatReply(f.Meta.MessageID)})
+	case rc.TypeClientRequest:
+		s.mu.Lock()
+		status, body := s.clientRequest(c, f)
+		rid := s.newID()
+		meta := rc.Meta{Type: rc.TypeClientRequest, MessageID: f.Meta.MessageID, Status: status,
+			Headers: map[string]string{"RCRequestId": rid, "Content-Type": "application/json;charset=UTF-8"}}
+		frame, _ := rc.Encode(meta, body)
+		c.enqueue(outFrame{data: frame})
+		s.mu.Unlock()
+	default:
+		c.enqueue(outFrame{data: errorFrame(http.StatusBadRequest, errMalformedMessage,
+			"Malformed message: a client may send ClientRequest or Heartbeat, not "+string(f.Meta.Type))})
+	}
+}
+
+// clientRequest runs a REST call tunnelled over the socket and returns
+// its status and body (nil for none). Caller holds mu.
+func (s *Server) clientRequest(c *conn, f rc.Frame) (int, any) {
+	path := f.Meta.Path
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	path = strings.TrimSuffix(path, "/")
+	method := strings.ToUpper(f.Meta.Method)
+	sess := c.sess
+	if !strings.HasPrefix(path, rc.PathSubscription) {
+		return http.StatusNotFound, rcError("CMN-102", "Resource for parameter [path] is not found: "+f.Meta.Path+" (the emulator serves "+rc.PathSubscription+" over WebSocket)", "path")
+	}
+	if sess == nil {
+		return http.StatusServiceUnavailable, rcError("CMN-211", "This connection has no session (it is closing)", "")
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(path, rc.PathSubscription), "/")
+	switch {
+	case rest == "" && method == http.MethodPost:
+		return s.subscribe(sess, f.Body)
+	case rest == "" && method == http.MethodGet:
+		records := []rc.SubscriptionInfo{}
+		if sess.sub != nil {
+			records = append(records, sess.sub.info())
+		}
+		return http.StatusOK, map[string]any{"uri": rc.PathSubscription, "records": records}
+	case rest == "":
+		return http.StatusMethodNotAllowed, rcError("CMN-405", "Method "+method+" is not allowed for "+rc.PathSubscription, "")
+	}
+	id, renew := strings.CutSuffix(rest, "/renew")
+	if strings.Contains(id, "/") {
+		return http.StatusNotFound, rcError("CMN-102", "Resource for parameter [path] is not found: "+f.Meta.Path, "path")
+	}
+	if sess.sub == nil || sess.sub.id != id {
+		return http.StatusNotFound, rcError("CMN-102", "Resource for parameter [subscriptionId] is not found", "subscriptionId")
+	}
+	switch {
+	case renew && method == http.MethodPost, !renew && method == http.MethodGet:
+		return http.StatusOK, sess.sub.info()
+	case !renew && method == http.MethodPut:
+		if f.Body != nil {
+			var req rc.SubscriptionRequest
+			if err := json.Unmarshal(f.Body, &req); err != nil {
+				return http.StatusBadRequest, rcError("CMN-101", "Request body is not valid JSON: "+err.Error(), "")
+			}
+			if len(req.EventFilters) > 0 {
+				fs, status, body := checkFilters(req.EventFilters)
+				if fs == nil {
+					return status, body
+				}
+				sess.sub.filters = fs
+			}
+		}
+		sess.sub.expires = s.now().Add(subscriptionTTL)
+		return http.StatusOK, sess.sub.info()
+	case !renew && method == http.MethodDelete:
+		sess.sub = nil
+		return http.StatusNoContent, nil
+	}
+	return http.StatusMethodNotAllowed, rcError("CMN-405", "Method "+method+" is not allowed here", "")
+}
+
+// subscribe creates the session's subscription, replacing any previous
+// one. A refused request leaves the previous one in force.
+func (s *Server) subscribe(sess *session, body json.RawMessage) (int, any) {
+	var req rc.SubscriptionRequest
+	if body == nil {
+		return http.StatusBadRequest, rcError("CMN-101", "Request body is missing", "")
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return http.StatusBadRequest, rcError("CMN-101", "Request body is not valid: "+err.Error(), "")
+	}
+	if t := req.DeliveryMode.TransportType; t != "" && t != rc.TransportWebSocket {
+		return http.StatusBadRequest, rcError("SUB-522", "Parameter [deliveryMode.transportType] value is invalid: only WebSocket subscriptions can be created over a WebSocket", "deliveryMode.transportType")
+	}
+	fs, status, errBody := checkFilters(req.EventFilters)
+	if fs == nil {
+		return status, errBody
+	}
+	now := s.now()
+	sess.sub = &subscription{id: s.newID(), filters: fs, created: now, expires: now.Add(subscriptionTTL)}
+	s.markStarted(startFirstSubscription)
+	return http.StatusOK, sess.sub.info()
+}
+
+// Codes of a refused subscription request (evtap's choice in the RC
+// style; the public material shows the message, not the code).
+const (
+	errFilterInvalid = "SUB-406"
+	errNoFilters     = "SUB-405"
+)
+
+// checkFilters validates a request's filters; on failure it returns nil
+// and the 400 answer, with one entry per bad filter.
+func checkFilters(raw []string) ([]filter, int, any) {
+	if len(raw) == 0 {
+		return nil, http.StatusBadRequest, rcError(errNoFilters, "Event filters are not specified", "eventFilters")
+	}
+	fs, errs := parseFilters(raw)
+	if len(errs) > 0 {
+		body := rc.ErrorBody{ErrorCode: errFilterInvalid, Message: "Parameter [eventFilters] value is invalid"}
+		for _, e := range errs {
+			body.Errors = append(body.Errors, rc.ErrorDetail{ErrorCode: errFilterInvalid, Message: e.Error(), Parameter: "eventFilters"})
+		}
+		return nil, http.StatusBadRequest, body
+	}
+	return fs, 0, nil
+}

@@ -1,0 +1,264 @@
+package ringcentral
+
+import (
+	"encoding/json"
+	"sync/atomic"
+	"time"
+
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+)
+
+// session is one WebSocket session: what a wsc token recovers. It
+// outlives its connection by RecoveryTimeout. All fields are guarded by
+// Server.mu except delivered.
+type session struct {
+	id           string
+	index        int // creation order; seeds the generator
+	oauthSession string
+	created      time.Time
+	seq          uint64 // last wsc sequence used; ConnectionDetails of a new session is 1
+	sub          *subscription
+	buf          []buffered // newest BufferSize notifications, oldest first
+	conn         *conn      // nil while lost
+	lostAt       time.Time
+	gen          *generator
+	credit       float64 // fractional notifications owed by the rate
+	generated    uint64
+	delivered    atomic.Uint64
+}
+
+// subscription is the one subscription of a session.
+type subscription struct {
+	id      string
+	filters []filter
+	created time.Time
+	expires time.Time
+}
+
+// buffered is a notification frame kept for replay, with its sequence.
+type buffered struct {
+	seq   uint64
+	frame []byte
+}
+
+// subscriptionTTL is what the subscription body reports; WebSocket
+// subscriptions renew themselves while the session lives (DOCS).
+const subscriptionTTL = 86399 * time.Second
+
+// newSession starts a session for an OAuth session. Caller holds mu.
+func (s *Server) newSession(oauthSession string) *session {
+	s.sessionCount++
+	sess := &session{
+		index: s.sessionCount, id: s.newID(), oauthSession: oauthSession, created: s.now(), seq: 1,
+		gen: newGenerator(s.seed*1000003 + int64(s.sessionCount)),
+	}
+	s.sessions[sess.id] = sess
+	return sess
+}
+
+// info is the subscription as the REST API describes it.
+func (sub *subscription) info() rc.SubscriptionInfo {
+	f := false
+	events := make([]string, len(sub.filters))
+	for i, x := range sub.filters {
+		events[i] = x.event
+	}
+	return rc.SubscriptionInfo{
+		URI: rc.PathSubscription + "/" + sub.id, ID: sub.id, CreationTime: rcTime(sub.created),
+		Status: "Active", EventFilters: events, ExpirationTime: rcTime(sub.expires),
+		ExpiresIn:    int(subscriptionTTL / time.Second),
+		DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket, Encryption: &f},
+	}
+}
+
+// emit makes the session's next notification: it takes the next wsc
+// sequence, keeps the frame for recovery and sends it if the session has
+// a connection. Caller holds mu; sess.sub is not nil.
+func (s *Server) emit(sess *session, event string, body json.RawMessage) {
+	sess.seq++
+	uuid := sess.gen.uuid()
+	meta := rc.Meta{
+		Type: rc.TypeServerNotification, MessageID: uuid, Status: 200,
+		WSC:     &rc.WSC{Token: s.wsc.encode(sess.id, sess.seq), Sequence: sess.seq},
+		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
+	}
+	n := rc.Notification{
+		UUID: uuid, Event: event, Timestamp: rcTime(s.now()),
+		SubscriptionID: sess.sub.id, OwnerID: DemoExtensionID, Body: body,
+	}
+	frame, err := rc.Encode(meta, n)
+	if err != nil {
+		// Only an injected body that is not JSON gets here; it was
+		// checked before, so this is a bug worth seeing.
+		panic("sim: encode notification: " + err.Error())
+	}
+	sess.generated++
+	s.counters.Generated++
+	if s.cfg.BufferSize > 0 {
+		if len(sess.buf) >= s.cfg.BufferSize {
+			copy(sess.buf, sess.buf[1:])
+			sess.buf = sess.buf[:len(sess.buf)-1]
+		}
+		sess.buf = append(sess.buf, buffered{seq: sess.seq, frame: frame})
+	}
+	if sess.conn != nil {
+		sess.conn.enqueue(outFrame{data: frame, notif: sess})
+	}
+}
+
+// generate makes one notification from the session's filters, of kind k
+// if k is not empty. It reports false when no filter matches k.
+func (s *Server) generate(sess *session, k Kind) bool {
+	var fs []filter
+	for _, f := range sess.sub.filters {
+		if k == "" || f.kind == k {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) == 0 {
+		return false
+	}
+	f := fs[sess.gen.rng.Intn(len(fs))]
+	body, _ := json.Marshal(sess.gen.body(f, s.now()))
+	s.emit(sess, f.event, body)
+	return true
+}
+
+// pumpInterval is how often generation and expiry run.
+const pumpInterval = 20 * time.Millisecond
+
+// pump generates notifications at the configured rate and expires lost
+// sessions and old ws tokens.
+func (s *Server) pump() {
+	defer s.bg.Done()
+	t := time.NewTicker(pumpInterval)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case tick := <-t.C:
+			dt := tick.Sub(last).Seconds()
+			last = tick
+			s.mu.Lock()
+			s.expire()
+			if !s.paused && s.rate > 0 {
+				for _, sess := range s.sessions {
+					if sess.sub == nil {
+						continue
+					}
+					sess.credit += s.rate * dt
+					if max := s.rate + 1; sess.credit > max {
+						sess.credit = max // a stalled pump does not burst
+					}
+					for sess.credit >= 1 {
+						sess.credit--
+						s.generate(sess, "")
+					}
+				}
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// expire forgets sessions lost for longer than RecoveryTimeout and ws
+// tokens past their life. Caller holds mu.
+func (s *Server) expire() {
+	now := s.now()
+	for id, sess := range s.sessions {
+		if sess.conn == nil && now.Sub(sess.lostAt) > s.cfg.RecoveryTimeout {
+			delete(s.sessions, id)
+		}
+	}
+	for tok, t := range s.wsTokens {
+		if !now.Before(t.expires) {
+			delete(s.wsTokens, tok)
+		}
+	}
+	for tok, t := range s.tokens {
+		if !now.Before(t.expires.Add(7 * 24 * time.Hour)) {
+			delete(s.tokens, tok)
+			delete(s.refresh, t.refresh)
+		}
+	}
+}
+
+// connectionDetails is the first frame of a connection.
+func (s *Server) connectionDetails(sess *session, seq uint64, state, code string) []byte {
+	meta := rc.Meta{
+		Type: rc.TypeConnectionDetails, MessageID: sess.gen.uuid(), Status: 200,
+		WSC:     &rc.WSC{Token: s.wsc.encode(sess.id, seq), Sequence: seq},
+		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
+	}
+	body := rc.ConnectionDetails{
+		CreationTime: sess.created.UTC().Format(rc.TimeLayout), MaxConnectionsPerSession: 50,
+		RecoveryBufferSize: s.cfg.BufferSize, RecoveryTimeout: seconds(s.cfg.RecoveryTimeout),
+		IdleTimeout: seconds(s.cfg.IdleTimeout), AbsoluteTimeout: seconds(s.cfg.AbsoluteTimeout),
+		MaxActiveRequests: 10, RecoveryState: state, RecoveryErrorCode: code,
+	}
+	frame, _ := rc.Encode(meta, body)
+	return frame
+}
+
+// attach binds a new connection to a session: a fresh one, or the one
+// its wsc names if it can be recovered. It queues ConnectionDetails and,
+// after a successful recovery, the buffered notifications the client
+// missed. Caller holds mu.
+func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSession string, pos uint64) {
+	if !recovering {
+		sess := s.newSession(oauthSession)
+		s.bind(c, sess)
+		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, "", "")})
+		return
+	}
+	old := s.sessions[wscSession]
+	code := ""
+	switch {
+	case old == nil:
+		code = rc.WSGNoSubscription // forgotten or expired: nothing to recover
+	case old.oauthSession != oauthSession:
+		code = rc.WSGOtherSession
+	case old.sub == nil:
+		code = rc.WSGNoSubscription
+		s.discard(old)
+	}
+	if code != "" {
+		s.counters.Recoveries.Failed++
+		sess := s.newSession(oauthSession)
+		s.bind(c, sess)
+		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, rc.RecoveryFailed, code)})
+		return
+	}
+	if prev := old.conn; prev != nil {
+		// The client came back before the server noticed it had gone:
+		// the new connection takes the session over.
+		old.conn = nil
+		prev.sess = nil
+		prev.kill()
+	}
+	s.counters.Recoveries.Successful++
+	s.bind(c, old)
+	c.enqueue(outFrame{data: s.connectionDetails(old, pos, rc.RecoverySuccessful, "")})
+	for _, b := range old.buf {
+		if b.seq > pos {
+			c.enqueue(outFrame{data: b.frame, notif: old})
+		}
+	}
+}
+
+func (s *Server) bind(c *conn, sess *session) {
+	c.sess = sess
+	sess.conn = c
+}
+
+// discard removes a session and cuts its connection. Caller holds mu.
+func (s *Server) discard(sess *session) {
+	delete(s.sessions, sess.id)
+	if c := sess.conn; c != nil {
+		sess.conn = nil
+		c.sess = nil
+		c.kill()
+	}
+}
