@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"time"
 )
@@ -60,7 +61,9 @@ func (o *Offset) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*o = Offset(time.Duration(f*1e6) * time.Microsecond)
+	// Round, not truncate: 16.002 is 16.001999… in binary, and a
+	// truncated read would not write back the same line.
+	*o = Offset(time.Duration(math.Round(f*1e6)) * time.Microsecond)
 	return nil
 }
 
@@ -153,7 +156,7 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*m = Millis(time.Duration(f * float64(time.Millisecond)))
+	*m = Millis(time.Duration(math.Round(f * float64(time.Millisecond))))
 	return nil
 }
 
