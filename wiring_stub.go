@@ -20,9 +20,6 @@ func runConnectRingCentral(ctx context.Context, lf liveFlags, c ringCentralCreds
 	}
 	return errNotWired
 }
-func runSimRingCentral(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
-	return errNotWired
-}
 func runReplay(ctx context.Context, path string, f replayFlags, speed float64, stdout, stderr io.Writer) error {
 	return errNotWired
 }
