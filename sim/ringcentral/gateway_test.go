@@ -1,0 +1,185 @@
+package ringcentral
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+)
+
+func TestConnectionDetailsComeFirstWithSequenceOne(t *testing.T) {
+	_, base := startSim(t, Config{})
+	c, _, _ := connect(t, base)
+	f := c.readType(rc.TypeConnectionDetails)
+	if f.Meta.WSC == nil || f.Meta.WSC.Sequence != 1 || f.Meta.WSC.Token == "" {
+		t.Fatalf("wsc %+v, want sequence 1 and a token", f.Meta.WSC)
+	}
+	d := details(t, f)
+	if d.RecoveryState != "" || d.RecoveryErrorCode != "" {
+		t.Fatalf("recoveryState %q without a wsc", d.RecoveryState)
+	}
+	if d.RecoveryBufferSize != 100 || d.RecoveryTimeout != 180 || d.IdleTimeout != 1800 || d.AbsoluteTimeout != 86400 || d.CreationTime == "" {
+		t.Fatalf("details %+v, want the documented defaults", d)
+	}
+	if _, err := time.Parse(rc.TimeLayout, d.CreationTime); err != nil {
+		t.Fatalf("creationTime %q: %v", d.CreationTime, err)
+	}
+}
+
+func TestSubscribeReplaceAndRejectedFilterKeepsTheOld(t *testing.T) {
+	s, base := startSim(t, Config{})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+
+	first := c.mustSubscribe(smsFilter)
+	wantEvent := "/restapi/v1.0/account/" + DemoAccountID + "/extension/" + DemoExtensionID + "/message-store/instant?type=SMS"
+	if first.Status != "Active" || len(first.EventFilters) != 1 || first.EventFilters[0] != wantEvent ||
+		first.URI != rc.PathSubscription+"/"+first.ID || first.DeliveryMode.TransportType != "WebSocket" {
+		t.Fatalf("subscription %+v", first)
+	}
+	second := c.mustSubscribe(voicemailF)
+	if second.ID == first.ID {
+		t.Fatalf("a second POST must replace the subscription with a new one")
+	}
+
+	f := c.subscribe(voicemailF, "/restapi/v1.0/account/~/extension/~/no-such-thing")
+	if f.Meta.Status != 400 {
+		t.Fatalf("bad filter: status %d, want 400", f.Meta.Status)
+	}
+	e := errorBody(t, f)
+	if !strings.HasPrefix(e.ErrorCode, "SUB-") || len(e.Errors) != 1 || !strings.Contains(e.Errors[0].Message, "no-such-thing") {
+		t.Fatalf("error body %+v", e)
+	}
+
+	if _, err := s.Generate("", "", 1); err != nil {
+		t.Fatal(err)
+	}
+	_, n := c.notification()
+	if n.SubscriptionID != second.ID || !strings.HasSuffix(n.Event, "/voicemail") {
+		t.Fatalf("after a refused request, got %s for %s; want voicemail for %s", n.Event, n.SubscriptionID, second.ID)
+	}
+	// PUT and DELETE on the live subscription, 404 on another id.
+	if f := c.request("PUT", rc.PathSubscription+"/"+second.ID, nil); f.Meta.Status != 200 {
+		t.Fatalf("PUT: %d", f.Meta.Status)
+	}
+	if f := c.request("DELETE", rc.PathSubscription+"/nope", nil); f.Meta.Status != 404 || errorBody(t, f).ErrorCode != "CMN-102" {
+		t.Fatalf("DELETE unknown: %d %s", f.Meta.Status, f.Body)
+	}
+	if f := c.request("DELETE", rc.PathSubscription+"/"+second.ID, nil); f.Meta.Status != 204 || f.Body != nil {
+		t.Fatalf("DELETE: %d %s", f.Meta.Status, f.Body)
+	}
+	if n, err := s.Generate("", "", 1); err != nil || n != 0 {
+		t.Fatalf("generated %d after DELETE (%v)", n, err)
+	}
+}
+
+func TestNotificationsMatchFiltersWithIncreasingSequence(t *testing.T) {
+	_, base := startSim(t, Config{Rate: 400})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	info := c.mustSubscribe(smsFilter, presenceFilter)
+	allowed := map[string]bool{info.EventFilters[0]: true, info.EventFilters[1]: true}
+	want := uint64(2)
+	kinds := map[string]int{}
+	for i := 0; i < 40; i++ {
+		f, n := c.notification()
+		if f.Meta.WSC.Sequence != want {
+			t.Fatalf("notification %d has sequence %d, want %d", i, f.Meta.WSC.Sequence, want)
+		}
+		want++
+		if !allowed[n.Event] || n.SubscriptionID != info.ID || n.UUID == "" || n.Time().IsZero() {
+			t.Fatalf("notification %+v does not match subscription %+v", n, info)
+		}
+		kinds[n.Event]++
+		body := string(n.Body)
+		if strings.Contains(n.Event, "instant") && !strings.Contains(body, `"type":"SMS"`) {
+			t.Fatalf("SMS body %s", body)
+		}
+		if strings.Contains(n.Event, "presence") && !strings.Contains(body, `"activeCalls"`) {
+			t.Fatalf("detailed presence body without activeCalls: %s", body)
+		}
+	}
+	if len(kinds) != 2 {
+		t.Fatalf("only %v generated, want both filters", kinds)
+	}
+}
+
+func TestHeartbeatEchoAndPings(t *testing.T) {
+	_, base := startSim(t, Config{PingInterval: 30 * time.Millisecond})
+	c, _, _ := connect(t, base)
+	pinged := make(chan struct{}, 1)
+	c.ws.SetPingHandler(func(string) error {
+		select {
+		case pinged <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	c.readType(rc.TypeConnectionDetails)
+	c.send(`[{"type":"Heartbeat","messageId":"hb-1"}]`)
+	f := c.readType(rc.TypeHeartbeat) // the ping handler runs inside this read
+	if f.Meta.MessageID != "hb-1" || f.Meta.WSC != nil {
+		t.Fatalf("heartbeat reply %+v", f.Meta)
+	}
+	go func() { _, _, _ = c.ws.ReadMessage() }()
+	select {
+	case <-pinged:
+	case <-time.After(waitFor):
+		t.Fatal("no WebSocket ping")
+	}
+}
+
+func TestMalformedFrameGetsErrorAndConnectionSurvives(t *testing.T) {
+	_, base := startSim(t, Config{})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	for _, bad := range []string{`not json`, `{"type":"Heartbeat"}`, `[1,2,3]`, `[{"type":"ServerNotification"}]`} {
+		c.send(bad)
+		f := c.readType(rc.TypeError)
+		if e := errorBody(t, f); e.ErrorCode == "" || e.Message == "" || f.Meta.Status != 400 {
+			t.Fatalf("%s: error frame %+v %+v", bad, f.Meta, e)
+		}
+	}
+	c.send(`[{"type":"Heartbeat","messageId":"still-here"}]`)
+	if f := c.readType(rc.TypeHeartbeat); f.Meta.MessageID != "still-here" {
+		t.Fatalf("heartbeat after errors: %+v", f.Meta)
+	}
+}
+
+func TestIdleTimeoutSendsWSG902ThenCloses(t *testing.T) {
+	_, base := startSim(t, Config{IdleTimeout: 200 * time.Millisecond})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	f := c.readType(rc.TypeError)
+	if e := errorBody(t, f); e.ErrorCode != rc.WSGIdleTimeout {
+		t.Fatalf("error %+v, want %s", e, rc.WSGIdleTimeout)
+	}
+	err := c.readClosed()
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Fatalf("close: %v", err)
+	}
+}
+
+func TestHeartbeatsKeepAnIdleConnectionOpen(t *testing.T) {
+	_, base := startSim(t, Config{IdleTimeout: 300 * time.Millisecond})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	for i := 0; i < 8; i++ { // 8 x 100 ms: well past the idle limit
+		time.Sleep(100 * time.Millisecond)
+		c.send(`[{"type":"Heartbeat","messageId":"hb"}]`)
+		c.readType(rc.TypeHeartbeat)
+	}
+}
+
+func TestAbsoluteTimeoutSendsWSG903(t *testing.T) {
+	_, base := startSim(t, Config{AbsoluteTimeout: 150 * time.Millisecond})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	if e := errorBody(t, c.readType(rc.TypeError)); e.ErrorCode != rc.WSGAbsoluteTimeout {
+		t.Fatalf("error %+v, want %s", e, rc.WSGAbsoluteTimeout)
+	}
+	c.readClosed()
+}
