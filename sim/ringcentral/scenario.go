@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,7 +93,7 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	}
 	var f scenarioFile
 	if err := strictDecode(doc.Content[0], &f); err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, fmt.Errorf("scenario: line %d: %w", errLine(err, doc.Content[0]), err)
 	}
 	_, ok := startNames[f.Start]
 	if !ok {
@@ -116,8 +117,8 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	return sc, nil
 }
 
-// strictDecode decodes n into v and refuses unknown keys; yaml's own
-// errors carry the line.
+// strictDecode decodes n into v and refuses unknown keys. The error
+// says "line N: what" with N counted in the whole file.
 func strictDecode(n *yaml.Node, v any) error {
 	b, err := yaml.Marshal(n)
 	if err != nil {
@@ -126,39 +127,28 @@ func strictDecode(n *yaml.Node, v any) error {
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		// Lines are relative to n; shift them to the file's.
-		return shiftLines(err, n.Line-1)
+		return readableYAMLError(err, n.Line-1)
 	}
 	return nil
 }
 
-// shiftLines rewrites "line N" in a yaml error by off lines.
-func shiftLines(err error, off int) error {
-	if off == 0 {
+var (
+	yamlLine     = regexp.MustCompile(`line (\d+): (.*)`)
+	yamlNotFound = regexp.MustCompile(`field (\S+) not found in type .*`)
+	yamlType     = regexp.MustCompile(`cannot unmarshal !!(\w+) ` + "`" + `([^` + "`" + `]*)` + "`" + ` into (\S+)`)
+)
+
+// readableYAMLError turns yaml's first complaint into "line N: what",
+// shifted by off lines, without Go type names.
+func readableYAMLError(err error, off int) error {
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil {
 		return err
 	}
-	msg := err.Error()
-	var out strings.Builder
-	for {
-		i := strings.Index(msg, "line ")
-		if i < 0 {
-			out.WriteString(msg)
-			break
-		}
-		j := i + 5
-		for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
-			j++
-		}
-		n, convErr := strconv.Atoi(msg[i+5 : j])
-		out.WriteString(msg[:i+5])
-		if convErr == nil {
-			out.WriteString(strconv.Itoa(n + off))
-		} else {
-			out.WriteString(msg[i+5 : j])
-		}
-		msg = msg[j:]
-	}
-	return errors.New(out.String())
+	n, _ := strconv.Atoi(m[1])
+	msg := yamlNotFound.ReplaceAllString(m[2], "unknown key $1")
+	msg = yamlType.ReplaceAllString(msg, "$2 is not a valid value here (want $3)")
+	return &lineError{n + off, errors.New(msg)}
 }
 
 // lineError carries the line of the node at fault.
@@ -278,7 +268,7 @@ func (st *Step) parseAction(v *yaml.Node) error {
 			Session string `yaml:"session"`
 		}
 		if err := strictDecode(v, &p); err != nil {
-			return &lineError{v.Line, err}
+			return err
 		}
 		if p.Event != "" {
 			k, err := ParseKind(p.Event)
@@ -304,7 +294,7 @@ func (st *Step) parseAction(v *yaml.Node) error {
 			Reason string `yaml:"reason"`
 		}
 		if err := strictDecode(v, &p); err != nil {
-			return &lineError{v.Line, err}
+			return err
 		}
 		if p.Code == 0 {
 			p.Code = 1000
@@ -320,7 +310,7 @@ func (st *Step) parseAction(v *yaml.Node) error {
 			Body    any    `yaml:"body"`
 		}
 		if err := strictDecode(v, &p); err != nil {
-			return &lineError{v.Line, err}
+			return err
 		}
 		if !strings.HasPrefix(p.Event, "/") {
 			return atLine(v, "inject needs event: the concrete event path, e.g. %s/account/%s/extension/%s/presence", apiPrefix, DemoAccountID, DemoExtensionID)
