@@ -105,6 +105,12 @@ func (c *conn) pop(reorder bool) (outFrame, bool) {
 	return f, true
 }
 
+func (c *conn) queued() int {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	return len(c.queue)
+}
+
 // kill cuts the TCP connection with no close handshake; the reader then
 // fails and finishes the connection.
 func (c *conn) kill() { _ = c.ws.NetConn().Close() }
@@ -296,16 +302,21 @@ func checkEvery(ds ...time.Duration) time.Duration {
 // drain writes every queued frame; false means the connection is over.
 func (c *conn) drain() bool {
 	for {
-		f, ok := c.pop(c.s.reorderOn.Load())
-		if !ok {
-			return true
-		}
+		// The delay comes before taking the frame, so frames made
+		// meanwhile queue up behind it (and can be reordered).
 		if d := time.Duration(c.s.delay.Load()); d > 0 {
+			if c.queued() == 0 {
+				return true
+			}
 			select {
 			case <-time.After(d):
 			case <-c.done:
 				return false
 			}
+		}
+		f, ok := c.pop(c.s.reorderOn.Load())
+		if !ok {
+			return true
 		}
 		if f.close != nil {
 			c.closeNow(f.close)

@@ -45,6 +45,7 @@ type Server struct {
 	refuseNext   bool
 	counters     Counters // the cumulative fields only
 	closed       bool
+	pumpTicks    uint64 // for tests that must see the pump run
 
 	delivered atomic.Uint64
 	delay     atomic.Int64 // frame delay (ns), read by every writer

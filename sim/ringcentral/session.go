@@ -142,6 +142,7 @@ func (s *Server) pump() {
 			dt := tick.Sub(last).Seconds()
 			last = tick
 			s.mu.Lock()
+			s.pumpTicks++
 			s.expire()
 			if !s.paused && s.rate > 0 {
 				for _, sess := range s.sessions {
