@@ -117,6 +117,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+wsTokenPath, s.handleWSToken)
 	s.mux.HandleFunc("GET /ws", s.handleWS)
 	s.controlRoutes()
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusNotFound, "CMN-102", "Resource for parameter [path] is not found: "+r.Method+" "+r.URL.Path+
+			" (evtap sim serves "+tokenPath+", "+revokePath+", "+wsTokenPath+", /ws and "+ControlPrefix+"...)")
+	})
 }
 
 // Handler serves the REST endpoints, /ws and the control API; it works
