@@ -36,7 +36,8 @@ const (
 // field takes the default named beside it, except Rate (0 = no generated
 // events) and Seed (0 = a random seed, reported by Banner and Seed()).
 // A negative duration or BufferSize switches that feature off (no idle
-// limit, no pings, no recovery buffer, ...).
+// or absolute limit, no pings, no recovery window, no buffer); token
+// lifetimes cannot be switched off.
 type Config struct {
 	// ClientID and ClientSecret are the app credentials to accept
 	// (Basic auth, or client_id[/client_secret] in the form body).
@@ -95,8 +96,13 @@ func (c Config) withDefaults() Config {
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.AbsoluteTimeout, DefaultAbsoluteTimeout)
 	def(&c.PingInterval, DefaultPingInterval)
-	def(&c.WSTokenTTL, DefaultWSTokenTTL)
-	def(&c.AccessTokenTTL, DefaultAccessTokenTTL)
+	// Tokens cannot be switched off: a non-positive lifetime is the default.
+	if c.WSTokenTTL <= 0 {
+		c.WSTokenTTL = DefaultWSTokenTTL
+	}
+	if c.AccessTokenTTL <= 0 {
+		c.AccessTokenTTL = DefaultAccessTokenTTL
+	}
 	if c.BufferSize == 0 {
 		c.BufferSize = DefaultBufferSize
 	}

@@ -188,9 +188,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.attach(c, oauthSession, false, "", 0)
 	}
 	s.markStarted(startFirstConnection)
+	// Added under mu while not closed, so Close's Wait never races it.
+	s.bg.Add(1)
 	s.mu.Unlock()
 
-	s.bg.Add(1)
 	go c.writeLoop()
 	c.readLoop()
 }
