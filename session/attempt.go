@@ -1,0 +1,225 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// attempt makes one connection and runs it until it ends.
+func (s *Session) attempt(ctx context.Context, n int, everHealthy bool) outcome {
+	pl := &link{s: s, n: n}
+	t, err := s.p.Prepare(ctx, pl)
+	if ctx.Err() != nil {
+		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"})
+		return outcome{done: true}
+	}
+	if err != nil {
+		s.errorUpdate(n, "prepare", err.Error())
+		return outcome{err: err}
+	}
+	phase := t.Phase
+	if phase == "" {
+		phase = protocol.PhaseDialing
+	}
+	s.state(n, protocol.State{Phase: phase, URL: t.Masked, Recovery: t.Recovery})
+
+	dctx, cancel := context.WithTimeout(ctx, s.opt.HandshakeTimeout)
+	ws, resp, err := s.opt.Dialer.DialContext(dctx, t.URL, t.Header)
+	cancel()
+	if ctx.Err() != nil {
+		if ws != nil {
+			_ = ws.Close()
+		}
+		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"})
+		return outcome{done: true}
+	}
+	if err != nil {
+		err = dialError(err, resp)
+		st := protocol.State{Phase: protocol.PhaseDropped, Cause: err.Error(), URL: t.Masked}
+		var rej *RejectedError
+		if errors.As(err, &rej) {
+			st.HTTPStatus = rej.Status
+		}
+		if !(rej != nil && !everHealthy) {
+			s.state(n, st)
+		}
+		s.p.Lost(s.now())
+		return outcome{err: err}
+	}
+	s.state(n, protocol.State{Phase: protocol.PhaseUpgraded, URL: t.Masked})
+	return s.serve(ctx, n, ws)
+}
+
+// dialError turns a failed dial into a RejectedError (4xx answer to the
+// upgrade) or a Retryable.
+func dialError(err error, resp *http.Response) error {
+	if resp == nil {
+		return &Retryable{Err: fmt.Errorf("dial: %w", err)}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	code, msg := RefusalText(body)
+	if msg == "" {
+		msg = http.StatusText(resp.StatusCode)
+	}
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests {
+		return &RejectedError{Where: "upgrade", Status: resp.StatusCode, Code: code, Message: msg}
+	}
+	return &Retryable{Status: resp.StatusCode, Err: fmt.Errorf("upgrade refused: %s", strings.TrimSpace(code+" "+msg))}
+}
+
+// RefusalText pulls an error code and message out of an error body in
+// any of the common shapes ({"errorCode","message"}, OAuth's
+// {"error","error_description"}, {"error":{"message"}}), or returns the
+// text itself, sanitised and shortened, when it is not JSON.
+func RefusalText(body []byte) (code, msg string) {
+	var v struct {
+		ErrorCode string          `json:"errorCode"`
+		Message   string          `json:"message"`
+		Error     json.RawMessage `json:"error"`
+		Desc      string          `json:"error_description"`
+	}
+	if json.Unmarshal(body, &v) == nil {
+		code, msg = v.ErrorCode, v.Message
+		var s string
+		var nested struct {
+			Message string `json:"message"`
+			Reason  string `json:"reason"`
+		}
+		if json.Unmarshal(v.Error, &s) == nil && s != "" {
+			if code == "" {
+				code = s
+			}
+		} else if json.Unmarshal(v.Error, &nested) == nil && msg == "" {
+			msg, code = nested.Message, firstNonEmpty(code, nested.Reason)
+		}
+		if v.Desc != "" && msg == "" {
+			msg = v.Desc
+		}
+		return Sanitize(code, 64), Sanitize(msg, 300)
+	}
+	return "", Sanitize(string(body), 300)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Sanitize makes network text safe for a terminal: control characters
+// (escape sequences included) become spaces, runs of space collapse, and
+// the result is cut to max bytes on a rune boundary.
+func Sanitize(s string, max int) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\uFFFD' {
+			r = ' '
+		}
+		if r == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		if b.Len()+len(string(r)) > max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// serve runs an open connection until it ends.
+func (s *Session) serve(ctx context.Context, n int, ws *websocket.Conn) outcome {
+	c := newConn(s, n, ws)
+	l := &link{s: s, n: n, c: c}
+	c.link = l
+	go c.readLoop()
+	go c.writeLoop()
+	s.p.Opened(l)
+
+	var o outcome
+	for !o.done {
+		select {
+		case <-c.dead:
+			o.err = errors.New(c.cause)
+			goto ended
+		case <-ctx.Done():
+			c.closeClean(websocket.CloseNormalClosure, "client closing")
+			o.done = true
+		case cmd := <-s.cmds:
+			if s.online(c, cmd) {
+				o.done = true
+			}
+		}
+	}
+	// A clean close: wait for the server's reply, then end.
+	select {
+	case <-c.dead:
+	case <-time.After(s.opt.CloseWait):
+		c.kill("closed by the client; the server did not answer the close")
+	}
+ended:
+	c.wait()
+	if h := c.healthyAt.Load(); h != 0 {
+		o.healthy = true
+		o.healthyFor = s.now().Sub(time.Unix(0, h))
+	}
+	if o.done {
+		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: c.cause, CloseCode: c.closeCode})
+		return o
+	}
+	s.state(n, protocol.State{Phase: protocol.PhaseDropped, Cause: c.cause, CloseCode: c.closeCode})
+	s.p.Lost(s.now())
+	return o
+}
+
+// online executes a command on an open connection; it reports whether
+// the command ends the session.
+func (s *Session) online(c *conn, cmd protocol.Command) bool {
+	switch cmd.Kind {
+	case protocol.CmdDrop:
+		c.kill("dropped by the operator (no close handshake)")
+	case protocol.CmdClose:
+		code := cmd.Code
+		if code == 0 {
+			code = websocket.CloseNormalClosure
+		}
+		c.closeClean(code, cmd.Text)
+		return true
+	case protocol.CmdSetFilters:
+		if err := s.p.SetFilters(c.link, cmd.Filters); err != nil {
+			s.errorUpdate(c.n, "command", err.Error())
+		}
+	case protocol.CmdSend:
+		if !c.send([]byte(cmd.Text)) {
+			s.errorUpdate(c.n, "command", "send: the connection is closing")
+		}
+	case protocol.CmdStopHeartbeats:
+		s.stopHB.Store(cmd.On)
+		c.resetDeadline()
+	case protocol.CmdStallRead:
+		c.stallUntil.Store(s.now().Add(cmd.Duration).UnixNano())
+	case protocol.CmdMarker:
+		s.marker(c.n, cmd.Text)
+	default:
+		s.errorUpdate(c.n, "command", fmt.Sprintf("%s is not supported", cmd.Kind))
+	}
+	return false
+}

@@ -1,0 +1,55 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrGaveUp is returned by Run, wrapped with the last cause, after
+// MaxRetries consecutive connection attempts failed (exit code 4).
+var ErrGaveUp = errors.New("gave up connecting")
+
+// RejectedError is a final refusal by the provider: a credential that was
+// not accepted, or an upgrade refused with a 4xx status before the session
+// ever worked (exit code 3). Run does not retry it.
+type RejectedError struct {
+	Where   string // "token", "wstoken", "upgrade", …
+	Status  int    // HTTP status, when there was one
+	Code    string // provider error code, when it gave one
+	Message string // the server's message, sanitised for a terminal
+}
+
+func (e *RejectedError) Error() string {
+	s := "rejected by the server"
+	if e.Where != "" {
+		s += " (" + e.Where + ")"
+	}
+	if e.Status != 0 {
+		s += fmt.Sprintf(": HTTP %d", e.Status)
+	}
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Retryable is an error a Provider returns for a failure worth retrying
+// with backoff (connection refused, 5xx, timeouts). Errors that are
+// neither Retryable nor RejectedError are retried too; the type exists so
+// that a provider can say so explicitly and attach an HTTP status.
+type Retryable struct {
+	Status int
+	Err    error
+}
+
+func (e *Retryable) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("HTTP %d: %v", e.Status, e.Err)
+	}
+	return e.Err.Error()
+}
+
+func (e *Retryable) Unwrap() error { return e.Err }

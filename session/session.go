@@ -1,0 +1,217 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// commandQueue is how many commands Do may queue before it refuses.
+const commandQueue = 64
+
+// Session is one live session: a Provider driven by the engine. Create it
+// with New, start it with Run, steer it with Do.
+type Session struct {
+	p    Provider
+	opt  Options
+	cmds chan protocol.Command
+
+	running atomic.Bool
+	stopHB  atomic.Bool // keepalives switched off by the operator
+
+	emitMu sync.Mutex
+	emit   func(protocol.Update) // nil once Run has returned
+	start  time.Time
+	connN  int // guarded by emitMu: read by links while emitting
+}
+
+// New builds a session for p.
+func New(p Provider, opt Options) *Session {
+	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue)}
+}
+
+// Run runs the session until ctx ends, a close command, a final refusal
+// or ErrGaveUp. It returns nil for ctx cancellation and clean closes, a
+// *RejectedError for a final refusal, and ErrGaveUp wrapped with the last
+// cause. Run may be called once.
+func Run(ctx context.Context, s *Session, emit func(protocol.Update)) error {
+	return s.Run(ctx, emit)
+}
+
+// Controls lists the commands a live session accepts.
+func (s *Session) Controls() protocol.Controls {
+	return protocol.Controls{
+		protocol.CmdDrop: true, protocol.CmdClose: true, protocol.CmdSetFilters: true,
+		protocol.CmdSend: true, protocol.CmdStopHeartbeats: true, protocol.CmdStallRead: true,
+		protocol.CmdMarker: true,
+	}
+}
+
+// Do queues a command; it never blocks on the network. The outcome
+// arrives as Updates.
+func (s *Session) Do(cmd protocol.Command) error {
+	if !s.Controls().Has(cmd.Kind) {
+		return fmt.Errorf("a live session does not accept %q", cmd.Kind)
+	}
+	select {
+	case s.cmds <- cmd:
+		return nil
+	default:
+		return errors.New("too many commands pending; try again")
+	}
+}
+
+func (s *Session) now() time.Time { return s.opt.Now() }
+
+// publish fills in the bookkeeping fields and hands u to emit.
+func (s *Session) publish(conn int, u protocol.Update) {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	if s.emit == nil {
+		return
+	}
+	if u.Time.IsZero() {
+		u.Time = s.now()
+	}
+	u.Offset = protocol.Offset(u.Time.Sub(s.start))
+	if u.Conn == 0 {
+		u.Conn = conn
+	}
+	s.emit(u)
+}
+
+func (s *Session) state(conn int, st protocol.State) {
+	s.publish(conn, protocol.Update{Kind: protocol.KindState, State: &st})
+}
+
+func (s *Session) errorUpdate(conn int, where, msg string) {
+	s.publish(conn, protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: where, Message: msg}})
+}
+
+// Run is the method form of the package-level Run.
+func (s *Session) Run(ctx context.Context, emit func(protocol.Update)) error {
+	if !s.running.CompareAndSwap(false, true) {
+		return errors.New("session: Run called twice")
+	}
+	s.emitMu.Lock()
+	s.emit, s.start = emit, s.now()
+	s.emitMu.Unlock()
+	defer func() {
+		s.emitMu.Lock()
+		s.emit = nil
+		s.emitMu.Unlock()
+	}()
+	return s.loop(ctx)
+}
+
+// outcome is how one connection attempt ended.
+type outcome struct {
+	err        error         // why it failed or ended
+	healthy    bool          // the provider accepted it
+	healthyFor time.Duration // how long it stayed healthy
+	done       bool          // the session is over (ctx, close command): return err
+}
+
+func (s *Session) loop(ctx context.Context) error {
+	attempt, failures := 0, 0
+	everHealthy := false
+	var last error
+	for {
+		if attempt > 0 {
+			if end, err := s.backoff(ctx, attempt, last); end {
+				return err
+			}
+		}
+		s.emitMu.Lock()
+		s.connN++
+		n := s.connN
+		s.emitMu.Unlock()
+
+		o := s.attempt(ctx, n, everHealthy)
+		if o.done {
+			return o.err
+		}
+		last = o.err
+		var rej *RejectedError
+		if errors.As(o.err, &rej) && !everHealthy {
+			s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: rej.Status, Cause: rej.Error()})
+			s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"})
+			return o.err
+		}
+		if o.healthy {
+			everHealthy = true
+			failures = 0
+			if o.healthyFor >= s.opt.StableAfter {
+				attempt = 0
+			}
+		} else {
+			failures++
+			if s.opt.MaxRetries > 0 && failures >= s.opt.MaxRetries {
+				cause := fmt.Sprintf("gave up after %d failed attempts: %v", failures, o.err)
+				s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: cause})
+				return fmt.Errorf("%w after %d attempts: %w", ErrGaveUp, failures, o.err)
+			}
+		}
+		attempt++
+	}
+}
+
+// backoff publishes and waits out the delay before attempt, serving
+// commands meanwhile. end is true when the session is over.
+func (s *Session) backoff(ctx context.Context, attempt int, cause error) (end bool, err error) {
+	d := s.opt.Backoff.Delay(attempt)
+	until := s.now().Add(d)
+	st := protocol.State{Phase: protocol.PhaseBackoff, Attempt: attempt, Delay: protocol.Millis(d), Until: until}
+	if cause != nil {
+		st.Cause = cause.Error()
+	}
+	s.emitMu.Lock()
+	n := s.connN
+	s.emitMu.Unlock()
+	s.state(n, st)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"})
+			return true, nil
+		case <-t.C:
+			return false, nil
+		case cmd := <-s.cmds:
+			if s.offline(n, cmd) {
+				s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "closed by the operator"})
+				return true, nil
+			}
+		}
+	}
+}
+
+// offline executes a command while no connection is open; it reports
+// whether the command ends the session.
+func (s *Session) offline(n int, cmd protocol.Command) bool {
+	switch cmd.Kind {
+	case protocol.CmdClose:
+		return true
+	case protocol.CmdMarker:
+		s.marker(n, cmd.Text)
+	case protocol.CmdSetFilters:
+		if err := s.p.SetFilters(nil, cmd.Filters); err != nil {
+			s.errorUpdate(n, "command", err.Error())
+		}
+	case protocol.CmdStopHeartbeats:
+		s.stopHB.Store(cmd.On)
+	default:
+		s.errorUpdate(n, "command", fmt.Sprintf("%s: not connected", cmd.Kind))
+	}
+	return false
+}
+
+func (s *Session) marker(n int, label string) {
+	s.publish(n, protocol.Update{Kind: protocol.KindMarker, Marker: &protocol.Marker{Label: label}})
+}
