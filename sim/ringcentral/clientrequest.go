@@ -11,7 +11,7 @@ import (
 // handleFrame answers one text frame from the client. A frame the
 // gateway cannot parse gets an Error frame; the connection stays up.
 func (s *Server) handleFrame(c *conn, data []byte) {
-	f, err := rc.Decode(data)
+	f, err := decodeClientFrame(data)
 	if err != nil {
 		c.enqueue(outFrame{data: errorFrame(http.StatusBadRequest, errMalformedMessage, "Malformed message: "+err.Error())})
 		return
@@ -141,4 +141,40 @@ func checkFilters(raw []string) ([]filter, int, any) {
 		return nil, http.StatusBadRequest, body
 	}
 	return fs, 0, nil
+}
+
+// decodeClientFrame is rc.Decode, tolerant of a meta "query" whose
+// values are not strings: @rc-ex/ws sends axios-style params verbatim
+// (numbers, booleans, arrays), and the gateway must not call that
+// malformed. Such values are written as JSON text.
+func decodeClientFrame(data []byte) (rc.Frame, error) {
+	f, err := rc.Decode(data)
+	if err == nil {
+		return f, nil
+	}
+	var parts []json.RawMessage
+	if json.Unmarshal(data, &parts) != nil || len(parts) < 1 || len(parts) > 2 {
+		return f, err
+	}
+	var loose map[string]json.RawMessage
+	if json.Unmarshal(parts[0], &loose) != nil || loose["query"] == nil {
+		return f, err
+	}
+	var q map[string]any
+	if json.Unmarshal(loose["query"], &q) != nil {
+		return f, err
+	}
+	strs := make(map[string]string, len(q))
+	for k, v := range q {
+		if str, ok := v.(string); ok {
+			strs[k] = str
+		} else {
+			b, _ := json.Marshal(v)
+			strs[k] = string(b)
+		}
+	}
+	loose["query"], _ = json.Marshal(strs)
+	parts[0], _ = json.Marshal(loose)
+	fixed, _ := json.Marshal(parts)
+	return rc.Decode(fixed)
 }

@@ -143,6 +143,11 @@ func TestMalformedFrameGetsErrorAndConnectionSurvives(t *testing.T) {
 			t.Fatalf("%s: error frame %+v %+v", bad, f.Meta, e)
 		}
 	}
+	// axios-style params with a number are not malformed
+	c.send(`[{"type":"ClientRequest","messageId":"q1","method":"GET","path":"/restapi/v1.0/subscription","query":{"perPage":10}}]`)
+	if f := c.readType(rc.TypeClientRequest); f.Meta.Status != 200 || f.Meta.MessageID != "q1" {
+		t.Fatalf("request with a numeric query: %+v %s", f.Meta, f.Body)
+	}
 	c.send(`[{"type":"Heartbeat","messageId":"still-here"}]`)
 	if f := c.readType(rc.TypeHeartbeat); f.Meta.MessageID != "still-here" {
 		t.Fatalf("heartbeat after errors: %+v", f.Meta)
