@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -123,13 +124,19 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if session == "" {
 		session = s.newID()
 	}
+	// Like the platform, honour a requested access_token_ttl (the SDK
+	// sends it on refresh); tests use it to force refreshes.
+	ttl := s.cfg.AccessTokenTTL
+	if n, err := strconv.Atoi(f.Get("access_token_ttl")); err == nil && n > 0 && time.Duration(n)*time.Second < ttl {
+		ttl = time.Duration(n) * time.Second
+	}
 	t := &accessToken{token: secret("U0FUL"), refresh: secret("U0FSV"), oauthSession: session,
-		expires: s.now().Add(s.cfg.AccessTokenTTL)}
+		expires: s.now().Add(ttl)}
 	s.tokens[t.token] = t
 	s.refresh[t.refresh] = t
 	s.counters.TokensIssued++
 	writeJSON(w, http.StatusOK, rc.TokenResponse{
-		AccessToken: t.token, TokenType: "bearer", ExpiresIn: seconds(s.cfg.AccessTokenTTL),
+		AccessToken: t.token, TokenType: "bearer", ExpiresIn: seconds(ttl),
 		RefreshToken: t.refresh, RefreshTokenExpiresIn: 604800,
 		Scope:   "ReadMessages ReadPresence ReadCallLog SubscriptionWebSocket WebSocketsSubscription",
 		OwnerID: DemoExtensionID, EndpointID: "evtap-" + session[:8],

@@ -113,3 +113,14 @@ func TestRefuseNextTokenFailsOnlyOnce(t *testing.T) {
 		t.Fatalf("next wstoken: %d, want 200", code)
 	}
 }
+
+func TestRequestedAccessTokenTTLIsHonoured(t *testing.T) {
+	_, base := startSim(t, Config{})
+	form := rc.JWTGrant(DemoJWT)
+	form.Set("access_token_ttl", "30")
+	resp, b := postForm(t, base, form, true)
+	var tr rc.TokenResponse
+	if resp.StatusCode != 200 || json.Unmarshal(b, &tr) != nil || tr.ExpiresIn != 30 {
+		t.Fatalf("access_token_ttl=30: %d %s", resp.StatusCode, b)
+	}
+}

@@ -67,3 +67,15 @@ func TestStartRefusesABusyAddress(t *testing.T) {
 		t.Fatalf("second Start on %s: %v", base, err)
 	}
 }
+
+func TestBannerMasksCredentialsTheUserSupplied(t *testing.T) {
+	s := New(Config{ClientSecret: "my-real-secret-123", JWT: "eyJmy.real.jwt-token"})
+	defer s.Close()
+	b := s.Banner()
+	if strings.Contains(b, "my-real-secret-123") || strings.Contains(b, "eyJmy.real.jwt-token") {
+		t.Fatalf("banner shows a user-supplied secret:\n%s", b)
+	}
+	if !strings.Contains(b, "masked") {
+		t.Fatalf("banner does not say the secret is masked:\n%s", b)
+	}
+}

@@ -199,8 +199,8 @@ func (s *Server) Banner() string {
 	fmt.Fprintf(&b, "  websocket:                       %s (token from POST %s)\n", ws, wsTokenPath)
 	fmt.Fprintf(&b, "  control API:                     %s%s (GET %scounters)\n", base, ControlPrefix, ControlPrefix)
 	fmt.Fprintf(&b, "  client id:     %s\n", s.cfg.ClientID)
-	fmt.Fprintf(&b, "  client secret: %s\n", s.cfg.ClientSecret)
-	fmt.Fprintf(&b, "  jwt:           %s\n", s.cfg.JWT)
+	fmt.Fprintf(&b, "  client secret: %s\n", showSecret(s.cfg.ClientSecret, DemoClientSecret))
+	fmt.Fprintf(&b, "  jwt:           %s\n", showSecret(s.cfg.JWT, DemoJWT))
 	fmt.Fprintf(&b, "  password grant: username %s, password %s\n", DemoUsername, DemoPassword)
 	fmt.Fprintf(&b, "  account/extension (~): %s/%s\n", DemoAccountID, DemoExtensionID)
 	s.mu.Lock()
@@ -225,6 +225,19 @@ func Serve(ctx context.Context, cfg Config, listen string, out io.Writer) error 
 	}
 	<-ctx.Done()
 	return s.Close()
+}
+
+// showSecret prints the demo credentials in full (they open nothing but
+// this emulator) and masks one the user supplied: it is theirs, and may
+// be real.
+func showSecret(v, demo string) string {
+	if v == demo {
+		return v
+	}
+	if len(v) <= 8 {
+		return "****** (as given)"
+	}
+	return v[:4] + "…" + v[len(v)-2:] + " (as given, masked)"
 }
 
 // now is the configured clock.
