@@ -111,11 +111,15 @@ func (s *Server) subscribe(sess *session, body json.RawMessage) (int, any) {
 	}
 	fs, status, errBody := checkFilters(req.EventFilters)
 	if fs == nil {
+		// The client's text is not logged: it could carry escape
+		// sequences to the operator's terminal.
+		s.logf("session %s: subscription refused (%d %s)", sess.id, status, errBody.(rc.ErrorBody).ErrorCode)
 		return status, errBody
 	}
 	now := s.now()
 	sess.sub = &subscription{id: s.newID(), filters: fs, created: now, expires: now.Add(subscriptionTTL)}
 	s.markStarted(startFirstSubscription)
+	s.logf("session %s: subscription %s to %d filter(s)", sess.id, sess.sub.id, len(fs))
 	return http.StatusOK, sess.sub.info()
 }
 

@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"io"
 	"time"
 )
 
@@ -83,6 +84,10 @@ type Config struct {
 	Scenario *Scenario
 	// Now is the clock for timestamps and expiry; nil means time.Now.
 	Now func() time.Time
+	// Log, when set, gets one line per connection, recovery,
+	// subscription and fault (never a token). `evtap sim` points it at
+	// stderr.
+	Log io.Writer
 }
 
 // withDefaults fills the zero fields as documented on Config.

@@ -123,6 +123,7 @@ func (c *conn) finish() {
 		s := c.s
 		s.mu.Lock()
 		delete(s.conns, c.id)
+		s.logf("%s: connection ended", c.id)
 		if sess := c.sess; sess != nil && sess.conn == c {
 			sess.conn = nil
 			sess.lostAt = s.now()
@@ -150,6 +151,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	oauthSession, why := s.takeWSToken(token)
 	if why != "" {
 		s.counters.Refused++
+		s.logf("refused upgrade from %s: %s", r.RemoteAddr, why)
 		s.mu.Unlock()
 		apiError(w, http.StatusUnauthorized, "OAU-213", why)
 		return
@@ -173,10 +175,12 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	c.id = fmt.Sprintf("c%d", s.connCount)
 	s.conns[c.id] = c
 	s.counters.Connections++
+	s.logf("%s: connected from %s (recovering: %v)", c.id, r.RemoteAddr, recovering)
 	if recovering {
 		id, pos, err := s.wsc.decode(wscParam[0])
 		if err != nil {
 			s.counters.Recoveries.Malformed++
+			s.logf("%s: malformed wsc, Error %s and close", c.id, rc.WSGBadContext)
 			c.enqueue(outFrame{close: &closeReq{
 				errFrame: errorFrame(http.StatusBadRequest, rc.WSGBadContext, "Malformed WebSocket session context token"),
 				code:     websocket.ClosePolicyViolation, reason: rc.WSGBadContext,
@@ -272,11 +276,13 @@ func (c *conn) writeLoop() {
 			}
 		case now := <-check.C:
 			if cfg.IdleTimeout > 0 && now.Sub(time.Unix(0, c.lastRead.Load())) >= cfg.IdleTimeout {
+				c.s.logf("%s: idle for %s, Error %s and close", c.id, cfg.IdleTimeout, rc.WSGIdleTimeout)
 				c.closeNow(&closeReq{errFrame: errorFrame(http.StatusRequestTimeout, rc.WSGIdleTimeout, "Idle timeout: no messages from the client"),
 					code: websocket.CloseNormalClosure, reason: rc.WSGIdleTimeout})
 				return
 			}
 			if cfg.AbsoluteTimeout > 0 && now.Sub(c.opened) >= cfg.AbsoluteTimeout {
+				c.s.logf("%s: open for %s, Error %s and close", c.id, cfg.AbsoluteTimeout, rc.WSGAbsoluteTimeout)
 				c.closeNow(&closeReq{errFrame: errorFrame(http.StatusRequestTimeout, rc.WSGAbsoluteTimeout, "Absolute timeout: the connection is too old"),
 					code: websocket.CloseNormalClosure, reason: rc.WSGAbsoluteTimeout})
 				return

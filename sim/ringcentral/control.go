@@ -19,6 +19,7 @@ func (s *Server) Drop(connID string) int {
 	for _, c := range cs {
 		c.kill()
 	}
+	s.logf("control: dropped %d connection(s)", len(cs))
 	return len(cs)
 }
 
@@ -62,6 +63,7 @@ func (s *Server) Forget(sessionID string) int {
 			n++
 		}
 	}
+	s.logf("control: forgot %d session(s)", n)
 	return n
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 type syncBuffer struct {
@@ -77,5 +79,29 @@ func TestBannerMasksCredentialsTheUserSupplied(t *testing.T) {
 	}
 	if !strings.Contains(b, "masked") {
 		t.Fatalf("banner does not say the secret is masked:\n%s", b)
+	}
+}
+
+func TestLogTellsWhatHappenedWithoutTokens(t *testing.T) {
+	var log syncBuffer
+	s, base := startSim(t, Config{Log: &log})
+	c, wt, tr := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	c.mustSubscribe(smsFilter)
+	if f := c.subscribe("/restapi/v1.0/account/~/extension/~/\x1b[31mred"); f.Meta.Status != 400 {
+		t.Fatalf("status %d", f.Meta.Status)
+	}
+	s.Drop("")
+	eventually(t, "the drop in the log", func() bool { return strings.Contains(log.String(), "c1: connection ended") })
+	got := log.String()
+	for _, want := range []string{"c1: connected", "subscription", "refused (400 SUB-406)", "dropped 1 connection"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("log lacks %q:\n%s", want, got)
+		}
+	}
+	for _, secret := range []string{tr.AccessToken, wt.WSAccessToken, "\x1b"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("log contains %q:\n%s", secret, got)
+		}
 	}
 }

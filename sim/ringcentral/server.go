@@ -48,6 +48,7 @@ type Server struct {
 	pumpTicks    uint64 // for tests that must see the pump run
 
 	delivered atomic.Uint64
+	logMu     sync.Mutex
 	delay     atomic.Int64 // frame delay (ns), read by every writer
 	reorderOn atomic.Bool
 
@@ -238,6 +239,18 @@ func showSecret(v, demo string) string {
 		return "****** (as given)"
 	}
 	return v[:4] + "…" + v[len(v)-2:] + " (as given, masked)"
+}
+
+// logf writes one line to Config.Log. Callers may hold mu; logMu keeps
+// lines whole when several goroutines log.
+func (s *Server) logf(format string, a ...any) {
+	if s.cfg.Log == nil {
+		return
+	}
+	line := time.Now().UTC().Format("15:04:05.000") + " " + fmt.Sprintf(format, a...) + "\n"
+	s.logMu.Lock()
+	_, _ = io.WriteString(s.cfg.Log, line)
+	s.logMu.Unlock()
 }
 
 // now is the configured clock.

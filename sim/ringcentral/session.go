@@ -227,6 +227,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	}
 	if code != "" {
 		s.counters.Recoveries.Failed++
+		s.logf("%s: recovery Failed (%s)", c.id, code)
 		sess := s.newSession(oauthSession)
 		s.bind(c, sess)
 		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, rc.RecoveryFailed, code)})
@@ -240,6 +241,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		prev.kill()
 	}
 	s.counters.Recoveries.Successful++
+	s.logf("%s: recovery Successful for session %s from sequence %d (%d made since)", c.id, old.id, pos, old.seq-pos)
 	s.bind(c, old)
 	c.enqueue(outFrame{data: s.connectionDetails(old, pos, rc.RecoverySuccessful, "")})
 	for _, b := range old.buf {
