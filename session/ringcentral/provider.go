@@ -1,0 +1,210 @@
+package ringcentral
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/evtap/evtap/protocol"
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/session"
+)
+
+// ProviderName is Event.Provider for RingCentral events.
+const ProviderName = "ringcentral"
+
+// Provider is the RingCentral part of a session (session.Provider). All
+// its state is guarded by mu: the engine calls it from Run's goroutine,
+// the reader and the writer.
+type Provider struct {
+	cfg Config
+
+	mu         sync.Mutex
+	access     string // OAuth access token
+	accessType string
+	accessExp  time.Time
+
+	wsc       *rc.WSC   // the stored recovery context, tracked by KeepWSC
+	presented *rc.WSC   // what this connection presented (nil: plain connect)
+	lostAt    time.Time // when the connection that wsc belongs to was lost
+	recovery  time.Duration
+	hadSess   bool // a server session existed before this connection
+
+	seq         sequencer
+	recoveredAt time.Time // when a Successful ConnectionDetails arrived
+
+	filters      []string               // what the operator wants
+	sub          *protocol.Subscription // the subscription in force, nil if none
+	subRequested []string               // the filters that produced sub
+
+	conn      int // connection the per-connection state below belongs to
+	connected bool
+	live      bool
+	pending   map[string]request   // ClientRequests in flight, by messageId
+	beats     map[string]time.Time // Heartbeats in flight, by messageId
+	greeting  *time.Timer
+}
+
+// request is a ClientRequest waiting for its answer.
+type request struct {
+	filters []string
+	sent    time.Time
+}
+
+// NewProvider builds the RingCentral provider alone, for wiring it into
+// session.New with custom options.
+func NewProvider(cfg Config) *Provider {
+	cfg = cfg.withDefaults()
+	return &Provider{cfg: cfg, filters: cleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
+}
+
+// Name implements session.Provider.
+func (p *Provider) Name() string { return ProviderName }
+
+// Prepare gets a fresh ws token and decides whether this connection
+// recovers: only with a stored wsc and within recoveryTimeout of the
+// drop, as the documents say.
+func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target, error) {
+	l.State(protocol.State{Phase: protocol.PhaseToken, URL: strings.TrimRight(p.cfg.Server, "/") + rc.PathWSToken})
+	wt, err := p.wsToken(ctx)
+	if err != nil {
+		return session.Target{}, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.resetConn(l.Conn())
+	now := l.Now()
+	recovering := p.wsc != nil && !p.lostAt.IsZero() && now.Sub(p.lostAt) < p.recovery
+	var token string
+	t := session.Target{Phase: protocol.PhaseDialing}
+	if recovering {
+		w := *p.wsc
+		p.presented, token = &w, w.Token
+		t.Phase = protocol.PhaseRecovering
+		t.Recovery = &protocol.Recovery{Token: w.Token, Sequence: w.Sequence, TimeoutSec: int(p.recovery / time.Second)}
+	} else {
+		// Forget a token we will not present, so that the new session's
+		// token is taken (see KeepWSC).
+		p.presented, p.wsc = nil, nil
+	}
+	u, err := rc.SocketURL(wt.URI, wt.WSAccessToken, token)
+	if err != nil {
+		return session.Target{}, &session.Retryable{Err: fmt.Errorf("wstoken: %w", err)}
+	}
+	t.URL, t.Masked = u, session.MaskQuery(u, "access_token", "wsc")
+	return t, nil
+}
+
+// resetConn clears per-connection state. Caller holds mu.
+func (p *Provider) resetConn(n int) {
+	p.conn, p.connected, p.live = n, false, false
+	p.pending = map[string]request{}
+	p.beats = map[string]time.Time{}
+	if p.greeting != nil {
+		p.greeting.Stop()
+		p.greeting = nil
+	}
+}
+
+// Opened starts the wait for ConnectionDetails; the client sends
+// nothing before it.
+func (p *Provider) Opened(l session.Link) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cfg.GreetingTimeout <= 0 {
+		return
+	}
+	n := l.Conn()
+	p.greeting = time.AfterFunc(p.cfg.GreetingTimeout, func() {
+		p.mu.Lock()
+		waiting := p.conn == n && !p.connected
+		p.mu.Unlock()
+		if waiting {
+			l.Fail(fmt.Sprintf("no ConnectionDetails within %s of the upgrade", p.cfg.GreetingTimeout))
+		}
+	})
+}
+
+// Lost remembers when the session's connection went away, for the
+// recovery window, and forgets what was in flight.
+func (p *Provider) Lost(at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.connected && p.lostAt.IsZero() {
+		p.lostAt = at
+	}
+	p.resetConn(p.conn)
+}
+
+// Heartbeat builds the Heartbeat frame and remembers when it left, to
+// time the echo.
+func (p *Provider) Heartbeat(l session.Link) []byte {
+	id := newID()
+	f, err := rc.Encode(rc.Meta{Type: rc.TypeHeartbeat, MessageID: id}, nil)
+	if err != nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.beats) > 16 { // echoes that never came
+		clear(p.beats)
+	}
+	p.beats[id] = l.Now()
+	return f
+}
+
+// SetFilters replaces the subscription: at once on a connected socket
+// (a second POST replaces the first), else at the next subscribe.
+func (p *Provider) SetFilters(l session.Link, filters []string) error {
+	filters = cleanFilters(filters)
+	if len(filters) == 0 {
+		return fmt.Errorf("set_filters: at least one event filter is needed")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.filters = filters
+	if l != nil && p.connected && l.Conn() == p.conn {
+		p.subscribe(l)
+	}
+	return nil
+}
+
+// subscribe sends POST /restapi/v1.0/subscription with the wanted
+// filters. Caller holds mu.
+func (p *Provider) subscribe(l session.Link) {
+	id := newID()
+	body := rc.SubscriptionRequest{EventFilters: p.filters, DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket}}
+	f, err := rc.Encode(rc.Meta{Type: rc.TypeClientRequest, MessageID: id, Method: "POST", Path: rc.PathSubscription}, body)
+	if err != nil {
+		l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "subscribe", Message: err.Error()}})
+		return
+	}
+	p.pending[id] = request{filters: slices.Clone(p.filters), sent: l.Now()}
+	p.live = false
+	l.State(protocol.State{Phase: protocol.PhaseSubscribing, Cause: fmt.Sprintf("POST %s with %d filter(s)", rc.PathSubscription, len(p.filters))})
+	l.Send(f)
+}
+
+// cleanFilters trims filters and drops empty ones.
+func cleanFilters(in []string) []string {
+	var out []string
+	for _, f := range in {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// newID makes a messageId: a random UUID, the form the server uses.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
