@@ -31,6 +31,7 @@ const (
 	DefaultPingInterval    = 30 * time.Second  // evtap's choice; the docs want a pong within 10 s
 	DefaultWSTokenTTL      = 600 * time.Second // @rc-ex/ws: "default 600"
 	DefaultAccessTokenTTL  = 3600 * time.Second
+	DefaultReplayDelay     = 100 * time.Millisecond // evtap's choice, for @rc-ex/ws (see Config)
 )
 
 // Config configures an emulator. The zero value is usable: every zero
@@ -79,6 +80,11 @@ type Config struct {
 	// documents say. By default a token may be reused until it expires,
 	// which is what the official JS SDK relies on when it reconnects.
 	StrictTokens bool
+	// ReplayDelay is the pause between ConnectionDetails of a successful
+	// recovery and the replayed notifications (default 100 ms; negative:
+	// none). The official JS SDK loses notifications that arrive in the
+	// same read as ConnectionDetails.
+	ReplayDelay time.Duration
 	// Scenario is an optional script of timed actions (see
 	// ParseScenario).
 	Scenario *Scenario
@@ -101,6 +107,7 @@ func (c Config) withDefaults() Config {
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.AbsoluteTimeout, DefaultAbsoluteTimeout)
 	def(&c.PingInterval, DefaultPingInterval)
+	def(&c.ReplayDelay, DefaultReplayDelay)
 	// Tokens cannot be switched off: a non-positive lifetime is the default.
 	if c.WSTokenTTL <= 0 {
 		c.WSTokenTTL = DefaultWSTokenTTL

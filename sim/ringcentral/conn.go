@@ -47,6 +47,7 @@ type outFrame struct {
 	notif *session // set for ServerNotifications, which are counted and may be reordered
 	held  bool     // already swapped once by the reorder fault
 	close *closeReq
+	pause time.Duration // hold later frames back this long
 }
 
 // closeReq ends a connection cleanly: an optional Error frame first, then
@@ -328,6 +329,14 @@ func (c *conn) drain() bool {
 		if f.close != nil {
 			c.closeNow(f.close)
 			return false
+		}
+		if f.pause > 0 {
+			select {
+			case <-time.After(f.pause):
+			case <-c.done:
+				return false
+			}
+			continue
 		}
 		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 		if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {

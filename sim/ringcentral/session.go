@@ -244,6 +244,13 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	s.logf("%s: recovery Successful for session %s from sequence %d (%d made since)", c.id, old.id, pos, old.seq-pos)
 	s.bind(c, old)
 	c.enqueue(outFrame{data: s.connectionDetails(old, pos, rc.RecoverySuccessful, "")})
+	// @rc-ex/ws (1.4.2) re-attaches its notification listener only after
+	// it has awaited ConnectionDetails, so frames arriving in the same
+	// read are dropped by the SDK. A short pause puts the replay in a
+	// later read; everything after it waits too, so order holds.
+	if s.cfg.ReplayDelay > 0 {
+		c.enqueue(outFrame{pause: s.cfg.ReplayDelay})
+	}
 	for _, b := range old.buf {
 		if b.seq > pos {
 			c.enqueue(outFrame{data: b.frame, notif: old})
