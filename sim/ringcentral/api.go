@@ -1,10 +1,7 @@
 package ringcentral
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"time"
 )
 
@@ -56,10 +53,3 @@ type SessionCounters struct {
 
 // ControlPrefix is the reserved path prefix of the HTTP control API.
 const ControlPrefix = "/_evtap/"
-
-// Compile-time reminders of the public surface (see server.go, control.go).
-var (
-	_ func(Config) *Server                                   = New
-	_ func(context.Context, Config, string, io.Writer) error = Serve
-	_ func(*Server) http.Handler                             = (*Server).Handler
-)

@@ -49,3 +49,52 @@ func BenchmarkGenerate(b *testing.B) {
 		s.generate(sess, "")
 	}
 }
+
+// BenchmarkDeliver is one notification generated and read by a gorilla
+// client over loopback: the emulator's end-to-end cost per event.
+func BenchmarkDeliver(b *testing.B) {
+	s, base := startSimB(b)
+	c, _, _ := connect(b, base)
+	c.readType(rc.TypeConnectionDetails)
+	c.mustSubscribe(smsFilter, presenceFilter)
+	b.ReportAllocs()
+	b.ResetTimer()
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < b.N; i++ {
+			if _, _, err := c.ws.ReadMessage(); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for left := b.N; left > 0; left -= 1000 {
+		n := min(left, 1000)
+		if _, err := s.Generate("", "", n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}
+
+func startSimB(b *testing.B) (*Server, string) {
+	s := New(Config{Seed: 1, BufferSize: -1})
+	base, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, base
+}
+
+func TestNotificationFrameEqualsEncode(t *testing.T) {
+	meta := rc.Meta{Type: rc.TypeServerNotification, MessageID: "m", Status: 200, WSC: &rc.WSC{Token: "t", Sequence: 7}}
+	n := rc.Notification{UUID: "u", Event: `/e?type="SMS"<&>`, Timestamp: "ts", SubscriptionID: "s", OwnerID: "o", Body: []byte(`{"a":[1,2]}`)}
+	want, _ := rc.Encode(meta, n)
+	if got := notificationFrame(meta, n); string(got) != string(want) {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}

@@ -21,7 +21,7 @@ import (
 
 const waitFor = 5 * time.Second
 
-func startSim(t *testing.T, cfg Config) (*Server, string) {
+func startSim(t testing.TB, cfg Config) (*Server, string) {
 	t.Helper()
 	s := New(cfg)
 	hs := httptest.NewServer(s.Handler())
@@ -32,7 +32,7 @@ func startSim(t *testing.T, cfg Config) (*Server, string) {
 	return s, hs.URL
 }
 
-func postForm(t *testing.T, base string, form url.Values, basic bool) (*http.Response, []byte) {
+func postForm(t testing.TB, base string, form url.Values, basic bool) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+rc.PathToken, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -49,7 +49,7 @@ func postForm(t *testing.T, base string, form url.Values, basic bool) (*http.Res
 }
 
 // login runs the JWT grant as the JS SDK does and returns the token.
-func login(t *testing.T, base string) rc.TokenResponse {
+func login(t testing.TB, base string) rc.TokenResponse {
 	t.Helper()
 	resp, b := postForm(t, base, rc.JWTGrant(DemoJWT), true)
 	if resp.StatusCode != 200 {
@@ -64,7 +64,7 @@ func login(t *testing.T, base string) rc.TokenResponse {
 
 // getWSToken asks for a ws token with an empty body and a lowercase scheme,
 // as @rc-ex/ws does.
-func getWSToken(t *testing.T, base, access string) (int, rc.WSTokenResponse) {
+func getWSToken(t testing.TB, base, access string) (int, rc.WSTokenResponse) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+rc.PathWSToken, nil)
 	req.Header.Set("Authorization", "bearer "+access)
@@ -80,13 +80,13 @@ func getWSToken(t *testing.T, base, access string) (int, rc.WSTokenResponse) {
 }
 
 type client struct {
-	t  *testing.T
+	t  testing.TB
 	ws *websocket.Conn
 	n  int
 }
 
 // dialWS connects with a ws token and an optional wsc.
-func dialWS(t *testing.T, wt rc.WSTokenResponse, wsc string) (*client, *http.Response, error) {
+func dialWS(t testing.TB, wt rc.WSTokenResponse, wsc string) (*client, *http.Response, error) {
 	t.Helper()
 	u, err := rc.SocketURL(wt.URI, wt.WSAccessToken, wsc)
 	if err != nil {
@@ -102,7 +102,7 @@ func dialWS(t *testing.T, wt rc.WSTokenResponse, wsc string) (*client, *http.Res
 
 // connect does the whole token flow and returns the client and the
 // ws token (to reconnect with).
-func connect(t *testing.T, base string) (*client, rc.WSTokenResponse, rc.TokenResponse) {
+func connect(t testing.TB, base string) (*client, rc.WSTokenResponse, rc.TokenResponse) {
 	t.Helper()
 	tr := login(t, base)
 	code, wt := getWSToken(t, base, tr.AccessToken)
@@ -221,7 +221,7 @@ func (c *client) notification() (rc.Frame, rc.Notification) {
 	return f, n
 }
 
-func details(t *testing.T, f rc.Frame) rc.ConnectionDetails {
+func details(t testing.TB, f rc.Frame) rc.ConnectionDetails {
 	t.Helper()
 	var d rc.ConnectionDetails
 	if err := f.DecodeBody(&d); err != nil {
@@ -230,7 +230,7 @@ func details(t *testing.T, f rc.Frame) rc.ConnectionDetails {
 	return d
 }
 
-func errorBody(t *testing.T, f rc.Frame) rc.ErrorBody {
+func errorBody(t testing.TB, f rc.Frame) rc.ErrorBody {
 	t.Helper()
 	var e rc.ErrorBody
 	if err := f.DecodeBody(&e); err != nil {
@@ -240,7 +240,7 @@ func errorBody(t *testing.T, f rc.Frame) rc.ErrorBody {
 }
 
 // eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitFor)
 	for !cond() {
