@@ -345,8 +345,10 @@ func (s *Server) runScenario(sc *Scenario) {
 		case <-s.stop:
 			return
 		}
+		s.logf("scenario line %d (at %s): %s", st.Line, st.At, st.Action)
 		s.do(st)
 	}
+	s.logf("scenario finished")
 }
 
 // do performs one step. Errors (a session that is gone) are not fatal:

@@ -1,6 +1,8 @@
 package ringcentral
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +118,19 @@ func TestSameSeedGeneratesTheSameNotifications(t *testing.T) {
 	}
 	if strings.Join(a, "") == strings.Join(other, "") {
 		t.Fatal("another seed produced the same notifications")
+	}
+}
+
+func TestLoadScenarioNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("steps:\n  - at: 1s\n    drop: all\n  - at: nope\n    forget: all\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadScenario(bad); err == nil || !strings.HasPrefix(err.Error(), bad+": scenario: line 4:") {
+		t.Fatalf("bad file: %v", err)
+	}
+	if _, err := LoadScenario(filepath.Join(dir, "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Fatalf("missing file: %v", err)
 	}
 }
