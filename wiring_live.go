@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/session"
+)
+
+// live is a running session as the wiring sees it: how to run it, how to
+// steer it, and what a recording header says about it.
+type live struct {
+	provider string
+	endpoint string   // for the recording header; redacted there
+	secrets  []string // literal credentials to keep out of every output
+	run      func(ctx context.Context, emit func(protocol.Update)) error
+	do       func(protocol.Command) error
+	controls protocol.Controls
+	title    string // shown in the TUI header
+}
+
+// interactive reports whether a TUI may be opened: only when both stdin
+// and stdout are terminals. evtap never opens /dev/tty behind a pipe.
+func interactive() bool {
+	return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
+}
+
+func runLive(ctx context.Context, lf liveFlags, l live, stdout, stderr io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if lf.duration > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeout(ctx, lf.duration)
+		defer stop()
+	}
+	opts := record.Options{KeepSecrets: lf.noRedact, Secrets: l.secrets}
+	if lf.noRedact {
+		fmt.Fprintln(stderr, "evtap: warning: --no-redact: tokens and keys will be written in clear")
+	}
+	rec, err := startRecording(lf.record, l, opts)
+	if err != nil {
+		return err
+	}
+	defer rec.close(stderr)
+
+	if lf.headless || !interactive() {
+		return runHeadless(ctx, cancel, lf, l, opts, rec, stdout)
+	}
+	return runTUI(ctx, lf.ui, l, rec)
+}
+
+// runHeadless prints every Update as a JSON line, the recording's own
+// format, and ends on --count events, --duration, a signal or the end of
+// the session.
+func runHeadless(ctx context.Context, cancel context.CancelFunc, lf liveFlags, l live, opts record.Options, rec *recording, stdout io.Writer) error {
+	if lf.jq != "" {
+		f, err := record.NewFilter(lf.jq)
+		if err != nil {
+			return usagef("--jq: %v", err)
+		}
+		opts.Filter = f
+	}
+	out := record.NewStream(stdout, opts)
+	events := 0
+	var writeErr error
+	emit := func(u protocol.Update) {
+		rec.write(u)
+		if writeErr != nil {
+			return
+		}
+		if writeErr = out.Write(u); writeErr != nil {
+			cancel() // stdout is gone: nobody is listening any more
+			return
+		}
+		if u.Kind == protocol.KindEvent {
+			events++
+			if lf.count > 0 && events >= lf.count {
+				cancel()
+			}
+		}
+	}
+	err := l.run(ctx, emit)
+	if cerr := out.Close(); writeErr == nil {
+		writeErr = cerr
+	}
+	if err != nil {
+		return sessionExit(err)
+	}
+	if writeErr != nil {
+		return fmt.Errorf("writing stdout: %w", writeErr)
+	}
+	return nil
+}
+
+// sessionExit gives a session's final error its documented exit code.
+func sessionExit(err error) error {
+	var rej *session.RejectedError
+	switch {
+	case errors.As(err, &rej):
+		return exitError{exitRejected, err}
+	case errors.Is(err, session.ErrGaveUp):
+		return exitError{exitGaveUp, err}
+	}
+	return err
+}
+
+// recording is the optional --record file of a live run. Its methods are
+// safe on a nil *recording, which is a run that records nothing.
+type recording struct {
+	w      *record.Writer
+	failed error
+}
+
+func startRecording(path string, l live, opts record.Options) (*recording, error) {
+	if path == "" {
+		return nil, nil
+	}
+	w, err := record.Create(path, record.Header{
+		Provider:     l.provider,
+		Endpoint:     l.endpoint,
+		Start:        time.Now(),
+		EvtapVersion: version,
+	}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("--record: %w", err)
+	}
+	return &recording{w: w}, nil
+}
+
+// write records u; after the first failure (a full disk) it stops
+// recording, and the session goes on.
+func (r *recording) write(u protocol.Update) {
+	if r == nil || r.failed != nil {
+		return
+	}
+	r.failed = r.w.Write(u)
+}
+
+func (r *recording) close(stderr io.Writer) {
+	if r == nil {
+		return
+	}
+	if err := r.w.Close(); r.failed == nil {
+		r.failed = err
+	}
+	if r.failed != nil {
+		fmt.Fprintln(stderr, "evtap: recording stopped early:", r.failed)
+	}
+}
