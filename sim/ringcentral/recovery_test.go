@@ -186,3 +186,50 @@ func TestRecoveryWindowExpires(t *testing.T) {
 		t.Fatalf("recovery after the window: %q", d.RecoveryState)
 	}
 }
+
+func TestSeveralSocketsPerOAuthSessionAreIndependentSessions(t *testing.T) {
+	s, base := startSim(t, Config{})
+	tr := login(t, base)
+	_, wt := getWSToken(t, base, tr.AccessToken)
+	var clients []*client
+	for i := 0; i < 2; i++ {
+		c, _, err := dialWS(t, wt, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cd := c.readType(rc.TypeConnectionDetails); cd.Meta.WSC.Sequence != 1 {
+			t.Fatalf("socket %d starts at %d", i, cd.Meta.WSC.Sequence)
+		}
+		clients = append(clients, c)
+	}
+	a, b := clients[0].mustSubscribe(smsFilter), clients[1].mustSubscribe(voicemailF)
+	if n, _ := s.Generate("", "", 1); n != 2 {
+		t.Fatalf("generated %d, want one per session", n)
+	}
+	for i, want := range []rc.SubscriptionInfo{a, b} {
+		f, n := clients[i].notification()
+		if n.SubscriptionID != want.ID || f.Meta.WSC.Sequence != 2 {
+			t.Fatalf("socket %d got sub %s seq %d", i, n.SubscriptionID, f.Meta.WSC.Sequence)
+		}
+	}
+}
+
+func TestRecoveringWhileTheOldSocketIsStillOpenTakesTheSessionOver(t *testing.T) {
+	s, base := startSim(t, Config{})
+	old, wt, info, cdWSC := liveSubscribed(t, s, base)
+	c2, _, err := dialWS(t, wt, cdWSC.Token) // the server never saw the old one die
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoverySuccessful {
+		t.Fatalf("takeover: %q", d.RecoveryState)
+	}
+	old.readClosed()
+	s.Generate("", "", 1)
+	if _, n := c2.notification(); n.SubscriptionID != info.ID {
+		t.Fatalf("after takeover: sub %s", n.SubscriptionID)
+	}
+	if got := s.Counters(); got.Open != 1 || len(got.Sessions) != 1 {
+		t.Fatalf("counters %+v", got)
+	}
+}
