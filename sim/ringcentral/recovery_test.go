@@ -229,7 +229,8 @@ func TestRecoveringWhileTheOldSocketIsStillOpenTakesTheSessionOver(t *testing.T)
 	if _, n := c2.notification(); n.SubscriptionID != info.ID {
 		t.Fatalf("after takeover: sub %s", n.SubscriptionID)
 	}
-	if got := s.Counters(); got.Open != 1 || len(got.Sessions) != 1 {
+	eventually(t, "the old socket to be gone", func() bool { return s.Counters().Open == 1 })
+	if got := s.Counters(); len(got.Sessions) != 1 {
 		t.Fatalf("counters %+v", got)
 	}
 }
