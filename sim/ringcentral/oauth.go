@@ -197,3 +197,28 @@ func seconds(d time.Duration) int {
 	}
 	return int((d + time.Second - 1) / time.Second)
 }
+
+// handleExtension is GET /restapi/v1.0/account/~/extension/~, which SDK
+// users call to check that a login worked. It needs a valid bearer.
+func (s *Server) handleExtension(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	t := s.tokens[bearer(r)]
+	valid := t != nil && s.now().Before(t.expires)
+	s.mu.Unlock()
+	if !valid {
+		apiError(w, http.StatusUnauthorized, "OAU-213", "Token not found or expired")
+		return
+	}
+	acc, ext := r.PathValue("account"), r.PathValue("extension")
+	if (acc != "~" && acc != DemoAccountID) || (ext != "~" && ext != DemoExtensionID) {
+		apiError(w, http.StatusNotFound, "CMN-102", "Resource for parameter [extensionId] is not found")
+		return
+	}
+	uri := "http://" + r.Host + apiPrefix + "/account/" + DemoAccountID + "/extension/" + DemoExtensionID
+	writeJSON(w, http.StatusOK, map[string]any{
+		"uri": uri, "id": demoNumber(DemoExtensionID), "extensionNumber": "101",
+		"contact": map[string]any{"firstName": "Demo", "lastName": "User", "email": "demo.user@example.com"},
+		"name":    me.name, "type": "User", "status": "Enabled",
+		"account": map[string]any{"uri": "http://" + r.Host + apiPrefix + "/account/" + DemoAccountID, "id": DemoAccountID},
+	})
+}

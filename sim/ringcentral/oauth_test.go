@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -122,5 +123,31 @@ func TestRequestedAccessTokenTTLIsHonoured(t *testing.T) {
 	var tr rc.TokenResponse
 	if resp.StatusCode != 200 || json.Unmarshal(b, &tr) != nil || tr.ExpiresIn != 30 {
 		t.Fatalf("access_token_ttl=30: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestExtensionInfoNeedsAValidBearer(t *testing.T) {
+	_, base := startSim(t, Config{})
+	tr := login(t, base)
+	get := func(path, token string) int {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("/restapi/v1.0/account/~/extension/~", tr.AccessToken); code != 200 {
+		t.Fatalf("with token: %d", code)
+	}
+	if code := get("/restapi/v1.0/account/~/extension/~", ""); code != 401 {
+		t.Fatalf("without token: %d", code)
+	}
+	if code := get("/restapi/v1.0/account/~/extension/999", tr.AccessToken); code != 404 {
+		t.Fatalf("other extension: %d", code)
 	}
 }
