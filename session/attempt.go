@@ -16,7 +16,7 @@ import (
 )
 
 // attempt makes one connection and runs it until it ends.
-func (s *Session) attempt(ctx context.Context, n int, everHealthy bool) outcome {
+func (s *Session) attempt(ctx context.Context, n int) outcome {
 	pl := &link{s: s, n: n}
 	t, err := s.p.Prepare(ctx, pl)
 	if ctx.Err() != nil {
@@ -50,9 +50,7 @@ func (s *Session) attempt(ctx context.Context, n int, everHealthy bool) outcome 
 		if errors.As(err, &rej) {
 			st.HTTPStatus = rej.Status
 		}
-		if !(rej != nil && !everHealthy) {
-			s.state(n, st)
-		}
+		s.state(n, st)
 		s.p.Lost(s.now())
 		return outcome{err: err}
 	}

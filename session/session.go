@@ -120,6 +120,7 @@ type outcome struct {
 func (s *Session) loop(ctx context.Context) error {
 	attempt, failures := 0, 0
 	everHealthy := false
+	upgradeRefusals := 0 // consecutive refused upgrades
 	var last error
 	for {
 		if attempt > 0 {
@@ -132,13 +133,23 @@ func (s *Session) loop(ctx context.Context) error {
 		n := s.connN
 		s.emitMu.Unlock()
 
-		o := s.attempt(ctx, n, everHealthy)
+		o := s.attempt(ctx, n)
 		if o.done {
 			return o.err
 		}
 		last = o.err
 		var rej *RejectedError
-		if errors.As(o.err, &rej) && !everHealthy {
+		isRej := errors.As(o.err, &rej)
+		if isRej && rej.Where == "upgrade" {
+			upgradeRefusals++
+		} else {
+			upgradeRefusals = 0
+		}
+		// A credential the token endpoint refuses is final at once. A
+		// refused upgrade is retried once with a fresh token (a ws token
+		// can expire between issue and dial); refused twice in a row
+		// before the session ever worked, it is final too.
+		if isRej && !everHealthy && (rej.Where != "upgrade" || upgradeRefusals >= 2) {
 			s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: rej.Status, Cause: rej.Error()})
 			s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"})
 			return o.err

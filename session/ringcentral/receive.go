@@ -195,7 +195,9 @@ func (p *Provider) onNotification(l session.Link, f rc.Frame) {
 		Provider: ProviderName, ID: session.Sanitize(n.UUID, 80), Name: session.Sanitize(n.Event, 300),
 		Seq: seq, Duplicate: obs.duplicate, Subscription: session.Sanitize(n.SubscriptionID, 80),
 		Timestamp: ts, Body: f.Body,
-		Replayed: !p.recoveredAt.IsZero() && !ts.IsZero() && ts.Before(p.recoveredAt),
+		// Timestamps have millisecond precision: compare at that
+		// precision, or an event made just after recovery reads as older.
+		Replayed: !p.recoveredAt.IsZero() && !ts.IsZero() && ts.Before(p.recoveredAt.Truncate(time.Millisecond)),
 	}
 	ev.Label, ev.Summary = summarize(n)
 	l.Emit(protocol.Update{Kind: protocol.KindEvent, Event: ev})
