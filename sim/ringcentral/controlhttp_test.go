@@ -135,3 +135,31 @@ func TestReorderSwapsAdjacentNotifications(t *testing.T) {
 		t.Fatalf("order %v, want %v", seqs, want)
 	}
 }
+
+func TestHostileSendsEveryVariantThroughAnOrdinaryFilter(t *testing.T) {
+	s, base := startSim(t, Config{Seed: 5})
+	c, _, _ := connect(t, base)
+	c.ws.SetReadLimit(4 << 20)
+	c.readType(rc.TypeConnectionDetails)
+	info := c.mustSubscribe(smsFilter)
+	if n, err := s.Generate("", "hostile", 6); err != nil || n != 6 {
+		t.Fatalf("generated %d: %v", n, err)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 6; i++ {
+		_, n := c.notification()
+		var body map[string]any
+		if err := json.Unmarshal(n.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if n.Event != info.EventFilters[0] || n.SubscriptionID != info.ID {
+			t.Fatalf("hostile event %s for %s", n.Event, n.SubscriptionID)
+		}
+		seen[body["evtapHostile"].(string)] = true
+	}
+	for _, v := range []string{"ansi", "osc52", "bidi", "control", "huge", "deep"} {
+		if !seen[v] {
+			t.Errorf("variant %s never sent in 6 (seen %v)", v, seen)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,7 @@ type generator struct {
 	telSeq   int // telephony session event counter
 	call     *call
 	msgID    int64
+	hostile  int // next hostile variant
 }
 
 // call is the one phone call the generator walks through its states, so
@@ -272,5 +274,39 @@ func (g *generator) telephony(now time.Time) map[string]any {
 			"status":     map[string]any{"code": callSteps[c.step].code, "rcc": false},
 			"missedCall": false, "standAlone": false, "muted": false,
 		}},
+	}
+}
+
+// hostileSubjects are what a careless client would pass to the terminal.
+var hostileSubjects = []struct{ name, text string }{
+	{"ansi", "\x1b[2J\x1b[H\x1b[31;1mRED ALERT\x1b[0m \x1b]0;window title\x07"},
+	{"osc52", "copy me \x1b]52;c;ZWNobyBldnRhcA==\x07 (OSC 52 clipboard write)"},
+	{"bidi", "invoice \u202efdp.exe\u202c \u2066isolate\u2069 zero\u200bwidth"},
+	{"control", "nul\x00 bell\x07 del\x7f nel\u0085 ls\u2028 backspace\x08\x08\x08"},
+}
+
+// hostileHuge is the size of the "huge" variant's string.
+const hostileHuge = 1 << 20
+
+// spoil turns a generated body hostile, the variants in turn: a nasty
+// subject, a 1 MiB subject, or 500 levels of nesting. evtapHostile names
+// the variant so a test can tell which it got.
+func (g *generator) spoil(b map[string]any) {
+	v := g.hostile % (len(hostileSubjects) + 2)
+	g.hostile++
+	switch {
+	case v < len(hostileSubjects):
+		b["subject"] = hostileSubjects[v].text
+		b["evtapHostile"] = hostileSubjects[v].name
+	case v == len(hostileSubjects):
+		b["subject"] = strings.Repeat("A", hostileHuge)
+		b["evtapHostile"] = "huge"
+	default:
+		var nested any = "bottom"
+		for i := 0; i < 500; i++ {
+			nested = map[string]any{"deeper": nested}
+		}
+		b["nested"] = nested
+		b["evtapHostile"] = "deep"
 	}
 }

@@ -18,6 +18,11 @@ const (
 	KindMessageStore Kind = "message-store"
 	KindPresence     Kind = "presence"
 	KindTelephony    Kind = "telephony"
+	// KindHostile is no event filter: it asks for an ordinary event of
+	// one of the subscription's filters whose body carries terminal
+	// escape sequences, bidi overrides, control characters, a 1 MiB
+	// string or deep nesting — for testing what a client shows.
+	KindHostile Kind = "hostile"
 )
 
 // Kinds lists every kind, in the order the docs present them.
@@ -37,8 +42,10 @@ func ParseKind(s string) (Kind, error) {
 		return KindPresence, nil
 	case "telephony", "telephony-sessions", "telephony/sessions":
 		return KindTelephony, nil
+	case "hostile":
+		return KindHostile, nil
 	}
-	return "", fmt.Errorf("unknown event kind %q (known: sms, voicemail, message-store, presence, telephony)", s)
+	return "", fmt.Errorf("unknown event kind %q (known: sms, voicemail, message-store, presence, telephony, hostile)", s)
 }
 
 const apiPrefix = "/restapi/v1.0"

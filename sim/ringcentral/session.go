@@ -105,7 +105,7 @@ func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 func (s *Server) generate(sess *session, k Kind) bool {
 	var fs []filter
 	for _, f := range sess.sub.filters {
-		if k == "" || f.kind == k {
+		if k == "" || k == KindHostile || f.kind == k {
 			fs = append(fs, f)
 		}
 	}
@@ -113,7 +113,11 @@ func (s *Server) generate(sess *session, k Kind) bool {
 		return false
 	}
 	f := fs[sess.gen.rng.Intn(len(fs))]
-	body, _ := json.Marshal(sess.gen.body(f, s.now()))
+	b := sess.gen.body(f, s.now())
+	if k == KindHostile {
+		sess.gen.spoil(b)
+	}
+	body, _ := json.Marshal(b)
 	s.emit(sess, f.event, body)
 	return true
 }
