@@ -16,6 +16,7 @@ import (
 const (
 	readLimit    = 1 << 20          // largest client frame accepted
 	maxQueue     = 100000           // frames waiting to be written before the client counts as stuck
+	maxQueueSize = 64 << 20         // bytes waiting, likewise
 	writeWait    = 10 * time.Second // deadline for one write
 	closeWait    = time.Second      // how long a closing handshake may take
 	pongGrace    = 10 * time.Second // the docs want a pong within 10 s
@@ -36,6 +37,7 @@ type conn struct {
 
 	qmu   sync.Mutex
 	queue []outFrame
+	qsize int // bytes in queue
 	wake  chan struct{}
 	done  chan struct{} // closed when the connection is finished
 	once  sync.Once
@@ -72,12 +74,13 @@ func errorFrame(status int, code, msg string) []byte {
 // frames pile up is cut, as a real server would.
 func (c *conn) enqueue(f outFrame) {
 	c.qmu.Lock()
-	if len(c.queue) >= maxQueue {
+	if len(c.queue) >= maxQueue || c.qsize+len(f.data) > maxQueueSize {
 		c.qmu.Unlock()
 		c.kill()
 		return
 	}
 	c.queue = append(c.queue, f)
+	c.qsize += len(f.data)
 	c.qmu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -98,11 +101,13 @@ func (c *conn) pop(reorder bool) (outFrame, bool) {
 		c.queue[1] = c.queue[0]
 		c.queue[1].held = true
 		c.queue = c.queue[1:]
+		c.qsize -= len(f.data)
 		return f, true
 	}
 	f := c.queue[0]
 	c.queue[0] = outFrame{}
 	c.queue = c.queue[1:]
+	c.qsize -= len(f.data)
 	return f, true
 }
 
