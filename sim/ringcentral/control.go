@@ -34,12 +34,17 @@ func (s *Server) pick(id string) []*conn {
 	return out
 }
 
+const maxCloseReason = 123
+
 // CloseConn closes connection connID ("" = all) cleanly with the given
 // close code and reason, after the frames already queued. It returns how
 // many it closed.
 func (s *Server) CloseConn(connID string, code int, reason string) int {
 	if code == 0 {
 		code = websocket.CloseNormalClosure
+	}
+	if len(reason) > maxCloseReason {
+		reason = reason[:maxCloseReason] // a close frame's payload is at most 125 bytes
 	}
 	s.mu.Lock()
 	cs := s.pick(connID)
