@@ -177,7 +177,7 @@ ended:
 	c.wait()
 	if h := c.healthyAt.Load(); h != 0 {
 		o.healthy = true
-		o.healthyFor = s.now().Sub(time.Unix(0, h))
+		o.healthyFor = time.Since(time.Unix(0, h))
 	}
 	if o.done {
 		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: c.cause, CloseCode: c.closeCode})
@@ -213,7 +213,7 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 		s.stopHB.Store(cmd.On)
 		c.resetDeadline()
 	case protocol.CmdStallRead:
-		c.stallUntil.Store(s.now().Add(cmd.Duration).UnixNano())
+		c.stallUntil.Store(time.Now().Add(cmd.Duration).UnixNano())
 	case protocol.CmdMarker:
 		s.marker(c.n, cmd.Text)
 	default:

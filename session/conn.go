@@ -48,7 +48,9 @@ type conn struct {
 
 func newConn(s *Session, n int, ws *websocket.Conn) *conn {
 	c := &conn{s: s, n: n, ws: ws, wake: make(chan struct{}, 1), dead: make(chan struct{}), stop: make(chan struct{})}
-	now := s.now().UnixNano()
+	// Timers inside a connection run on the real clock: Options.Now
+	// stamps Updates, it does not measure round trips.
+	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	c.lastSent.Store(now)
 	ws.SetReadLimit(s.opt.ReadLimit)
@@ -144,7 +146,7 @@ func (c *conn) readLoop() {
 			c.readFailed(err)
 			return
 		}
-		c.lastRecv.Store(c.s.now().UnixNano())
+		c.lastRecv.Store(time.Now().UnixNano())
 		f := &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data), Type: c.s.p.Classify(data)}
 		op := protocol.OpText
 		if typ == websocket.BinaryMessage {
@@ -201,7 +203,7 @@ func (c *conn) onPong(data string) error {
 	c.resetDeadline()
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpPong, Data: Sanitize(data, 125), Size: len(data)}})
 	if sent, err := strconv.ParseInt(data, 10, 64); err == nil {
-		rtt := c.s.now().Sub(time.Unix(0, sent))
+		rtt := time.Since(time.Unix(0, sent))
 		if rtt >= 0 {
 			c.s.publish(c.n, protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "ping", RTT: protocol.Millis(rtt)}})
 		}
@@ -237,7 +239,7 @@ func (c *conn) writeLoop() {
 			if c.s.stopHB.Load() {
 				continue
 			}
-			data := strconv.FormatInt(c.s.now().UnixNano(), 10)
+			data := strconv.FormatInt(time.Now().UnixNano(), 10)
 			c.s.publish(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpPing, Data: data, Size: len(data)}})
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.PingMessage, []byte(data)); err != nil {
@@ -248,7 +250,7 @@ func (c *conn) writeLoop() {
 			if c.s.stopHB.Load() {
 				continue
 			}
-			now := c.s.now()
+			now := time.Now()
 			idle := func(v *atomic.Int64) bool { return now.Sub(time.Unix(0, v.Load())) >= hbEvery }
 			if !idle(&c.lastRecv) && !idle(&c.lastSent) {
 				continue
@@ -267,7 +269,7 @@ func (c *conn) writeLoop() {
 // write publishes and writes one text frame.
 func (c *conn) write(data []byte) bool {
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data), Type: c.s.p.Classify(data)}})
-	c.lastSent.Store(c.s.now().UnixNano())
+	c.lastSent.Store(time.Now().UnixNano())
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		c.die("write error: "+err.Error(), 0)
@@ -295,6 +297,6 @@ func (l *link) Fail(cause string) {
 }
 func (l *link) Healthy() {
 	if l.c != nil {
-		l.c.healthyAt.CompareAndSwap(0, l.s.now().UnixNano())
+		l.c.healthyAt.CompareAndSwap(0, time.Now().UnixNano())
 	}
 }

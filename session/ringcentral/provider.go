@@ -35,7 +35,8 @@ type Provider struct {
 	hadSess   bool // a server session existed before this connection
 
 	seq         sequencer
-	recoveredAt time.Time // when a Successful ConnectionDetails arrived
+	recoveredAt time.Time   // when a Successful ConnectionDetails arrived
+	reorder     *time.Timer // flushes missing sequence numbers on a quiet stream
 
 	filters      []string               // what the operator wants
 	sub          *protocol.Subscription // the subscription in force, nil if none
@@ -153,7 +154,7 @@ func (p *Provider) Heartbeat(l session.Link) []byte {
 	if len(p.beats) > 16 { // echoes that never came
 		clear(p.beats)
 	}
-	p.beats[id] = l.Now()
+	p.beats[id] = time.Now() // monotonic: a round trip is not wall time
 	return f
 }
 

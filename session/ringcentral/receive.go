@@ -57,7 +57,7 @@ func (p *Provider) Receive(l session.Link, op protocol.Opcode, data []byte) {
 		p.track(f.Meta, "")
 		if sent, ok := p.beats[f.Meta.MessageID]; ok {
 			delete(p.beats, f.Meta.MessageID)
-			l.Emit(protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "message", RTT: protocol.Millis(l.Now().Sub(sent))}})
+			l.Emit(protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "message", RTT: protocol.Millis(time.Since(sent))}})
 		}
 	case rc.TypeError:
 		p.track(f.Meta, "")
@@ -141,7 +141,8 @@ func (p *Provider) onDetails(l session.Link, f rc.Frame) {
 // gap of unknown size if one existed before, and a new subscription.
 // Caller holds mu.
 func (p *Provider) newSession(l session.Link, cdSeq uint64, reportGap bool, reason string) {
-	p.seq.reset(cdSeq)
+	emitGaps(l, p.seq.reset(cdSeq))
+	p.watchReorder(l)
 	p.recoveredAt = time.Time{}
 	p.sub, p.subRequested = nil, nil
 	if reportGap {
@@ -178,9 +179,8 @@ func (p *Provider) onNotification(l session.Link, f rc.Frame) {
 		seq = f.Meta.WSC.Sequence
 	}
 	obs := p.seq.observe(seq)
-	if obs.gap != nil {
-		l.Emit(protocol.Update{Kind: protocol.KindGap, Gap: obs.gap})
-	}
+	emitGaps(l, obs.gaps)
+	p.watchReorder(l)
 	var n rc.Notification
 	if f.Body == nil {
 		emitError(l, "decode", "ServerNotification without a body")
@@ -202,7 +202,7 @@ func (p *Provider) onNotification(l session.Link, f rc.Frame) {
 	ev.Label, ev.Summary = summarize(n)
 	l.Emit(protocol.Update{Kind: protocol.KindEvent, Event: ev})
 	if obs.late {
-		emitError(l, "sequence", fmt.Sprintf("notification %d arrived after %d (out of order); any gap reported for it did not lose it", seq, p.seq.last))
+		emitError(l, "sequence", fmt.Sprintf("notification %d arrived late, after its gap was reported: it was not lost", seq))
 	}
 }
 
@@ -289,4 +289,32 @@ func (p *Provider) onError(l session.Link, f rc.Frame) {
 		msg += "; the wsc token is dropped and the next connection starts a new session"
 	}
 	emitError(l, "server", msg)
+}
+
+func emitGaps(l session.Link, gaps []*protocol.Gap) {
+	for _, g := range gaps {
+		l.Emit(protocol.Update{Kind: protocol.KindGap, Gap: g})
+	}
+}
+
+// reorderWait is how long numbers skipped by a small jump may stay
+// missing on a quiet stream before they are reported lost.
+const reorderWait = 500 * time.Millisecond
+
+// watchReorder keeps a timer running while the sequencer holds missing
+// numbers, so a small jump on a quiet stream is still reported. Caller
+// holds mu.
+func (p *Provider) watchReorder(l session.Link) {
+	switch {
+	case p.seq.pending() && p.reorder == nil:
+		p.reorder = time.AfterFunc(reorderWait, func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.reorder = nil
+			emitGaps(l, p.seq.flush())
+		})
+	case !p.seq.pending() && p.reorder != nil:
+		p.reorder.Stop()
+		p.reorder = nil
+	}
 }

@@ -238,3 +238,33 @@ func TestBadWSCStartsNewSession(t *testing.T) {
 		t.Errorf("want a new subscription, got %+v", subs)
 	}
 }
+
+// Rule: notifications the server swaps in pairs arrive once each and are
+// not reported as lost.
+func TestReorderedNotificationsAreNotAGap(t *testing.T) {
+	r := start(t, sim.Config{}, nil)
+	r.out.waitFor("live", isLive)
+	r.sim.SetReorder(true)
+	r.generate(t, 20)
+	ups := r.out.waitFor("20 events", countEvents(20))
+	evs := events(ups)
+	swapped := 0
+	ids := map[string]bool{}
+	for i, e := range evs {
+		ids[e.ID] = true
+		if i > 0 && e.Seq < evs[i-1].Seq {
+			swapped++
+		}
+	}
+	if swapped == 0 {
+		t.Fatal("the emulator did not reorder; the test proves nothing")
+	}
+	if len(ids) != 20 || len(gaps(ups)) != 0 {
+		t.Errorf("%d distinct events, gaps %+v", len(ids), gaps(ups))
+	}
+	for _, u := range ups {
+		if u.Error != nil {
+			t.Errorf("error for a reordered frame: %s", u.Error.Message)
+		}
+	}
+}
