@@ -85,7 +85,7 @@ func (c *conn) closeClean(code int, text string) {
 	c.qmu.Unlock()
 	msg := websocket.FormatCloseMessage(code, text)
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpClose, Data: text, Size: len(msg)}})
-	if err := c.ws.WriteControl(websocket.CloseMessage, msg, c.s.now().Add(writeWait)); err != nil {
+	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait)); err != nil {
 		c.kill("close: " + err.Error())
 	}
 }
