@@ -1,0 +1,66 @@
+package ringcentral
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/evtap/evtap/protocol"
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+)
+
+// nopLink is a Link that drops everything, so a benchmark measures the
+// provider alone.
+type nopLink struct{}
+
+func (nopLink) Conn() int            { return 1 }
+func (nopLink) Now() time.Time       { return time.Time{} }
+func (nopLink) Emit(protocol.Update) {}
+func (nopLink) State(protocol.State) {}
+func (nopLink) Send([]byte) bool     { return true }
+func (nopLink) Healthy()             {}
+func (nopLink) Fail(string)          {}
+
+func notificationFrames(n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = []byte(fmt.Sprintf(`[{"type":"ServerNotification","messageId":"m%d","status":200,"headers":{"RCRequestId":"r"},"wsc":{"token":"tok","sequence":%d}},{"uuid":"u%d","event":"/restapi/v1.0/account/1/extension/2/message-store/instant?type=SMS","timestamp":"2024-01-01T00:00:00.000Z","subscriptionId":"s","ownerId":"2","body":{"id":"1","type":"SMS","direction":"Inbound","from":{"phoneNumber":"+15550001"},"to":[{"phoneNumber":"+15550002"}],"subject":"hello there","messageStatus":"Received"}}]`, i, i+2, i))
+	}
+	return out
+}
+
+// BenchmarkDecodeBaseline is the least any client must do per
+// notification: decode the frame and its notification body.
+func BenchmarkDecodeBaseline(b *testing.B) {
+	frames := notificationFrames(1024)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		f, err := rc.Decode(frames[i%len(frames)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		var n rc.Notification
+		if err := json.Unmarshal(f.Body, &n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReceiveNotification is the provider's whole per-notification
+// work: classify, decode, wsc tracking, sequence check, summary, event.
+func BenchmarkReceiveNotification(b *testing.B) {
+	frames := notificationFrames(1 << 16)
+	p := NewProvider(Config{})
+	p.conn, p.connected = 1, true
+	p.seq.reset(1)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		f := frames[i%len(frames)]
+		if i%len(frames) == 0 {
+			p.seq.reset(1)
+		}
+		_ = p.Classify(f)
+		p.Receive(nopLink{}, protocol.OpText, f)
+	}
+}
