@@ -1,11 +1,15 @@
 package ringcentral
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // generator makes realistic notification bodies (ringcentral.md §6) for
@@ -56,12 +60,12 @@ var texts = []string{
 // callSteps is the telephony status sequence of a call; presence shows
 // the matching telephonyStatus.
 var callSteps = []struct{ code, presence string }{
-	{"Setup", "Ringing"},
-	{"Proceeding", "Ringing"},
-	{"Answered", "CallConnected"},
-	{"Hold", "OnHold"},
-	{"Answered", "CallConnected"},
-	{"Disconnected", "NoCall"},
+	{rc.PartySetup, rc.TelephonyRinging},
+	{rc.PartyProceeding, rc.TelephonyRinging},
+	{rc.PartyAnswered, rc.TelephonyCallConnected},
+	{rc.PartyHold, rc.TelephonyOnHold},
+	{rc.PartyAnswered, rc.TelephonyCallConnected},
+	{rc.PartyDisconnected, rc.TelephonyNoCall},
 }
 
 func newGenerator(seed int64) *generator {
@@ -94,19 +98,20 @@ func rcTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000
 
 func demoNumber(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 
-// body builds the notification body of kind k for filter f.
-func (g *generator) body(f filter, now time.Time) map[string]any {
+// body builds the notification body for filter f, honouring the
+// filter's query conditions (direction, type, statusCode, missedCall).
+func (g *generator) body(f filter, now time.Time) any {
 	switch f.kind {
 	case KindSMS:
 		return g.sms(now)
 	case KindVoicemail:
 		return g.voicemail(now)
 	case KindMessageStore:
-		return g.messageStore(now)
+		return g.messageStore(now, f.query)
 	case KindPresence:
 		return g.presenceBody(now, f.detailed)
 	default:
-		return g.telephony(now)
+		return g.telephony(now, f.query)
 	}
 }
 
@@ -115,78 +120,72 @@ func (g *generator) nextMessageID() int64 {
 	return g.msgID
 }
 
-func msgURI(id int64) string {
-	return fmt.Sprintf("https://platform.ringcentral.com%s/account/%s/extension/%s/message-store/%d", apiPrefix, DemoAccountID, DemoExtensionID, id)
+func id(n int64) rc.FlexID { return rc.FlexID(strconv.FormatInt(n, 10)) }
+
+func msgURI(n int64) string {
+	return fmt.Sprintf("https://platform.ringcentral.com%s/account/%s/extension/%s/message-store/%d", apiPrefix, DemoAccountID, DemoExtensionID, n)
 }
 
-func party(p person, target bool) map[string]any {
-	m := map[string]any{"phoneNumber": p.phone, "name": p.name, "location": p.location}
-	if target {
-		m["target"] = true
-	}
-	return m
+func party(p person, target bool) rc.MessageParty {
+	return rc.MessageParty{PhoneNumber: p.phone, Name: p.name, Location: p.location, Target: target}
 }
 
-func (g *generator) sms(now time.Time) map[string]any {
-	id := g.nextMessageID()
+func (g *generator) sms(now time.Time) *rc.InstantMessageBody {
+	n := g.nextMessageID()
 	peer := g.person()
 	inbound := g.rng.Intn(4) != 0
 	from, to := party(peer, false), party(me, true)
-	direction, status := "Inbound", "Received"
+	direction, status := rc.DirectionInbound, "Received"
 	if !inbound {
 		from, to = party(me, false), party(peer, true)
-		direction, status = "Outbound", "Delivered"
+		direction, status = rc.DirectionOutbound, "Delivered"
 	}
-	conv := g.digits(19)
-	return map[string]any{
-		"id": strconv.FormatInt(id, 10), "to": []any{to}, "from": from, "type": "SMS",
-		"creationTime": rcTime(now), "lastModifiedTime": rcTime(now),
-		"readStatus": "Unread", "priority": "Normal",
-		"attachments": []any{map[string]any{
-			"id": id, "uri": msgURI(id) + "/content/" + strconv.FormatInt(id, 10),
-			"type": "Text", "contentType": "text/plain",
-		}},
-		"direction": direction, "availability": "Alive",
-		"subject": texts[g.rng.Intn(len(texts))], "messageStatus": status,
-		"conversationId": conv,
-		"conversation":   map[string]any{"id": conv, "uri": "https://platform.ringcentral.com" + apiPrefix + "/conversation/" + conv},
-		"ownerId":        DemoExtensionID,
+	conv := rc.FlexID(g.digits(19))
+	return &rc.InstantMessageBody{
+		ID: id(n), To: []rc.MessageParty{to}, From: from, Type: "SMS",
+		CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
+		ReadStatus: "Unread", Priority: "Normal",
+		Attachments: []rc.MessageAttachment{{ID: id(n), URI: msgURI(n) + "/content/" + strconv.FormatInt(n, 10),
+			Type: "Text", ContentType: "text/plain"}},
+		Direction: direction, Availability: "Alive",
+		Subject: texts[g.rng.Intn(len(texts))], MessageStatus: status,
+		ConversationID: conv,
+		Conversation:   &rc.ConversationRef{ID: conv, URI: "https://platform.ringcentral.com" + apiPrefix + "/conversation/" + string(conv)},
+		OwnerID:        DemoExtensionID,
 	}
 }
 
-func (g *generator) voicemail(now time.Time) map[string]any {
-	id := g.nextMessageID()
+func (g *generator) voicemail(now time.Time) *rc.VoicemailBody {
+	n := g.nextMessageID()
 	peer := g.person()
-	dur := 5 + g.rng.Intn(90)
-	transcription := []string{"NotAvailable", "InProgress", "Completed"}[g.rng.Intn(3)]
-	return map[string]any{
-		"id": id, "to": []any{party(me, true)}, "from": party(peer, false), "type": "Voicemail",
-		"creationTime": rcTime(now), "lastModifiedTime": rcTime(now),
-		"readStatus": "Unread", "priority": "Normal",
-		"attachments": []any{map[string]any{
-			"id": id + 1, "uri": fmt.Sprintf("%s/content/%d", msgURI(id), id+1),
-			"type": "AudioRecording", "contentType": "audio/mpeg", "vmDuration": dur,
-		}},
-		"direction": "Inbound", "availability": "Alive",
-		"subject":       "Voice message from " + peer.name,
-		"messageStatus": "Received", "vmTranscriptionStatus": transcription,
+	return &rc.VoicemailBody{
+		ID: id(n), To: []rc.MessageParty{party(me, false)}, From: party(peer, false), Type: "VoiceMail",
+		CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
+		ReadStatus: "Unread", Priority: "Normal",
+		Attachments: []rc.MessageAttachment{{ID: id(n + 1), URI: fmt.Sprintf("%s/content/%d", msgURI(n), n+1),
+			Type: "AudioRecording", ContentType: "audio/mpeg", VMDuration: 5 + g.rng.Intn(90)}},
+		Direction: rc.DirectionInbound, Availability: "Alive",
+		Subject:               "Voice message from " + peer.name,
+		MessageStatus:         "Received",
+		VMTranscriptionStatus: []string{"NotAvailable", "InProgress", "Completed"}[g.rng.Intn(3)],
+		OwnerID:               DemoExtensionID,
 	}
 }
 
-func (g *generator) messageStore(now time.Time) map[string]any {
-	types := []string{"SMS", "Pager", "VoiceMail", "Fax"}
-	n := 1 + g.rng.Intn(2)
-	ids := make([]any, n)
-	for i := range ids {
-		ids[i] = g.nextMessageID()
+func (g *generator) messageStore(now time.Time, q url.Values) *rc.MessageStoreBody {
+	typ := []string{"SMS", "Pager", "VoiceMail", "Fax"}[g.rng.Intn(4)]
+	if t := q.Get("type"); t != "" {
+		typ = t
 	}
-	return map[string]any{
-		"accountId": demoNumber(DemoAccountID), "extensionId": demoNumber(DemoExtensionID),
-		"lastUpdated": rcTime(now),
-		"changes": []any{map[string]any{
-			"type": types[g.rng.Intn(len(types))], "newCount": n, "updatedCount": g.rng.Intn(2),
-			"newMessageIds": ids,
-		}},
+	n := 1 + g.rng.Intn(2)
+	ids := make([]rc.FlexID, n)
+	for i := range ids {
+		ids[i] = id(g.nextMessageID())
+	}
+	return &rc.MessageStoreBody{
+		AccountID: DemoAccountID, ExtensionID: DemoExtensionID, LastUpdated: rcTime(now),
+		Changes: []rc.MessageStoreChange{{Type: typ, NewCount: n, UpdatedCount: g.rng.Intn(2), NewMessageIDs: ids}},
+		OwnerID: DemoExtensionID,
 	}
 }
 
@@ -204,76 +203,78 @@ func (g *generator) advanceCall(now time.Time) *call {
 	return g.call
 }
 
-func (c *call) direction() string {
-	if c.inbound {
-		return "Inbound"
+func direction(inbound bool) string {
+	if inbound {
+		return rc.DirectionInbound
 	}
-	return "Outbound"
+	return rc.DirectionOutbound
 }
 
-func (c *call) ends() (from, to person) {
-	if c.inbound {
+func (c *call) ends(inbound bool) (from, to person) {
+	if inbound {
 		return c.peer, me
 	}
 	return me, c.peer
 }
 
-func (g *generator) presenceBody(now time.Time, detailed bool) map[string]any {
+func (g *generator) presenceBody(now time.Time, detailed bool) *rc.PresenceBody {
 	c := g.advanceCall(now)
 	g.presence++
 	status := callSteps[c.step].presence
 	active := 0
-	if status != "NoCall" {
-		active = 1
-	}
 	presence := "Available"
-	if active > 0 {
-		presence = "Busy"
+	if status != rc.TelephonyNoCall {
+		active, presence = 1, "Busy"
 	}
-	b := map[string]any{
-		"extensionId": demoNumber(DemoExtensionID), "telephonyStatus": status,
-		"sequence": g.presence, "presenceStatus": presence, "userStatus": "Available",
-		"dndStatus": "TakeAllCalls", "meetingStatus": "Disconnected",
-		"allowSeeMyPresence": true, "ringOnMonitoredCall": false, "pickUpCallsOnHold": false,
-		"totalActiveCalls": active, "ownerId": DemoExtensionID,
+	yes, no := true, false
+	b := &rc.PresenceBody{
+		ExtensionID: DemoExtensionID, TelephonyStatus: status, Sequence: int64(g.presence),
+		PresenceStatus: presence, UserStatus: "Available", DNDStatus: "TakeAllCalls", MeetingStatus: "Disconnected",
+		AllowSeeMyPresence: &yes, RingOnMonitoredCall: &no, PickUpCallsOnHold: &no,
+		TotalActiveCalls: &active, OwnerID: DemoExtensionID,
 	}
-	if detailed {
-		calls := []any{}
-		if active > 0 {
-			from, to := c.ends()
-			calls = append(calls, map[string]any{
-				"id": c.sessionID, "direction": c.direction(),
-				"from": from.phone, "fromName": from.name, "to": to.phone, "toName": to.name,
-				"startTime": rcTime(c.start), "telephonyStatus": status,
-				"sessionId": c.sessionID, "telephonySessionId": c.telephonySessionID,
-				"partyId": c.partyID, "terminationType": "final",
-			})
-		}
-		b["activeCalls"] = calls
+	if detailed && active > 0 {
+		from, to := c.ends(c.inbound)
+		b.ActiveCalls = []rc.ActiveCall{{
+			ID: c.sessionID, Direction: direction(c.inbound),
+			From: from.phone, FromName: from.name, To: to.phone, ToName: to.name,
+			StartTime: rcTime(c.start), TelephonyStatus: status,
+			SessionID: c.sessionID, TelephonySessionID: c.telephonySessionID,
+			PartyID: c.partyID, TerminationType: "final",
+		}}
 	}
 	return b
 }
 
-func (g *generator) telephony(now time.Time) map[string]any {
+func (g *generator) telephony(now time.Time, q url.Values) *rc.TelephonySessionBody {
 	c := g.advanceCall(now)
 	g.telSeq++
-	from, to := c.ends()
-	end := func(p person) map[string]any {
-		m := map[string]any{"phoneNumber": p.phone, "name": p.name}
-		if p == me {
-			m["extensionId"] = DemoExtensionID
-		}
-		return m
+	inbound := c.inbound
+	if d := q.Get("direction"); d != "" {
+		inbound = d == rc.DirectionInbound
 	}
-	return map[string]any{
-		"sequence": g.telSeq, "sessionId": c.sessionID, "telephonySessionId": c.telephonySessionID,
-		"serverId": "10.13.22.241.TAM", "eventTime": rcTime(now), "origin": map[string]any{"type": "Call"},
-		"parties": []any{map[string]any{
-			"accountId": DemoAccountID, "extensionId": DemoExtensionID, "id": c.partyID,
-			"direction": c.direction(), "from": end(from), "to": end(to),
-			"status":     map[string]any{"code": callSteps[c.step].code, "rcc": false},
-			"missedCall": false, "standAlone": false, "muted": false,
+	code := callSteps[c.step].code
+	if s := q.Get("statusCode"); s != "" {
+		code = s
+	}
+	from, to := c.ends(inbound)
+	end := func(p person) *rc.TelephonyEndpoint {
+		e := &rc.TelephonyEndpoint{PhoneNumber: p.phone, Name: p.name}
+		if p == me {
+			e.ExtensionID = DemoExtensionID
+		}
+		return e
+	}
+	return &rc.TelephonySessionBody{
+		Sequence: int64(g.telSeq), SessionID: c.sessionID, TelephonySessionID: c.telephonySessionID,
+		ServerID: "10.13.22.241.TAM", EventTime: rcTime(now), Origin: &rc.SessionOrigin{Type: "Call"},
+		Parties: []rc.TelephonyParty{{
+			AccountID: DemoAccountID, ExtensionID: DemoExtensionID, ID: c.partyID,
+			Direction: direction(inbound), From: end(from), To: end(to),
+			Status:     rc.PartyStatus{Code: code},
+			MissedCall: q.Get("missedCall") == "true",
 		}},
+		OwnerID: DemoExtensionID,
 	}
 }
 
@@ -288,10 +289,13 @@ var hostileSubjects = []struct{ name, text string }{
 // hostileHuge is the size of the "huge" variant's string.
 const hostileHuge = 1 << 20
 
-// spoil turns a generated body hostile, the variants in turn: a nasty
+// spoil returns a generated body made hostile, the variants in turn: a nasty
 // subject, a 1 MiB subject, or 500 levels of nesting. evtapHostile names
 // the variant so a test can tell which it got.
-func (g *generator) spoil(b map[string]any) {
+func (g *generator) spoil(body any) map[string]any {
+	raw, _ := json.Marshal(body)
+	var b map[string]any
+	_ = json.Unmarshal(raw, &b)
 	v := g.hostile % (len(hostileSubjects) + 2)
 	g.hostile++
 	switch {
@@ -309,4 +313,5 @@ func (g *generator) spoil(b map[string]any) {
 		b["nested"] = nested
 		b["evtapHostile"] = "deep"
 	}
+	return b
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // Kind names a family of events the emulator can generate. The names are
@@ -50,90 +52,63 @@ func ParseKind(s string) (Kind, error) {
 
 const apiPrefix = "/restapi/v1.0"
 
-// filter is one accepted event filter: its kind and the concrete event
-// path (with "~" expanded and the query kept) that notifications carry.
+// filter is one accepted event filter: its kind, the concrete event
+// path (with "~" expanded and the query kept) that notifications carry,
+// and the query conditions the generated bodies honour.
 type filter struct {
 	kind     Kind
 	event    string
 	detailed bool // presence?detailedTelephonyState=true
+	query    url.Values
 }
 
 // filterError explains why an event filter was refused; its text goes
 // into the RC error body.
-type filterError struct{ filter, why string }
+type filterError struct{ why string }
 
-func (e *filterError) Error() string {
-	return fmt.Sprintf("Event filter [%s] is not valid: %s", e.filter, e.why)
+func (e *filterError) Error() string { return e.why }
+
+// kindOf maps the resources protocol/ringcentral knows to kinds.
+var kindOf = map[string]Kind{
+	rc.ResourceInstantMessage:   KindSMS,
+	rc.ResourceVoicemail:        KindVoicemail,
+	rc.ResourceMessageStore:     KindMessageStore,
+	rc.ResourcePresence:         KindPresence,
+	rc.ResourceTelephonySession: KindTelephony,
 }
 
-// allowedQuery lists the query parameters each kind takes; a nil map
-// means no query at all.
-var allowedQuery = map[Kind]map[string]bool{
-	KindSMS:       {"type": true},
-	KindPresence:  {"detailedTelephonyState": true, "sipData": true, "totalActiveCalls": true, "aggregated": true},
-	KindTelephony: {"direction": true, "statusCode": true, "missedCall": true},
-}
-
-// parseFilter checks one event filter the way the emulator understands
-// them: the five documented paths under /restapi/v1.0 (the prefix may be
-// omitted), for the demo account and extension or "~".
+// parseFilter checks one event filter with the same rules evtap's client
+// applies (rc.ValidateFilter), plus what only a server knows: the
+// account and extension must be this one ("~" or the demo ids). Like the
+// platform, it also takes a filter without the /restapi/v1.0 prefix.
 func parseFilter(raw string) (filter, error) {
-	bad := func(format string, a ...any) (filter, error) {
-		return filter{}, &filterError{raw, fmt.Sprintf(format, a...)}
+	s := raw
+	if strings.HasPrefix(s, "/account/") {
+		s = apiPrefix + s
 	}
-	s := strings.TrimSpace(raw)
-	if s == "" {
-		return bad("it is empty")
+	if err := rc.ValidateFilter(s); err != nil {
+		return filter{}, &filterError{err.Error()}
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") {
-		return bad("not a path such as %s/account/~/extension/~/presence", apiPrefix)
-	}
-	path := strings.TrimPrefix(u.Path, apiPrefix)
-	seg := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	if len(seg) < 5 || seg[0] != "account" || seg[2] != "extension" {
-		return bad("expected /account/{accountId}/extension/{extensionId}/...")
-	}
-	if seg[1] != "~" && seg[1] != DemoAccountID {
-		return bad("account [%s] is not this account (use ~ or %s)", seg[1], DemoAccountID)
-	}
-	if seg[3] != "~" && seg[3] != DemoExtensionID {
-		return bad("extension [%s] is not this extension (use ~ or %s)", seg[3], DemoExtensionID)
-	}
-	rest := strings.Join(seg[4:], "/")
-	var k Kind
-	switch rest {
-	case "message-store/instant":
-		k = KindSMS
-	case "voicemail":
-		k = KindVoicemail
-	case "message-store":
-		k = KindMessageStore
-	case "presence":
-		k = KindPresence
-	case "telephony/sessions":
-		k = KindTelephony
-	default:
-		return bad("[%s] is not a supported event (supported: message-store/instant?type=SMS, voicemail, message-store, presence, telephony/sessions)", rest)
-	}
-	q, err := url.ParseQuery(u.RawQuery)
+	p, err := rc.ParseEventPath(s)
 	if err != nil {
-		return bad("malformed query: %v", err)
+		return filter{}, &filterError{err.Error()}
 	}
-	for name := range q {
-		if !allowedQuery[k][name] {
-			return bad("query parameter [%s] is not allowed here", name)
-		}
+	if p.Account != "~" && p.Account != DemoAccountID {
+		return filter{}, &filterError{fmt.Sprintf("event filter %q: account %s is not this account (use ~ or %s)", raw, p.Account, DemoAccountID)}
 	}
-	if k == KindSMS && q.Get("type") != "SMS" {
-		return bad("message-store/instant needs ?type=SMS")
+	if p.Extension != "~" && p.Extension != DemoExtensionID {
+		return filter{}, &filterError{fmt.Sprintf("event filter %q: extension %s is not this extension (use ~ or %s)", raw, p.Extension, DemoExtensionID)}
 	}
-	f := filter{kind: k, event: apiPrefix + "/account/" + DemoAccountID + "/extension/" + DemoExtensionID + "/" + rest}
-	if u.RawQuery != "" {
-		f.event += "?" + u.RawQuery
+	k, ok := kindOf[p.Resource]
+	if !ok {
+		return filter{}, &filterError{fmt.Sprintf("event filter %q: the emulator cannot generate %s events", raw, p.Resource)}
 	}
-	f.detailed = k == KindPresence && q.Get("detailedTelephonyState") == "true"
-	return f, nil
+	return filter{
+		kind:     k,
+		event:    rc.ExpandFilter(s, DemoAccountID, DemoExtensionID),
+		detailed: k == KindPresence && p.Query.Get("detailedTelephonyState") == "true",
+		query:    p.Query,
+	}, nil
 }
 
 // parseFilters checks a whole subscription request; every filter must

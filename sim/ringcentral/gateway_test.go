@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -98,8 +99,21 @@ func TestNotificationsMatchFiltersWithIncreasingSequence(t *testing.T) {
 		if strings.Contains(n.Event, "instant") && !strings.Contains(body, `"type":"SMS"`) {
 			t.Fatalf("SMS body %s", body)
 		}
-		if strings.Contains(n.Event, "presence") && !strings.Contains(body, `"activeCalls"`) {
-			t.Fatalf("detailed presence body without activeCalls: %s", body)
+		if strings.Contains(n.Event, "presence") {
+			var p rc.PresenceBody
+			if err := json.Unmarshal(n.Body, &p); err != nil {
+				t.Fatalf("presence body does not decode as rc.PresenceBody: %v", err)
+			}
+			if (p.TelephonyStatus != rc.TelephonyNoCall) != (len(p.ActiveCalls) == 1) {
+				t.Fatalf("detailed presence %s with %d active calls", p.TelephonyStatus, len(p.ActiveCalls))
+			}
+		}
+		matched := false
+		for _, f := range []string{smsFilter, presenceFilter} {
+			matched = matched || rc.MatchFilter(f, n.Event)
+		}
+		if !matched {
+			t.Fatalf("event %s matches neither filter by rc.MatchFilter", n.Event)
 		}
 	}
 	if len(kinds) != 2 {
@@ -187,4 +201,36 @@ func TestAbsoluteTimeoutSendsWSG903(t *testing.T) {
 		t.Fatalf("error %+v, want %s", e, rc.WSGAbsoluteTimeout)
 	}
 	c.readClosed()
+}
+
+func TestFilterConditionsShapeTheBodies(t *testing.T) {
+	s, base := startSim(t, Config{})
+	c, _, _ := connect(t, base)
+	c.readType(rc.TypeConnectionDetails)
+	info := c.mustSubscribe("/account/~/extension/~/telephony/sessions?direction=Outbound&statusCode=Answered",
+		"/restapi/v1.0/account/~/extension/"+DemoExtensionID+"/message-store?type=Fax")
+	if !strings.HasPrefix(info.EventFilters[0], "/restapi/v1.0/account/"+DemoAccountID) {
+		t.Fatalf("a filter without the version prefix expanded to %s", info.EventFilters[0])
+	}
+	s.Generate("", "telephony", 3)
+	s.Generate("", "message-store", 3)
+	for i := 0; i < 6; i++ {
+		_, n := c.notification()
+		switch {
+		case strings.Contains(n.Event, "telephony"):
+			var b rc.TelephonySessionBody
+			if err := json.Unmarshal(n.Body, &b); err != nil || b.Parties[0].Direction != rc.DirectionOutbound || b.Parties[0].Status.Code != rc.PartyAnswered {
+				t.Fatalf("telephony body %s (%v) ignores direction=Outbound&statusCode=Answered", n.Body, err)
+			}
+		default:
+			var b rc.MessageStoreBody
+			if err := json.Unmarshal(n.Body, &b); err != nil || b.Changes[0].Type != "Fax" {
+				t.Fatalf("message-store body %s (%v) ignores type=Fax", n.Body, err)
+			}
+		}
+	}
+	f := c.subscribe("/restapi/v1.0/account/~/extension/999/presence")
+	if e := errorBody(t, f); f.Meta.Status != 400 || !strings.Contains(e.Errors[0].Message, "not this extension") {
+		t.Fatalf("another extension: %d %+v", f.Meta.Status, e)
+	}
 }

@@ -113,9 +113,9 @@ func (s *Server) generate(sess *session, k Kind) bool {
 		return false
 	}
 	f := fs[sess.gen.rng.Intn(len(fs))]
-	b := sess.gen.body(f, s.now())
+	var b any = sess.gen.body(f, s.now())
 	if k == KindHostile {
-		sess.gen.spoil(b)
+		b = sess.gen.spoil(b)
 	}
 	body, _ := json.Marshal(b)
 	s.emit(sess, f.event, body)
