@@ -312,3 +312,6 @@ func checkExactlyOnce(t *testing.T, evs []*protocol.Event, want int) {
 		}
 	}
 }
+
+// simConfig lets files that never touch the emulator's API start a rig.
+type simConfig = sim.Config

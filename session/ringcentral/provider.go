@@ -143,14 +143,18 @@ func (p *Provider) Lost(at time.Time) {
 
 // Heartbeat builds the Heartbeat frame and remembers when it left, to
 // time the echo.
+// Nothing is sent before ConnectionDetails, as the documents ask.
 func (p *Provider) Heartbeat(l session.Link) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.connected || l.Conn() != p.conn {
+		return nil
+	}
 	id := newID()
 	f, err := rc.Encode(rc.Meta{Type: rc.TypeHeartbeat, MessageID: id}, nil)
 	if err != nil {
 		return nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if len(p.beats) > 16 { // echoes that never came
 		clear(p.beats)
 	}

@@ -1,0 +1,153 @@
+package ringcentral_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/evtap/evtap/protocol"
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/session/ringcentral"
+)
+
+// foreign is a RingCentral-style server written here from the documents
+// alone, not the emulator. It answers in its own way (no wsc anywhere, an
+// unknown message type before the answer, null fields) and reports on
+// problems anything the client sends that is not the documented shape.
+func foreign(t *testing.T, problems chan<- string) string {
+	t.Helper()
+	report := func(format string, a ...any) {
+		select {
+		case problems <- fmt.Sprintf(format, a...):
+		default:
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+rc.PathToken, func(w http.ResponseWriter, r *http.Request) {
+		if id, secret, ok := r.BasicAuth(); !ok || id != "id" || secret != "secret" {
+			report("token request without Basic client credentials")
+		}
+		if r.FormValue("grant_type") != rc.GrantJWT || r.FormValue("assertion") != "jwt" {
+			report("token request is not the JWT grant")
+		}
+		_, _ = w.Write([]byte(`{"access_token":"AT","token_type":"bearer","expires_in":3600}`))
+	})
+	var wsURL string
+	mux.HandleFunc("POST "+rc.PathWSToken, func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Authorization"), "bearer AT") {
+			report("wstoken without the bearer token")
+		}
+		_ = json.NewEncoder(w).Encode(rc.WSTokenResponse{URI: wsURL, WSAccessToken: "WS1", ExpiresIn: 30})
+	})
+	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("access_token") != "WS1" {
+			report("upgrade without access_token")
+		}
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		in := make(chan []byte, 16)
+		go func() {
+			defer close(in)
+			for {
+				_, data, err := ws.ReadMessage()
+				if err != nil {
+					return
+				}
+				in <- data
+			}
+		}()
+		// The client must send nothing before ConnectionDetails.
+		select {
+		case data := <-in:
+			report("client spoke before ConnectionDetails: %s", data)
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		send := func(s string) { _ = ws.WriteMessage(websocket.TextMessage, []byte(s)) }
+		send(`[{"type":"ConnectionDetails","messageId":"cd","status":200},{"recoveryTimeout":180,"idleTimeout":1800}]`)
+		var req []json.RawMessage
+		select {
+		case data := <-in:
+			if err := json.Unmarshal(data, &req); err != nil || len(req) != 2 {
+				report("subscribe is not a two-element array: %s", data)
+				return
+			}
+		case <-time.After(5 * time.Second):
+			report("no subscribe request")
+			return
+		}
+		var meta map[string]any
+		var body map[string]any
+		_ = json.Unmarshal(req[0], &meta)
+		_ = json.Unmarshal(req[1], &body)
+		if meta["type"] != "ClientRequest" || meta["method"] != "POST" || meta["path"] != rc.PathSubscription || meta["messageId"] == "" || len(meta) != 4 {
+			report("subscribe meta %v", meta)
+		}
+		if dm, _ := body["deliveryMode"].(map[string]any); dm["transportType"] != "WebSocket" || len(body) != 2 {
+			report("subscribe body %v", body)
+		}
+		// An unknown message type, then the answer with nulls in it.
+		send(`[{"type":"Announcement","messageId":"a"},{"text":"hello"}]`)
+		send(fmt.Sprintf(`[{"type":"ClientRequest","messageId":%q,"status":200},{"id":"sub-1","status":"Active","eventFilters":null,"expirationTime":null,"deliveryMode":{"transportType":"WebSocket"}}]`, meta["messageId"]))
+		for i := 1; i <= 3; i++ {
+			send(fmt.Sprintf(`[{"type":"ServerNotification","messageId":"n%d"},{"uuid":"u%d","event":"/restapi/v1.0/account/1/extension/2/voicemail","timestamp":"2024-05-01T10:00:00.000Z","subscriptionId":"sub-1","body":{"from":{"phoneNumber":"+1"}}}]`, i, i))
+		}
+		for range in { // until the client goes
+		}
+	})
+	hs := httptest.NewServer(mux)
+	t.Cleanup(hs.Close)
+	wsURL = "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"
+	return hs.URL
+}
+
+// Rule: the client works with a server its authors did not write: it
+// sends exactly the documented frames and nothing early, and it accepts
+// frames without wsc, unknown types and null fields.
+func TestWorksWithAServerBuiltFromTheDocuments(t *testing.T) {
+	problems := make(chan string, 8)
+	base := foreign(t, problems)
+	r := start(t, simConfig{}, func(c *ringcentral.Config) {
+		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
+	})
+	ups := r.out.waitFor("3 events", countEvents(3))
+	select {
+	case p := <-problems:
+		t.Fatal(p)
+	default:
+	}
+	if !hasPhase(protocol.PhaseLive)(ups) {
+		t.Error("never live")
+	}
+	subs := subscriptions(ups)
+	if len(subs) != 1 || subs[0].ID != "sub-1" || subs[0].Error != nil {
+		t.Errorf("subscription %+v", subs)
+	}
+	var unknown bool
+	for _, u := range ups {
+		if u.Error != nil && strings.Contains(u.Error.Message, "Announcement") {
+			unknown = true
+		}
+	}
+	if !unknown {
+		t.Error("the unknown message type was not reported")
+	}
+	for _, e := range events(ups) {
+		if e.Seq != 0 || e.Label != "voicemail" {
+			t.Errorf("event %+v", e)
+		}
+	}
+	if len(gaps(ups)) != 0 {
+		t.Errorf("gaps without any sequence: %+v", gaps(ups))
+	}
+}
+
