@@ -150,4 +150,3 @@ func TestWorksWithAServerBuiltFromTheDocuments(t *testing.T) {
 		t.Errorf("gaps without any sequence: %+v", gaps(ups))
 	}
 }
-
