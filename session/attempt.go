@@ -152,29 +152,11 @@ func (s *Session) serve(ctx context.Context, n int, ws *websocket.Conn) outcome 
 	go c.writeLoop()
 	s.p.Opened(l)
 
-	var o outcome
-	for !o.done {
-		select {
-		case <-c.dead:
-			o.err = errors.New(c.cause)
-			goto ended
-		case <-ctx.Done():
-			c.closeClean(websocket.CloseNormalClosure, "client closing")
-			o.done = true
-		case cmd := <-s.cmds:
-			if s.online(c, cmd) {
-				o.done = true
-			}
-		}
-	}
-	// A clean close: wait for the server's reply, then end.
-	select {
-	case <-c.dead:
-	case <-time.After(s.opt.CloseWait):
-		c.kill("closed by the client; the server did not answer the close")
-	}
-ended:
+	o := outcome{done: s.watch(ctx, c)}
 	c.wait()
+	if !o.done {
+		o.err = errors.New(c.cause)
+	}
 	if h := c.healthyAt.Load(); h != 0 {
 		o.healthy = true
 		o.healthyFor = time.Since(time.Unix(0, h))
@@ -186,6 +168,37 @@ ended:
 	s.state(n, protocol.State{Phase: protocol.PhaseDropped, Cause: c.cause, CloseCode: c.closeCode})
 	s.p.Lost(s.now())
 	return o
+}
+
+// watch serves commands until the connection dies (false) or the session
+// ends with a clean close (true).
+func (s *Session) watch(ctx context.Context, c *conn) bool {
+	for {
+		select {
+		case <-c.dead:
+			return false
+		case <-ctx.Done():
+			c.closeClean(websocket.CloseNormalClosure, "client closing")
+			s.awaitClose(c)
+			return true
+		case cmd := <-s.cmds:
+			if s.online(c, cmd) {
+				s.awaitClose(c)
+				return true
+			}
+		}
+	}
+}
+
+// awaitClose waits for the server to answer a close, or cuts the socket.
+func (s *Session) awaitClose(c *conn) {
+	t := time.NewTimer(s.opt.CloseWait)
+	defer t.Stop()
+	select {
+	case <-c.dead:
+	case <-t.C:
+		c.kill("closed by the client; the server did not answer the close")
+	}
 }
 
 // online executes a command on an open connection; it reports whether
