@@ -1,0 +1,45 @@
+package ringcentral
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// Whatever a peer sends, Summarize returns capped, terminal-safe cells.
+func FuzzSummarize(f *testing.F) {
+	for _, e := range []string{evSMS, evVoicemail, evStore, evPresence, evTelephony, "", "/x"} {
+		f.Add(e, `{"direction":"Inbound","subject":"hi","parties":[{"status":{"code":"Setup"}}],"changes":[{"type":"SMS"}]}`)
+	}
+	f.Add(evPresence, `{"activeCalls":[{"from":"\u001b]0;x\u0007"}]}`)
+	f.Fuzz(func(t *testing.T, event, body string) {
+		label, summary := Summarize(note(event, body))
+		for _, s := range []string{label, summary} {
+			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x1b\x07\n\r\u202e") {
+				t.Fatalf("unsafe cell %q", s)
+			}
+		}
+		if utf8.RuneCountInString(summary) > MaxSummary {
+			t.Fatalf("summary of %d runes", utf8.RuneCountInString(summary))
+		}
+	})
+}
+
+// Filter helpers never panic, and whatever ValidateFilter accepts
+// matches its own expansion.
+func FuzzFilter(f *testing.F) {
+	for _, p := range CommonFilters {
+		f.Add(p.Filter)
+	}
+	f.Add("/restapi/v1.0/account/~/extension/~/telephony/sessions?direction=Inbound&missedCall=true")
+	f.Fuzz(func(t *testing.T, filter string) {
+		err := ValidateFilter(filter)
+		ev := ExpandFilter(filter, "1", "2")
+		if err == nil && !MatchFilter(filter, ev) {
+			t.Fatalf("valid filter %q does not match its expansion %q", filter, ev)
+		}
+		if err != nil && err.Error() == "" {
+			t.Fatal("empty error message")
+		}
+	})
+}
