@@ -68,6 +68,13 @@ func TestStartRefusesABusyAddress(t *testing.T) {
 	if _, err := b.Start(strings.TrimPrefix(base, "http://")); err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Fatalf("second Start on %s: %v", base, err)
 	}
+	if _, err := a.Start("127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "already started") {
+		t.Fatalf("Start twice: %v", err)
+	}
+	b.Close()
+	if _, err := b.Start("127.0.0.1:0"); err == nil {
+		t.Fatal("Start after Close succeeded")
+	}
 }
 
 func TestBannerMasksCredentialsTheUserSupplied(t *testing.T) {

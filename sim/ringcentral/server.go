@@ -136,6 +136,15 @@ func (s *Server) Start(addr string) (string, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
+	s.mu.Lock()
+	started, closed := s.httpSrv != nil, s.closed
+	s.mu.Unlock()
+	switch {
+	case closed:
+		return "", errClosed
+	case started:
+		return "", errors.New("sim: already started at " + s.URL())
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("sim: listen on %s: %w", addr, err)
