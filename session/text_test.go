@@ -23,8 +23,8 @@ func TestMaskQueryHidesOnlySecrets(t *testing.T) {
 
 // Rule: network text cannot move the cursor or change colours.
 func TestSanitizeRemovesControlSequences(t *testing.T) {
-	got := Sanitize("bad\x1b[31mred\x07\r\nline\u009b2J ok", 100)
-	if strings.ContainsAny(got, "\x1b\x07\r\n\u009b") {
+	got := Sanitize("bad\x1b[31mred\x07\r\nline\u009b2J \u202egnp.exe\xff ok", 100)
+	if strings.ContainsAny(got, "\x1b\x07\r\n\u009b\u202e\ufffd") {
 		t.Errorf("control characters survived: %q", got)
 	}
 	if !strings.Contains(got, "red") || !strings.Contains(got, "ok") {
