@@ -20,7 +20,7 @@ import (
 // alone, not the emulator. It answers in its own way (no wsc anywhere, an
 // unknown message type before the answer, null fields) and reports on
 // problems anything the client sends that is not the documented shape.
-func foreign(t *testing.T, problems chan<- string) string {
+func foreign(t *testing.T, problems chan<- string, numbered bool) string {
 	t.Helper()
 	report := func(format string, a ...any) {
 		select {
@@ -73,7 +73,15 @@ func foreign(t *testing.T, problems chan<- string) string {
 		case <-time.After(100 * time.Millisecond):
 		}
 		send := func(s string) { _ = ws.WriteMessage(websocket.TextMessage, []byte(s)) }
-		send(`[{"type":"ConnectionDetails","messageId":"cd","status":200},{"recoveryTimeout":180,"idleTimeout":1800}]`)
+		// wsc renders the context for frame n: none at all, or (numbered)
+		// a sequence on every frame, as a server might number them all.
+		wsc := func(n int) string {
+			if !numbered {
+				return ""
+			}
+			return fmt.Sprintf(`,"wsc":{"token":"tok%d","sequence":%d}`, n, n)
+		}
+		send(`[{"type":"ConnectionDetails","messageId":"cd","status":200` + wsc(1) + `},{"recoveryTimeout":180,"idleTimeout":1800}]`)
 		var req []json.RawMessage
 		select {
 		case data := <-in:
@@ -97,9 +105,9 @@ func foreign(t *testing.T, problems chan<- string) string {
 		}
 		// An unknown message type, then the answer with nulls in it.
 		send(`[{"type":"Announcement","messageId":"a"},{"text":"hello"}]`)
-		send(fmt.Sprintf(`[{"type":"ClientRequest","messageId":%q,"status":200},{"id":"sub-1","status":"Active","eventFilters":null,"expirationTime":null,"deliveryMode":{"transportType":"WebSocket"}}]`, meta["messageId"]))
-		for i := 1; i <= 3; i++ {
-			send(fmt.Sprintf(`[{"type":"ServerNotification","messageId":"n%d"},{"uuid":"u%d","event":"/restapi/v1.0/account/1/extension/2/voicemail","timestamp":"2024-05-01T10:00:00.000Z","subscriptionId":"sub-1","body":{"from":{"phoneNumber":"+1"}}}]`, i, i))
+		send(fmt.Sprintf(`[{"type":"ClientRequest","messageId":%q,"status":200`+wsc(2)+`},{"id":"sub-1","status":"Active","eventFilters":null,"expirationTime":null,"deliveryMode":{"transportType":"WebSocket"}}]`, meta["messageId"]))
+		for i := 1; i <= 6; i++ { // more than the reorder window, so a false gap would show
+			send(fmt.Sprintf(`[{"type":"ServerNotification","messageId":"n%d"`+wsc(2+i)+`},{"uuid":"u%d","event":"/restapi/v1.0/account/1/extension/2/voicemail","timestamp":"2024-05-01T10:00:00.000Z","subscriptionId":"sub-1","body":{"from":{"phoneNumber":"+1"}}}]`, i, i))
 		}
 		for range in { // until the client goes
 		}
@@ -114,12 +122,18 @@ func foreign(t *testing.T, problems chan<- string) string {
 // sends exactly the documented frames and nothing early, and it accepts
 // frames without wsc, unknown types and null fields.
 func TestWorksWithAServerBuiltFromTheDocuments(t *testing.T) {
+	for _, numbered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("wsc on every frame=%v", numbered), func(t *testing.T) { worksWithForeign(t, numbered) })
+	}
+}
+
+func worksWithForeign(t *testing.T, numbered bool) {
 	problems := make(chan string, 8)
-	base := foreign(t, problems)
+	base := foreign(t, problems, numbered)
 	r := start(t, simConfig{}, func(c *ringcentral.Config) {
 		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
 	})
-	ups := r.out.waitFor("3 events", countEvents(3))
+	ups := r.out.waitFor("6 events", countEvents(6))
 	select {
 	case p := <-problems:
 		t.Fatal(p)
@@ -141,9 +155,13 @@ func TestWorksWithAServerBuiltFromTheDocuments(t *testing.T) {
 	if !unknown {
 		t.Error("the unknown message type was not reported")
 	}
-	for _, e := range events(ups) {
-		if e.Seq != 0 || e.Label != "voicemail" {
-			t.Errorf("event %+v", e)
+	for i, e := range events(ups) {
+		want := uint64(0)
+		if numbered {
+			want = uint64(3 + i)
+		}
+		if e.Seq != want || e.Label != "voicemail" {
+			t.Errorf("event %d: seq %d label %q, want seq %d", i, e.Seq, e.Label, want)
 		}
 	}
 	if len(gaps(ups)) != 0 {

@@ -52,20 +52,36 @@ func (p *Provider) Receive(l session.Link, op protocol.Opcode, data []byte) {
 		p.onNotification(l, f)
 	case rc.TypeClientRequest:
 		p.track(f.Meta, "")
+		p.account(l, f.Meta)
 		p.onAnswer(l, f)
 	case rc.TypeHeartbeat:
 		p.track(f.Meta, "")
+		p.account(l, f.Meta)
 		if sent, ok := p.beats[f.Meta.MessageID]; ok {
 			delete(p.beats, f.Meta.MessageID)
 			l.Emit(protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "message", RTT: protocol.Millis(time.Since(sent))}})
 		}
 	case rc.TypeError:
 		p.track(f.Meta, "")
+		p.account(l, f.Meta)
 		p.onError(l, f)
 	default:
 		p.track(f.Meta, "")
+		p.account(l, f.Meta)
 		emitError(l, "decode", fmt.Sprintf("unknown message type %q ignored", session.Sanitize(string(f.Meta.Type), 40)))
 	}
+}
+
+// account feeds the sequence number of a frame other than a
+// notification or ConnectionDetails to the gap detector: a server that
+// numbers every frame must not look as if it lost notifications. The
+// documents leave open which frames carry wsc. Caller holds mu.
+func (p *Provider) account(l session.Link, m rc.Meta) {
+	if m.WSC == nil {
+		return
+	}
+	emitGaps(l, p.seq.observe(m.WSC.Sequence).gaps)
+	p.watchReorder(l)
 }
 
 // track applies the SDKs' wsc rule to one frame. Caller holds mu.
