@@ -215,7 +215,7 @@ func (p *Provider) onNotification(l session.Link, f rc.Frame) {
 		// precision, or an event made just after recovery reads as older.
 		Replayed: !p.recoveredAt.IsZero() && !ts.IsZero() && ts.Before(p.recoveredAt.Truncate(time.Millisecond)),
 	}
-	ev.Label, ev.Summary = summarize(n)
+	ev.Label, ev.Summary = rc.Summarize(n)
 	l.Emit(protocol.Update{Kind: protocol.KindEvent, Event: ev})
 	if obs.late {
 		emitError(l, "sequence", fmt.Sprintf("notification %d arrived late, after its gap was reported: it was not lost", seq))
