@@ -58,8 +58,11 @@ var ErrNotArray = errors.New("frame is not a JSON array")
 func Decode(data []byte) (Frame, error) {
 	var parts []json.RawMessage
 	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '[' {
-		return Frame{}, ErrNotArray
+	if len(trimmed) == 0 {
+		return Frame{}, fmt.Errorf("%w: the frame is empty", ErrNotArray)
+	}
+	if trimmed[0] != '[' {
+		return Frame{}, fmt.Errorf("%w: it starts with %q", ErrNotArray, preview(trimmed, 24))
 	}
 	if err := json.Unmarshal(trimmed, &parts); err != nil {
 		return Frame{}, fmt.Errorf("frame is not valid JSON: %w", err)
@@ -68,6 +71,9 @@ func Decode(data []byte) (Frame, error) {
 		return Frame{}, fmt.Errorf("frame has %d elements, want 1 or 2", len(parts))
 	}
 	var f Frame
+	if m := bytes.TrimSpace(parts[0]); len(m) == 0 || m[0] != '{' {
+		return Frame{}, fmt.Errorf("frame meta (element 0) must be an object, got %q", preview(m, 24))
+	}
 	if err := json.Unmarshal(parts[0], &f.Meta); err != nil {
 		return Frame{}, fmt.Errorf("frame meta: %w", err)
 	}
@@ -112,4 +118,13 @@ func (f Frame) DecodeBody(v any) error {
 		return fmt.Errorf("%s frame has no body", f.Meta.Type)
 	}
 	return json.Unmarshal(f.Body, v)
+}
+
+// preview is the start of b for an error message, cut at max bytes; the
+// caller quotes it with %q so nothing in it reaches a terminal raw.
+func preview(b []byte, max int) string {
+	if len(b) > max {
+		return string(b[:max]) + "..."
+	}
+	return string(b)
 }

@@ -241,8 +241,9 @@ func TestDecodeRejects(t *testing.T) {
 		{"empty array", `[]`, "0 elements"},
 		{"three elements", `[{"type":"Heartbeat"},{},{}]`, "3 elements"},
 		{"meta without type", `[{"messageId":"1"}]`, "no type"},
-		{"null meta", `[null]`, "no type"},
-		{"meta not an object", `[1]`, "meta"},
+		{"null meta", `[null]`, "must be an object"},
+		{"meta not an object", `[1]`, `must be an object, got "1"`},
+		{"object shows its start", `{"type":"Heartbeat"}`, `starts with "{\"type\":\"Heartbeat\"}"`},
 		{"type not a string", `[{"type":5}]`, "meta"},
 		{"broken JSON", `[{"type":"Heartbeat"}`, "not valid JSON"},
 	}
