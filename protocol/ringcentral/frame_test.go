@@ -307,3 +307,22 @@ func normMeta(m Meta) Meta {
 	}
 	return m
 }
+
+// A server writing ids as numbers still gets its notification through.
+func TestNotificationAcceptsNumericIDs(t *testing.T) {
+	var n Notification
+	err := json.Unmarshal([]byte(`{"uuid":2661273919712564939,"event":"/e","timestamp":"t","subscriptionId":"s","ownerId":233676004,"body":{"a":1}}`), &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.UUID != "2661273919712564939" || n.OwnerID != "233676004" || n.SubscriptionID != "s" || string(n.Body) != `{"a":1}` {
+		t.Errorf("notification = %+v", n)
+	}
+	if err := json.Unmarshal([]byte(`{"ownerId":{}}`), &n); err == nil {
+		t.Error("an object as ownerId decoded without error")
+	}
+	out, _ := json.Marshal(Notification{UUID: "u", Event: "/e", OwnerID: "1", Body: json.RawMessage(`{}`)})
+	if string(out) != `{"uuid":"u","event":"/e","timestamp":"","subscriptionId":"","ownerId":"1","body":{}}` {
+		t.Errorf("encoding changed: %s", out)
+	}
+}
