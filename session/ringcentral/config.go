@@ -14,6 +14,10 @@ const DefaultServer = "https://platform.ringcentral.com"
 // ConnectionDetails after the upgrade, as @rc-ex/ws does.
 const DefaultGreetingTimeout = 60 * time.Second
 
+// DefaultRequestTimeout is how long a ClientRequest waits for its
+// answer, as @rc-ex/ws does.
+const DefaultRequestTimeout = 60 * time.Second
+
 // defaultRecoveryTimeout applies until a ConnectionDetails says
 // otherwise (the documents' 180 s).
 const defaultRecoveryTimeout = 180 * time.Second
@@ -47,6 +51,9 @@ type Config struct {
 	// GreetingTimeout bounds the wait for ConnectionDetails after the
 	// upgrade (default 60 s).
 	GreetingTimeout time.Duration
+	// RequestTimeout bounds the wait for the answer to a subscription
+	// request (default 60 s, as @rc-ex/ws).
+	RequestTimeout time.Duration
 	// Session holds the engine's timings (ping, heartbeat, backoff, …);
 	// MaxRetries and Now above override its fields when set.
 	Session session.Options
@@ -67,6 +74,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.GreetingTimeout == 0 {
 		c.GreetingTimeout = DefaultGreetingTimeout
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
 	}
 	return c
 }

@@ -20,7 +20,13 @@ import (
 // alone, not the emulator. It answers in its own way (no wsc anywhere, an
 // unknown message type before the answer, null fields) and reports on
 // problems anything the client sends that is not the documented shape.
-func foreign(t *testing.T, problems chan<- string, numbered bool) string {
+// foreignMode varies how the foreign server behaves.
+type foreignMode struct {
+	numbered bool // a wsc sequence on every frame
+	mute     bool // never answer the subscription request
+}
+
+func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
 	t.Helper()
 	report := func(format string, a ...any) {
 		select {
@@ -76,7 +82,7 @@ func foreign(t *testing.T, problems chan<- string, numbered bool) string {
 		// wsc renders the context for frame n: none at all, or (numbered)
 		// a sequence on every frame, as a server might number them all.
 		wsc := func(n int) string {
-			if !numbered {
+			if !mode.numbered {
 				return ""
 			}
 			return fmt.Sprintf(`,"wsc":{"token":"tok%d","sequence":%d}`, n, n)
@@ -102,6 +108,11 @@ func foreign(t *testing.T, problems chan<- string, numbered bool) string {
 		}
 		if dm, _ := body["deliveryMode"].(map[string]any); dm["transportType"] != "WebSocket" || len(body) != 2 {
 			report("subscribe body %v", body)
+		}
+		if mode.mute {
+			for range in {
+			}
+			return
 		}
 		// An unknown message type, then the answer with nulls in it.
 		send(`[{"type":"Announcement","messageId":"a"},{"text":"hello"}]`)
@@ -129,7 +140,7 @@ func TestWorksWithAServerBuiltFromTheDocuments(t *testing.T) {
 
 func worksWithForeign(t *testing.T, numbered bool) {
 	problems := make(chan string, 8)
-	base := foreign(t, problems, numbered)
+	base := foreign(t, problems, foreignMode{numbered: numbered})
 	r := start(t, simConfig{}, func(c *ringcentral.Config) {
 		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
 	})
@@ -166,5 +177,31 @@ func worksWithForeign(t *testing.T, numbered bool) {
 	}
 	if len(gaps(ups)) != 0 {
 		t.Errorf("gaps without any sequence: %+v", gaps(ups))
+	}
+}
+
+// Rule: a subscription request the server never answers is reported
+// after RequestTimeout; the connection pane does not stay "subscribing".
+func TestUnansweredSubscriptionTimesOut(t *testing.T) {
+	problems := make(chan string, 8)
+	base := foreign(t, problems, foreignMode{mute: true})
+	r := start(t, simConfig{}, func(c *ringcentral.Config) {
+		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
+		c.RequestTimeout = 200 * time.Millisecond
+	})
+	ups := r.out.waitFor("the request to time out", func(ups []protocol.Update) bool { return len(subscriptions(ups)) == 1 })
+	s := subscriptions(ups)[0]
+	if s.Error == nil || !strings.Contains(s.Error.Message, "no answer") || len(s.Requested) != 1 {
+		t.Errorf("subscription = %+v", s)
+	}
+	ups = r.out.waitFor("the phase to leave subscribing", func(ups []protocol.Update) bool { return lastPhase(ups) == protocol.PhaseConnected })
+	var last *protocol.State
+	for _, u := range ups {
+		if u.State != nil {
+			last = u.State
+		}
+	}
+	if !strings.Contains(last.Cause, "no answer") {
+		t.Errorf("last state %+v", last)
 	}
 }

@@ -188,7 +188,20 @@ func (p *Provider) subscribe(l session.Link) {
 		l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "subscribe", Message: err.Error()}})
 		return
 	}
-	p.pending[id] = request{filters: slices.Clone(p.filters), sent: l.Now()}
+	req := request{filters: slices.Clone(p.filters), sent: l.Now()}
+	p.pending[id] = req
+	if t := p.cfg.RequestTimeout; t > 0 {
+		conn := p.conn
+		time.AfterFunc(t, func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if _, waiting := p.pending[id]; !waiting || p.conn != conn {
+				return
+			}
+			delete(p.pending, id)
+			p.notSubscribed(l, req, &protocol.APIError{Message: fmt.Sprintf("no answer within %s", t)})
+		})
+	}
 	p.live = false
 	l.State(protocol.State{Phase: protocol.PhaseSubscribing, Cause: fmt.Sprintf("POST %s with %d filter(s)", rc.PathSubscription, len(p.filters))})
 	l.Send(f)

@@ -279,6 +279,12 @@ func (p *Provider) refused(l session.Link, f rc.Frame, req request) {
 			}
 		}
 	}
+	p.notSubscribed(l, req, apiErr)
+}
+
+// notSubscribed reports a subscription request that did not succeed.
+// Caller holds mu.
+func (p *Provider) notSubscribed(l session.Link, req request, apiErr *protocol.APIError) {
 	l.Emit(protocol.Update{Kind: protocol.KindSubscription, Subscription: &protocol.Subscription{Requested: req.filters, Error: apiErr}})
 	if len(p.pending) > 0 {
 		return
