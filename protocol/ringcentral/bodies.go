@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 )
 
 // FlexID is an identifier RingCentral writes sometimes as a JSON string
@@ -19,7 +20,13 @@ func (id *FlexID) UnmarshalJSON(b []byte) error {
 		*id = ""
 		return nil
 	}
-	if len(b) > 0 && b[0] == '"' {
+	if len(b) > 1 && b[0] == '"' {
+		// The common case, a plain string, needs no second parse; the
+		// caller's decoder has already checked b is valid JSON.
+		if inner := b[1 : len(b)-1]; b[len(b)-1] == '"' && bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			*id = FlexID(inner)
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -40,6 +41,27 @@ func FuzzFilter(f *testing.F) {
 		}
 		if err != nil && err.Error() == "" {
 			t.Fatal("empty error message")
+		}
+	})
+}
+
+// FlexID reads any JSON string exactly as encoding/json would.
+func FuzzFlexID(f *testing.F) {
+	for _, s := range []string{"233676004", "", `a"b`, "é\u2028", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Skip()
+		}
+		var want string
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		var id FlexID
+		if err := json.Unmarshal(b, &id); err != nil || string(id) != want {
+			t.Fatalf("FlexID from %s = %q, %v; want %q", b, id, err, want)
 		}
 	})
 }
