@@ -3,8 +3,10 @@ package ringcentral_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/session/ringcentral"
 	sim "github.com/evtap/evtap/sim/ringcentral"
 )
 
@@ -266,5 +268,36 @@ func TestReorderedNotificationsAreNotAGap(t *testing.T) {
 		if u.Error != nil {
 			t.Errorf("error for a reordered frame: %s", u.Error.Message)
 		}
+	}
+}
+
+// Rule: after the recovery window has passed the client does not present
+// its stale wsc; it connects afresh, subscribes again and reports that
+// notifications may have been lost.
+func TestOutageLongerThanRecoveryWindowIsAGap(t *testing.T) {
+	c := &clock{t: time.Now()}
+	r := start(t, sim.Config{}, func(cfg *ringcentral.Config) { cfg.Now = c.now })
+	r.out.waitFor("live", isLive)
+	r.generate(t, 2)
+	r.out.waitFor("2 events", countEvents(2))
+
+	mark := r.awayWhile(t, func() int { return r.sim.Drop("") }, func() {
+		c.advance(sim.DefaultRecoveryTimeout + time.Second) // the client's view of the outage
+	})
+	ups := r.out.waitFor("live again", after(mark, func(ups []protocol.Update) bool {
+		return hasPhase(protocol.PhaseConnected)(ups) && isLive(ups)
+	}))
+	if hasPhase(protocol.PhaseRecovering)(ups[mark:]) {
+		t.Error("presented a wsc after the recovery window")
+	}
+	g := gaps(ups[mark:])
+	if len(g) != 1 || g[0].Missed != 0 || !strings.Contains(g[0].Reason, "without recovery") {
+		t.Errorf("want one gap of unknown size, got %+v", g)
+	}
+	if subs := subscriptions(ups[mark:]); len(subs) != 1 || subs[0].Error != nil {
+		t.Errorf("want a new subscription, got %+v", subs)
+	}
+	if c := r.sim.Counters().Recoveries; c.Successful+c.Failed+c.Malformed != 0 {
+		t.Errorf("emulator saw recoveries %+v", c)
 	}
 }
