@@ -144,6 +144,13 @@ func ParseEventPath(s string) (EventPath, error) {
 		if err != nil {
 			return p, fmt.Errorf("event filter %q: bad query: %v", s, err)
 		}
+		// A literal "+" in an E.164 number means plus, not a space
+		// ("phoneNumber=+15551230001" is how the reference writes it).
+		for i, v := range q["phoneNumber"] {
+			if strings.HasPrefix(v, " ") {
+				q["phoneNumber"][i] = "+" + v[1:]
+			}
+		}
 		p.Query = q
 	}
 	return p, nil
@@ -201,6 +208,9 @@ func ValidateFilter(f string) error {
 		}
 		if rule.values != nil && !contains(rule.values, v) {
 			return fmt.Errorf("event filter %q: %s=%q is not one of %s", f, k, v, strings.Join(rule.values, ", "))
+		}
+		if k == "phoneNumber" && !e164(v) {
+			return fmt.Errorf("event filter %q: phoneNumber=%q is not a phone number in E.164 form such as +15551230001", f, v)
 		}
 	}
 	for _, k := range sortedKeys(rules) {
@@ -307,4 +317,10 @@ func anyEqualFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// e164 accepts "+" then 7 to 15 digits, or the digits alone.
+func e164(s string) bool {
+	s = strings.TrimPrefix(s, "+")
+	return len(s) >= 7 && len(s) <= 15 && strings.Trim(s, "0123456789") == ""
 }

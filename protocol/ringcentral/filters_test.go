@@ -31,6 +31,7 @@ func TestValidateFilterAcceptsDocumentedFilters(t *testing.T) {
 		"/restapi/v1.0/account/~/extension/~/presence?detailedTelephonyState=true&sipData=true",
 		"/restapi/v1.0/account/~/extension/~/telephony/sessions?direction=Inbound&missedCall=true",
 		"/restapi/v1.0/account/~/extension/~/telephony/sessions?phoneNumber=%2B15551230001",
+		"/restapi/v1.0/account/~/extension/~/telephony/sessions?phoneNumber=+15551230001",
 	} {
 		if err := ValidateFilter(f); err != nil {
 			t.Errorf("ValidateFilter(%q) = %v, want nil", f, err)
@@ -60,6 +61,7 @@ func TestValidateFilterExplains(t *testing.T) {
 		{"/restapi/v1.0/account/~/extension/~/telephony/sessions?direction=Inbound&direction=Outbound", "given 2 times"},
 		{"/restapi/v1.0/account/~/extension/~/telephony/sessions?phoneNumber=", "has no value"},
 		{"/restapi/v1.0/account/~/extension/~/presence?a=%zz", "bad query"},
+		{"/restapi/v1.0/account/~/extension/~/telephony/sessions?phoneNumber=bob", "E.164"},
 	}
 	for _, c := range cases {
 		err := ValidateFilter(c.filter)
@@ -111,6 +113,9 @@ func TestMatchFilter(t *testing.T) {
 		{"/restapi/v1.0/account/~/extension/~/presence?detailedTelephonyState=true", "/restapi/v1.0/account/1/extension/2/presence", false},
 		{"/restapi/v1.0/account/~/extension/~/telephony/sessions?direction=Inbound", "/restapi/v1.0/account/1/extension/2/telephony/sessions?direction=Outbound", false},
 		{"/restapi/v1.0/account/~/extension/~/telephony/sessions", "/restapi/v1.0/account/1/extension/2/telephony/sessions", true},
+		// "+" written plainly and escaped mean the same number
+		{"/restapi/v1.0/account/~/extension/~/telephony/sessions?phoneNumber=+15551230001", "/restapi/v1.0/account/1/extension/2/telephony/sessions?phoneNumber=%2B15551230001", true},
+		{"/restapi/v1.0/account/~/extension/~/telephony/sessions?phoneNumber=+15551230001", "/restapi/v1.0/account/1/extension/2/telephony/sessions?phoneNumber=+15551230002", false},
 		{"not a filter", "/restapi/v1.0/account/1/extension/2/voicemail", false},
 		{"/restapi/v1.0/account/~/extension/~/voicemail", "", false},
 	}

@@ -326,3 +326,44 @@ func TestNotificationAcceptsNumericIDs(t *testing.T) {
 		t.Errorf("encoding changed: %s", out)
 	}
 }
+
+// The real subscription response of ringcentral.md §2.5 (ringcentral-
+// python issue #92): relative uri, expanded ids, encryption false. The
+// explicit false must survive, since "no encryption field" means
+// something else to a PubNub client.
+func TestRoundTripSubscriptionResponse(t *testing.T) {
+	const data = `[{"type":"ClientRequest","messageId":"m1","status":200,"headers":{"RCRequestId":"r1","Content-Type":"application/json"}},
+{"uri":"/restapi/v1.0/subscription/5e4b3f07-0000-0000-0000-000000000000","id":"5e4b3f07-0000-0000-0000-000000000000",
+"creationTime":"2021-06-01T00:00:00.000Z","status":"Active","eventFilters":["/restapi/v1.0/account/809646016/extension/62264425016/presence"],
+"expirationTime":"2021-06-02T00:00:00.000Z","expiresIn":86399,"deliveryMode":{"transportType":"WebSocket","encryption":false}}]`
+	f := roundTrip(t, data)
+	var info SubscriptionInfo
+	if err := f.DecodeBody(&info); err != nil {
+		t.Fatal(err)
+	}
+	if info.DeliveryMode.Encryption == nil || *info.DeliveryMode.Encryption || info.ExpiresIn != 86399 || f.Meta.WSC != nil {
+		t.Errorf("subscription = %+v, meta %+v", info, f.Meta)
+	}
+	out, _ := json.Marshal(info.DeliveryMode)
+	if string(out) != `{"transportType":"WebSocket","encryption":false}` {
+		t.Errorf("deliveryMode encodes as %s", out)
+	}
+	if !MatchFilter(CommonFilters[3].Filter, info.EventFilters[0]+"?detailedTelephonyState=true") {
+		t.Error("expanded presence filter does not match the detailed preset")
+	}
+}
+
+// A failed ClientRequest: 404 with the REST error body of §2.5 (its
+// errors list, elided there, filled in).
+func TestRoundTripClientRequestError(t *testing.T) {
+	const data = `[{"type":"ClientRequest","messageId":"m2","status":404},{"errorCode":"CMN-102","message":"Resource for parameter [subscriptionId] is not found",
+"errors":[{"errorCode":"CMN-102","message":"Resource for parameter [subscriptionId] is not found","parameterName":"subscriptionId"}]}]`
+	f := roundTrip(t, data)
+	var e ErrorBody
+	if err := f.DecodeBody(&e); err != nil {
+		t.Fatal(err)
+	}
+	if f.Meta.Status != 404 || e.ErrorCode != "CMN-102" || len(e.Errors) != 1 || e.Errors[0].Parameter != "subscriptionId" {
+		t.Errorf("error = %+v %+v", f.Meta, e)
+	}
+}
