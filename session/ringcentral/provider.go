@@ -44,7 +44,6 @@ type Provider struct {
 
 	conn      int // connection the per-connection state below belongs to
 	connected bool
-	live      bool
 	pending   map[string]request   // ClientRequests in flight, by messageId
 	beats     map[string]time.Time // Heartbeats in flight, by messageId
 	greeting  *time.Timer
@@ -52,8 +51,7 @@ type Provider struct {
 
 // request is a ClientRequest waiting for its answer.
 type request struct {
-	filters []string
-	sent    time.Time
+	filters []string // what was asked for
 }
 
 // NewProvider builds the RingCentral provider alone, for wiring it into
@@ -102,7 +100,7 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 
 // resetConn clears per-connection state. Caller holds mu.
 func (p *Provider) resetConn(n int) {
-	p.conn, p.connected, p.live = n, false, false
+	p.conn, p.connected = n, false
 	p.pending = map[string]request{}
 	p.beats = map[string]time.Time{}
 	if p.greeting != nil {
@@ -188,7 +186,7 @@ func (p *Provider) subscribe(l session.Link) {
 		l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "subscribe", Message: err.Error()}})
 		return
 	}
-	req := request{filters: slices.Clone(p.filters), sent: l.Now()}
+	req := request{filters: slices.Clone(p.filters)}
 	p.pending[id] = req
 	if t := p.cfg.RequestTimeout; t > 0 {
 		conn := p.conn
@@ -202,7 +200,6 @@ func (p *Provider) subscribe(l session.Link) {
 			p.notSubscribed(l, req, &protocol.APIError{Message: fmt.Sprintf("no answer within %s", t)})
 		})
 	}
-	p.live = false
 	l.State(protocol.State{Phase: protocol.PhaseSubscribing, Cause: fmt.Sprintf("POST %s with %d filter(s)", rc.PathSubscription, len(p.filters))})
 	l.Send(f)
 }

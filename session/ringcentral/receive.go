@@ -139,7 +139,6 @@ func (p *Provider) onDetails(l session.Link, f rc.Frame) {
 			p.subscribe(l)
 			return
 		}
-		p.live = true
 		l.State(protocol.State{Phase: protocol.PhaseLive})
 	default:
 		cause := "recovery failed"
@@ -260,7 +259,6 @@ func (p *Provider) subscribed(l session.Link, f rc.Frame, req request) {
 	p.sub, p.subRequested = s, req.filters
 	l.Emit(protocol.Update{Kind: protocol.KindSubscription, Subscription: s})
 	if len(p.pending) == 0 {
-		p.live = true
 		l.State(protocol.State{Phase: protocol.PhaseLive})
 	}
 }
@@ -291,7 +289,6 @@ func (p *Provider) notSubscribed(l session.Link, req request, apiErr *protocol.A
 	}
 	if p.sub != nil {
 		p.filters = slices.Clone(p.subRequested)
-		p.live = true
 		l.State(protocol.State{Phase: protocol.PhaseLive, Cause: "new filters refused (" + apiErr.Error() + "); the previous subscription stays"})
 		return
 	}
