@@ -78,6 +78,26 @@ type Notification struct {
 	Body           json.RawMessage `json:"body"`
 }
 
+// UnmarshalJSON reads a notification envelope, accepting numbers where
+// the ids are normally strings: a server that writes ownerId as a
+// number must not cost the user the whole notification.
+func (n *Notification) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		UUID           FlexID          `json:"uuid"`
+		Event          string          `json:"event"`
+		Timestamp      string          `json:"timestamp"`
+		SubscriptionID FlexID          `json:"subscriptionId"`
+		OwnerID        FlexID          `json:"ownerId"`
+		Body           json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*n = Notification{UUID: string(raw.UUID), Event: raw.Event, Timestamp: raw.Timestamp,
+		SubscriptionID: string(raw.SubscriptionID), OwnerID: string(raw.OwnerID), Body: raw.Body}
+	return nil
+}
+
 // Time parses the notification's timestamp; zero if it cannot.
 func (n Notification) Time() time.Time {
 	for _, layout := range []string{time.RFC3339Nano, TimeLayout} {

@@ -67,13 +67,19 @@ func Summarize(n Notification) (label, summary string) {
 }
 
 // eventResource returns the resource part of an event path (after
-// /extension/{id}/, without the query), or the whole path without its
-// query when the path has another shape.
+// /extension/{id}/, or after /account/{id}/ for account-level events,
+// whose bodies have the same shapes), without the query; for any other
+// shape, the whole path without its query.
 func eventResource(event string) string {
 	if p, err := ParseEventPath(event); err == nil {
 		return p.Resource
 	}
 	path, _, _ := strings.Cut(event, "?")
+	if rest, ok := strings.CutPrefix(path, apiPrefix+"/account/"); ok {
+		if _, res, ok := strings.Cut(rest, "/"); ok && !strings.HasPrefix(res, "extension/") {
+			return res
+		}
+	}
 	return path
 }
 

@@ -56,8 +56,12 @@ func TestSummarizeKnownFamilies(t *testing.T) {
 			LabelTelephony, `Disconnected (Pickup)  party p-1 of s-x  missed  (+1 parties)`},
 		{"unknown event", "/restapi/v1.0/account/~/extension/~/presence/line", "{\n \"extension\": [ {\"id\": \"677628004765\"} ],\n \"sequence\": 2698\n}",
 			"line", `{"extension":[{"id":"677628004765"}],"sequence":2698}`},
-		{"account-level event", "/restapi/v1.0/account/~/telephony/sessions", `{"parties":[]}`,
-			"sessions", `{"parties":[]}`},
+		{"account-level telephony", "/restapi/v1.0/account/~/telephony/sessions", `{"telephonySessionId":"s-1","parties":[]}`,
+			LabelTelephony, `session s-1`},
+		{"account-level presence", "/restapi/v1.0/account/1/presence", `{"extensionId":"7","telephonyStatus":"NoCall"}`,
+			LabelPresence, `NoCall  ext 7`},
+		{"other account-level event", "/restapi/v1.0/account/~/a2p-sms/batches", `{"id":"b1"}`,
+			"batches", `{"id":"b1"}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
