@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -64,5 +65,16 @@ func BenchmarkBaselineUnmarshalBody(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A 1 MiB SMS text: the summary stays capped, and the cost is that of
+// reading the body once more than the baseline's single parse.
+func BenchmarkSummarizeHugeBody(b *testing.B) {
+	n := note(evSMS, `{"direction":"Inbound","subject":"`+strings.Repeat("A", 1<<20)+`"}`)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(n.Body)))
+	for i := 0; i < b.N; i++ {
+		Summarize(n)
 	}
 }
