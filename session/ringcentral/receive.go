@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -12,19 +13,35 @@ import (
 	"github.com/evtap/evtap/session"
 )
 
-// Classify names a frame by its meta type, for Frame.Type.
+// Classify names a frame by its meta type, for Frame.Type. It reads
+// tokens only as far as the type, since Receive decodes the frame fully
+// right after and a display hint must not cost a second parse.
 func (p *Provider) Classify(data []byte) string {
-	var parts []json.RawMessage
-	if json.Unmarshal(data, &parts) != nil || len(parts) == 0 {
+	d := json.NewDecoder(bytes.NewReader(data))
+	if t, err := d.Token(); err != nil || t != json.Delim('[') {
 		return ""
 	}
-	var m struct {
-		Type string `json:"type"`
-	}
-	if json.Unmarshal(parts[0], &m) != nil {
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
 		return ""
 	}
-	return session.Sanitize(m.Type, 40)
+	for d.More() {
+		key, err := d.Token()
+		if err != nil {
+			return ""
+		}
+		if key == "type" {
+			var typ string
+			if d.Decode(&typ) != nil {
+				return ""
+			}
+			return session.Sanitize(typ, 40)
+		}
+		var skip json.RawMessage
+		if d.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
 }
 
 // Receive handles one frame from the server.
