@@ -26,11 +26,14 @@
 // # Delivery rules
 //
 //   - emit is called for every Update, in the order things happened,
-//     from whichever of the session's goroutines saw them, but never
-//     concurrently (calls are serialised by a mutex). Nothing is dropped
+//     from whichever of the session's goroutines saw them (Run's, the
+//     reader, the writer, a Provider's timers), but never concurrently
+//     (calls are serialised by a mutex). Nothing is dropped
 //     or coalesced by the session: every frame read and written, every
 //     phase change, every event, gap and heartbeat reaches emit.
-//   - emit is the only thing the reader ever blocks on. A slow emit
+//   - emit is the only thing the reader ever blocks on (besides the
+//     Provider's own short critical sections, which may themselves be
+//     waiting for emit). A slow emit
 //     therefore delays reading, which can make the connection miss its
 //     read deadline and be reported dropped with "heartbeat timeout". The
 //     caller must hand Updates to something that does not block (a
