@@ -158,7 +158,7 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 		s.stopHB.Store(cmd.On)
 		c.resetDeadline()
 	case protocol.CmdStallRead:
-		c.stallUntil.Store(time.Now().Add(cmd.Duration).UnixNano())
+		c.stallFor.Store(int64(cmd.Duration))
 	case protocol.CmdMarker:
 		s.marker(c.n, cmd.Text)
 	default:

@@ -40,10 +40,10 @@ type conn struct {
 	stop    chan struct{} // tells the writer to exit
 	readers sync.WaitGroup
 
-	lastRecv   atomic.Int64 // unix nanos
-	lastSent   atomic.Int64
-	healthyAt  atomic.Int64
-	stallUntil atomic.Int64
+	lastRecv  atomic.Int64 // unix nanos
+	lastSent  atomic.Int64
+	healthyAt atomic.Int64
+	stallFor  atomic.Int64 // a stall_read duration not yet begun
 }
 
 func newConn(s *Session, n int, ws *websocket.Conn) *conn {
@@ -131,13 +131,13 @@ func (c *conn) resetDeadline() {
 func (c *conn) readLoop() {
 	defer c.readers.Done()
 	for {
-		if until := c.stallUntil.Swap(0); until != 0 {
-			d := time.Until(time.Unix(0, until))
-			if d > 0 {
-				select {
-				case <-time.After(d):
-				case <-c.stop:
-				}
+		// A stall begins once the frame being waited for has arrived:
+		// a gorilla read cannot be interrupted without killing the
+		// connection.
+		if d := time.Duration(c.stallFor.Swap(0)); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-c.stop:
 			}
 		}
 		c.resetDeadline()
