@@ -19,14 +19,19 @@ var version = "dev"
 func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRootCmd(os.Stdout, os.Stderr)
+	return runWith(ctx, args, os.Stdout, os.Stderr)
+}
+
+// runWith is run with its context and output made explicit, for tests.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "evtap:", err)
+		fmt.Fprintln(stderr, "evtap:", err)
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintln(os.Stderr, "Run 'evtap --help' for usage.")
+			fmt.Fprintln(stderr, "Run 'evtap --help' for usage.")
 		}
 	}
 	return exitCode(err)
