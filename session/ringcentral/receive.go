@@ -152,6 +152,13 @@ func (p *Provider) onDetails(l session.Link, f rc.Frame) {
 	case cd.RecoveryState == rc.RecoverySuccessful:
 		p.recoveredAt = l.Now()
 		l.State(protocol.State{Phase: protocol.PhaseRecovered, Recovery: rec})
+		// The buffered notifications continue our numbering. A server
+		// that restarted its numbering instead must not make every one
+		// of them look late: follow its count from here.
+		if cdSeq != 0 && cdSeq < p.seq.last {
+			emitGaps(l, p.seq.reset(cdSeq))
+			p.watchReorder(l)
+		}
 		if p.sub == nil || !slices.Equal(p.filters, p.subRequested) {
 			p.subscribe(l)
 			return
