@@ -40,3 +40,16 @@ type Progress struct {
 type Progresser interface {
 	Progress() Progress
 }
+
+// RecordingStatus is what the status line says about recording.
+type RecordingStatus struct {
+	Path    string // the file being written; "" when not recording
+	Written int    // Updates written so far
+	Err     string // why recording stopped early, if it did
+}
+
+// Recorder is implemented by sources whose session can be recorded from
+// the TUI (CmdRecord). The UI polls it on its own clock.
+type Recorder interface {
+	Recording() RecordingStatus
+}
