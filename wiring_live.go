@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -13,6 +14,7 @@ import (
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
 	"github.com/evtap/evtap/session"
+	"github.com/evtap/evtap/ui"
 )
 
 // live is a running session as the wiring sees it: how to run it, how to
@@ -45,11 +47,17 @@ func runLive(ctx context.Context, lf liveFlags, l live, stdout, stderr io.Writer
 	if lf.noRedact {
 		fmt.Fprintln(stderr, "evtap: warning: --no-redact: tokens and keys will be written in clear")
 	}
-	rec, err := startRecording(lf.record, l, opts)
-	if err != nil {
-		return err
+	rec := newRecording(l, opts)
+	if lf.record != "" {
+		if err := rec.start(lf.record); err != nil {
+			return fmt.Errorf("--record: %w", err)
+		}
 	}
-	defer rec.close(stderr)
+	defer func() {
+		if err := rec.stop(); err != nil {
+			fmt.Fprintln(stderr, "evtap: recording stopped early:", err)
+		}
+	}()
 
 	if lf.headless || !interactive() {
 		return runHeadless(ctx, cancel, lf, l, opts, rec, stdout)
@@ -112,46 +120,84 @@ func sessionExit(err error) error {
 	return err
 }
 
-// recording is the optional --record file of a live run. Its methods are
-// safe on a nil *recording, which is a run that records nothing.
+// recording is the recording of a live run: started by --record or from
+// the TUI (CmdRecord), stopped from the TUI or at the end. It is safe for
+// the session's goroutines and the UI to use at once.
 type recording struct {
+	header record.Header
+	opts   record.Options
+
+	mu     sync.Mutex
 	w      *record.Writer
+	path   string
 	failed error
 }
 
-func startRecording(path string, l live, opts record.Options) (*recording, error) {
-	if path == "" {
-		return nil, nil
+func newRecording(l live, opts record.Options) *recording {
+	return &recording{
+		header: record.Header{Provider: l.provider, Endpoint: l.endpoint, EvtapVersion: version},
+		opts:   opts,
 	}
-	w, err := record.Create(path, record.Header{
-		Provider:     l.provider,
-		Endpoint:     l.endpoint,
-		Start:        time.Now(),
-		EvtapVersion: version,
-	}, opts)
+}
+
+// start begins recording to path, ending any recording under way.
+func (r *recording) start(path string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopLocked()
+	h := r.header
+	h.Start = time.Now()
+	w, err := record.Create(path, h, r.opts)
 	if err != nil {
-		return nil, fmt.Errorf("--record: %w", err)
+		return err
 	}
-	return &recording{w: w}, nil
+	r.w, r.path, r.failed = w, path, nil
+	return nil
+}
+
+// stop ends the recording under way, if any, and says why it ended early
+// if it did.
+func (r *recording) stop() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopLocked()
+}
+
+func (r *recording) stopLocked() error {
+	if r.w == nil {
+		return r.failed
+	}
+	if err := r.w.Close(); r.failed == nil {
+		r.failed = err
+	}
+	r.w = nil
+	return r.failed
 }
 
 // write records u; after the first failure (a full disk) it stops
 // recording, and the session goes on.
 func (r *recording) write(u protocol.Update) {
-	if r == nil || r.failed != nil {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.w == nil {
 		return
 	}
-	r.failed = r.w.Write(u)
+	if err := r.w.Write(u); err != nil {
+		r.failed = err
+		r.stopLocked()
+	}
 }
 
-func (r *recording) close(stderr io.Writer) {
-	if r == nil {
-		return
-	}
-	if err := r.w.Close(); r.failed == nil {
-		r.failed = err
+// status is what the TUI's status line shows.
+func (r *recording) status() ui.RecordingStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := ui.RecordingStatus{}
+	if r.w != nil {
+		st.Path, st.Written = r.path, r.w.Count()
 	}
 	if r.failed != nil {
-		fmt.Fprintln(stderr, "evtap: recording stopped early:", r.failed)
+		st.Err = r.failed.Error()
 	}
+	return st
 }
