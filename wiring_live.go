@@ -77,28 +77,36 @@ func runHeadless(ctx context.Context, cancel context.CancelFunc, lf liveFlags, l
 		opts.Filter = f
 	}
 	out := record.NewStream(stdout, opts)
-	events := 0
-	var writeErr error
-	emit := func(u protocol.Update) {
-		rec.write(u)
-		if writeErr != nil {
-			return
-		}
-		if writeErr = out.Write(u); writeErr != nil {
-			cancel() // stdout is gone: nobody is listening any more
-			return
-		}
-		if u.Kind == protocol.KindEvent {
-			events++
-			if lf.count > 0 && events >= lf.count {
-				cancel()
+	q := newSpool()
+	printed := make(chan error, 1)
+	go func() {
+		var err error
+		events := 0
+		q.drain(func(u protocol.Update) bool {
+			if err = out.Write(u); err != nil {
+				cancel() // stdout is gone: nobody is listening any more
+				return false
 			}
+			if u.Kind == protocol.KindEvent {
+				events++
+				if lf.count > 0 && events >= lf.count {
+					cancel()
+					return false
+				}
+			}
+			return true
+		})
+		if cerr := out.Close(); err == nil {
+			err = cerr
 		}
-	}
-	err := l.run(ctx, emit)
-	if cerr := out.Close(); writeErr == nil {
-		writeErr = cerr
-	}
+		printed <- err
+	}()
+	err := l.run(ctx, func(u protocol.Update) {
+		rec.write(u)
+		q.put(u)
+	})
+	q.close()
+	writeErr := <-printed
 	if err != nil {
 		return sessionExit(err)
 	}
