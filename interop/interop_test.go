@@ -41,21 +41,34 @@ const (
 	scriptTimeout = 90 * time.Second
 )
 
-// TestSDKs runs each SDK script against its own fresh emulator.
+// TestSDKs runs each SDK script against its own fresh emulator. The
+// short-tokens run makes @ringcentral/sdk refresh its access token and
+// @rc-ex/ws fetch a new ws token before each reconnect, so recovery is
+// also proven across both (the emulator must keep the OAuth session).
 func TestSDKs(t *testing.T) {
 	node := requireNode(t)
 	bin := buildEvtap(t)
-	for _, script := range []string{"rc-sdk.mjs", "rc-ex.mjs"} {
-		t.Run(strings.TrimSuffix(script, ".mjs"), func(t *testing.T) {
-			sim := startSim(t, bin)
-			out, err := runScript(node, script, sim.url)
+	for _, tc := range []struct {
+		name, script string
+		simArgs      []string
+		env          []string
+	}{
+		{name: "rc-sdk", script: "rc-sdk.mjs"},
+		{name: "rc-ex", script: "rc-ex.mjs"},
+		{name: "rc-sdk-short-tokens", script: "rc-sdk.mjs",
+			simArgs: []string{"--ws-token-ttl", "1s"},
+			env:     []string{"EVTAP_INTEROP_ACCESS_TOKEN_TTL=61"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sim := startSim(t, bin, tc.simArgs...)
+			out, err := runScript(node, tc.script, sim.url, tc.env...)
 			if err != nil {
-				t.Fatalf("%s failed (%v):\n%s\nemulator log:\n%s", script, err, out, sim.log())
+				t.Fatalf("%s failed (%v):\n%s\nemulator log:\n%s", tc.script, err, out, sim.log())
 			}
 			if !strings.Contains(out, "PASS ") {
-				t.Fatalf("%s exited 0 without its PASS line:\n%s", script, out)
+				t.Fatalf("%s exited 0 without its PASS line:\n%s", tc.script, out)
 			}
-			t.Logf("%s:\n%s", script, out)
+			t.Logf("%s:\n%s", tc.script, out)
 		})
 	}
 }
@@ -173,13 +186,15 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 // startSim starts the emulator on a free loopback port with settings that
 // keep the run short (a fast event rate, a buffer that a 2-8 s outage
-// cannot overflow) and returns once its banner names the base URL.
-func startSim(t *testing.T, bin string) *sim {
+// cannot overflow), plus extra flags, and returns once its banner names
+// the base URL.
+func startSim(t *testing.T, bin string, extra ...string) *sim {
 	t.Helper()
 	s := &sim{}
-	cmd := exec.Command(bin, "sim", "ringcentral", "--listen", "127.0.0.1:0",
+	args := append([]string{"sim", "ringcentral", "--listen", "127.0.0.1:0",
 		"--rate", "10", "--buffer-size", "500", "--seed", "5",
-		"--client-id", clientID, "--client-secret", clientSecret, "--jwt", jwt)
+		"--client-id", clientID, "--client-secret", clientSecret, "--jwt", jwt}, extra...)
+	cmd := exec.Command(bin, args...)
 	cmd.Stderr = lockedWriter{s}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -236,8 +251,8 @@ func startSim(t *testing.T, bin string) *sim {
 }
 
 // runScript runs one SDK script against the emulator at url, with a
-// deadline, and returns everything it printed.
-func runScript(node, script, url string) (string, error) {
+// deadline and extra environment, and returns everything it printed.
+func runScript(node, script, url string, extraEnv ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), scriptTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, script)
@@ -247,6 +262,7 @@ func runScript(node, script, url string) (string, error) {
 		"RINGCENTRAL_CLIENT_SECRET="+clientSecret,
 		"RINGCENTRAL_JWT="+jwt,
 	)
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
@@ -256,12 +272,12 @@ func runScript(node, script, url string) (string, error) {
 }
 
 // scriptEnv is this process's environment without any RINGCENTRAL_* or
-// EVTAP_CONTROL_URL a developer has set, so a script only ever sees the
+// EVTAP_* variable a developer has set, so a script only ever sees the
 // emulator this test started.
 func scriptEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "RINGCENTRAL_") || strings.HasPrefix(kv, "EVTAP_CONTROL_URL=") {
+		if strings.HasPrefix(kv, "RINGCENTRAL_") || strings.HasPrefix(kv, "EVTAP_") {
 			continue
 		}
 		env = append(env, kv)

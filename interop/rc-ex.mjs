@@ -11,6 +11,12 @@ import { runScenario } from './lib/scenario.mjs';
 import { version } from './lib/versions.mjs';
 
 const cfg = configFromProcess('rc-ex.mjs');
+if (cfg.accessTokenTTL !== undefined) {
+  // @rc-ex/core never refreshes by itself: an expired token would only
+  // make the wstoken call fail, which says nothing about the emulator.
+  process.stderr.write('rc-ex.mjs: --access-token-ttl is for rc-sdk.mjs only (@rc-ex/core does not refresh tokens by itself)\n');
+  process.exit(2);
+}
 const rc = new RingCentral({ server: cfg.server, clientId: cfg.clientId, clientSecret: cfg.clientSecret });
 let wse;
 

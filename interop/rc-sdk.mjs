@@ -25,7 +25,7 @@ await runScenario({
     '@rc-ex/ws (its dependency)': version('@rc-ex/ws', '@ringcentral/subscriptions'),
   },
   async login() {
-    await platform.login({ jwt: cfg.jwt });
+    await platform.login({ jwt: cfg.jwt, access_token_ttl: cfg.accessTokenTTL });
   },
   async subscribe(filters, onNotification) {
     const subscription = subscriptions.createSubscription();

@@ -8,11 +8,15 @@ const options = [
   ['--client-secret', 'RINGCENTRAL_CLIENT_SECRET', 'client secret the emulator accepts'],
   ['--jwt', 'RINGCENTRAL_JWT', 'JWT credential the emulator accepts'],
   ['--control', 'EVTAP_CONTROL_URL', 'control API URL (default: <server>/_evtap/)'],
+  ['--access-token-ttl', 'EVTAP_INTEROP_ACCESS_TOKEN_TTL', 'seconds; ask for short access tokens so the SDK must refresh (rc-sdk.mjs only)'],
 ];
+
+// Flags that may be left out.
+const optional = new Set(['--control', '--access-token-ttl']);
 
 /** usage is the help text naming every flag and variable. */
 export function usage(script) {
-  const lines = options.map(([flag, env, what]) => `  ${flag.padEnd(16)} or ${env.padEnd(26)} ${what}`);
+  const lines = options.map(([flag, env, what]) => `  ${flag.padEnd(18)} or ${env.padEnd(30)} ${what}`);
   return `usage: node ${script} [flags]\n${lines.join('\n')}\n`;
 }
 
@@ -36,7 +40,7 @@ export function parseConfig(argv, env) {
     }
     got[flag] = value;
   }
-  const missing = options.filter(([flag]) => flag !== '--control' && !got[flag]);
+  const missing = options.filter(([flag]) => !optional.has(flag) && !got[flag]);
   if (missing.length > 0) {
     throw new Error(`missing ${missing.map(([flag, env]) => `${flag} (or ${env})`).join(', ')}`);
   }
@@ -52,8 +56,17 @@ export function parseConfig(argv, env) {
   if (!isLoopback(url.hostname)) {
     throw new Error(`--server must be on loopback (the evtap emulator), got host ${url.hostname}`);
   }
+  let accessTokenTTL;
+  if (got['--access-token-ttl'] !== undefined) {
+    accessTokenTTL = Number(got['--access-token-ttl']);
+    // @ringcentral/sdk treats a token as expired 60 s early (Auth.ts 60-66).
+    if (!Number.isInteger(accessTokenTTL) || accessTokenTTL <= 60) {
+      throw new Error(`--access-token-ttl must be a whole number of seconds above 60, got ${JSON.stringify(got['--access-token-ttl'])}`);
+    }
+  }
   return {
     server,
+    accessTokenTTL,
     clientId: got['--client-id'],
     clientSecret: got['--client-secret'],
     jwt: got['--jwt'],

@@ -142,6 +142,17 @@ export async function runScenario(adapter, cfg) {
     check(inbox.count(sub1) === inbox.countAt(sub1), 'notifications for the forgotten subscription arrived after it was replaced');
   });
 
+  // With short access tokens the SDK must have refreshed on its own, and
+  // recovery must still have worked across the refresh.
+  const end = await control.counters();
+  const tokens = end.tokensIssued - start.tokensIssued;
+  const wsTokens = end.wsTokens - start.wsTokens;
+  if (cfg.accessTokenTTL !== undefined) {
+    await run.step(`SDK refreshed its ${cfg.accessTokenTTL} s access token by itself`, 1_000, async () => {
+      check(tokens >= 2, `emulator issued ${tokens} access token(s), want the login and at least one refresh`);
+    });
+  }
+
   await run.step('revoke and close', 10_000, async () => {
     if (!paused) await control.resume();
     await adapter.close();
@@ -150,7 +161,8 @@ export async function runScenario(adapter, cfg) {
   const recovered = awayWhileDown ? 'buffered while the socket was down' : 'injected as the SDK was already reconnecting';
   process.stdout.write(`PASS ${adapter.name}: ${run.passed.length} steps; ${inbox.total} notifications received, ` +
     `${inbox.matched} chosen bodies matched exactly (${sentAway.length} ${recovered}); ` +
-    `recovery Successful kept subscription ${short(sub1)}, Failed led to new subscription ${short(sub2)}\n`);
+    `recovery Successful kept subscription ${short(sub1)}, Failed led to new subscription ${short(sub2)}; ` +
+    `${tokens} access token(s) and ${wsTokens} ws token(s) issued\n`);
 }
 
 function short(id) {
