@@ -73,6 +73,21 @@ func TestSDKs(t *testing.T) {
 	}
 }
 
+// TestHarness runs the Node unit tests of the checks the scripts make
+// (lib/lib.test.mjs): a harness check that cannot fail would make every
+// SDK run above look green.
+func TestHarness(t *testing.T) {
+	node := requireNode(t)
+	ctx, cancel := context.WithTimeout(context.Background(), scriptTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--test", "lib/")
+	cmd.Env = scriptEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test lib/: %v\n%s", err, out)
+	}
+}
+
 // TestScriptsRefuseBadConfig checks that a script given no emulator says
 // what is missing and exits 2, instead of hanging or throwing.
 func TestScriptsRefuseBadConfig(t *testing.T) {

@@ -298,9 +298,11 @@ class Inbox {
   }
 }
 
-// canonical is JSON with object keys sorted, so two bodies compare equal
-// whatever order the emulator wrote their keys in.
-function canonical(v) {
+/**
+ * canonical is JSON with object keys sorted, so two bodies compare equal
+ * whatever order the emulator wrote their keys in.
+ */
+export function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;

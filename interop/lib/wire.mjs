@@ -9,9 +9,9 @@ export class Wire {
   constructor() {
     this.posts = 0;
     this.connections = 0;
-    // wsc sequence of each ServerNotification, in arrival order, per
-    // connection-independent session token run; reset when a
-    // ConnectionDetails starts a new session (sequence 1).
+    // wsc sequences of ServerNotifications in arrival order, one list per
+    // server session: a Successful recovery continues the list, any other
+    // ConnectionDetails starts a new one (its numbering restarts at 1).
     this.runs = [[]];
     this.unparsed = [];
   }
