@@ -80,11 +80,11 @@ func TestHarness(t *testing.T) {
 	node := requireNode(t)
 	ctx, cancel := context.WithTimeout(context.Background(), scriptTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "lib/")
+	cmd := exec.CommandContext(ctx, node, "--test", "lib/lib.test.mjs")
 	cmd.Env = scriptEnv()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("node --test lib/: %v\n%s", err, out)
+		t.Fatalf("node --test lib/lib.test.mjs: %v\n%s", err, out)
 	}
 }
 

@@ -1,4 +1,4 @@
-// Unit tests of the interop harness itself (node --test lib/): a check that
+// Unit tests of the interop harness itself (node --test lib/lib.test.mjs): a check that
 // cannot fail would make every SDK run look green.
 
 import test from 'node:test';
