@@ -36,6 +36,16 @@ export class Run {
     this.name = name;
     this.out = out;
     this.passed = [];
+    this.undo = [];
+  }
+
+  /**
+   * onFail registers fn to run (best effort, 2 s at most) before a failing
+   * script exits, so an emulator the user runs by hand is not left as the
+   * script had set it (for example paused).
+   */
+  onFail(fn) {
+    this.undo.push(fn);
   }
 
   /**
@@ -55,16 +65,18 @@ export class Run {
       this.out.write(`ok   ${title} (${Date.now() - t0} ms)\n`);
       return v;
     } catch (e) {
-      this.fail(`${title}: ${describe(e)}`);
+      await this.fail(`${title}: ${describe(e)}`);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** fail prints the reason and what passed before it, then exits 1. */
-  fail(reason) {
+  /** fail prints the reason and what passed before it, undoes, then exits 1. */
+  async fail(reason) {
     this.out.write(`FAIL ${this.name}: ${reason}\n`);
     this.out.write(`     (${this.passed.length} step(s) passed before this one)\n`);
+    const undo = this.undo.splice(0).map((fn) => Promise.resolve().then(fn).catch(() => {}));
+    await Promise.race([Promise.all(undo), sleep(2000)]);
     process.exit(1);
   }
 }

@@ -104,7 +104,10 @@ export async function runScenario(adapter, cfg) {
   // forgotten: pause generation, then what the emulator made must equal
   // what the SDK delivered, with no sequence repeated or skipped.
   const paused = start.paused;
-  if (!paused) await control.pause();
+  if (!paused) {
+    await control.pause();
+    run.onFail(() => control.resume());
+  }
   await run.step('nothing lost, nothing duplicated across the recovery', DELIVER_MS, async () => {
     const n = await inbox.expectAll(control, sub1);
     const gaps = wire.sequenceProblems();
