@@ -14,4 +14,3 @@ func runReplay(ctx context.Context, path string, f replayFlags, speed float64, s
 func runExport(path, out string, stdout io.Writer) error { return errNotWired }
 func runImport(path, out string, stderr io.Writer) error { return errNotWired }
 
-func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error { return errNotWired }

@@ -1,0 +1,102 @@
+package shell
+
+import (
+	"context"
+	"sync"
+
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
+)
+
+// Feed carries Updates from a session or a replay to the UI. Push never
+// blocks the producer; Next hands the UI everything pending as one burst.
+// When the UI falls behind by more than limit Updates, event and frame
+// Updates are skipped and counted, while state, gap, subscription, marker
+// and error Updates are always kept: the panes must stay truthful even
+// when the list cannot keep up.
+type Feed struct {
+	mu      sync.Mutex
+	pending []protocol.Update
+	skipped int
+	limit   int
+	closed  bool
+	wake    chan struct{}
+}
+
+// NewFeed makes a feed that holds at most limit skippable Updates.
+func NewFeed(limit int) *Feed {
+	return &Feed{limit: limit, wake: make(chan struct{}, 1)}
+}
+
+// Push queues u without blocking.
+func (f *Feed) Push(u protocol.Update) {
+	f.mu.Lock()
+	if len(f.pending) >= f.limit && skippable(u.Kind) {
+		f.skipped++
+	} else {
+		f.pending = append(f.pending, u)
+	}
+	f.mu.Unlock()
+	f.signal()
+}
+
+// Close says the source has ended.
+func (f *Feed) Close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.signal()
+}
+
+func (f *Feed) signal() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Next implements ui.Source.Next.
+func (f *Feed) Next(ctx context.Context) ([]protocol.Update, int, bool) {
+	for {
+		f.mu.Lock()
+		if len(f.pending) > 0 || f.skipped > 0 {
+			batch, skipped := f.pending, f.skipped
+			f.pending, f.skipped = nil, 0
+			f.mu.Unlock()
+			return batch, skipped, true
+		}
+		closed := f.closed
+		f.mu.Unlock()
+		if closed {
+			return nil, 0, false
+		}
+		select {
+		case <-ctx.Done():
+			return nil, 0, false
+		case <-f.wake:
+		}
+	}
+}
+
+func skippable(k protocol.Kind) bool {
+	switch k {
+	case protocol.KindEvent, protocol.KindRecv, protocol.KindSent, protocol.KindHeartbeat:
+		return true
+	}
+	return false
+}
+
+type source struct {
+	*Feed
+	controls protocol.Controls
+	do       func(protocol.Command) error
+}
+
+func (s source) Controls() protocol.Controls   { return s.controls }
+func (s source) Do(cmd protocol.Command) error { return s.do(cmd) }
+
+// NewSource makes a ui.Source of a feed and the commands that steer what
+// fills it.
+func NewSource(f *Feed, controls protocol.Controls, do func(protocol.Command) error) ui.Source {
+	return source{Feed: f, controls: controls, do: do}
+}

@@ -1,0 +1,77 @@
+package shell
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// keyMap declares every binding once; the help screen is generated from
+// it, so it can never disagree with the code.
+type keyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom                   key.Binding
+	Detail, Back, Search, Next, Prev                          key.Binding
+	Drop, Forget, Filters, Faults, Marker, Record             key.Binding
+	Reveal, Help, Quit                                        key.Binding
+	Pause, Faster, Slower, Step, SeekStart, SeekEnd, SeekNext key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return keyMap{
+		Up:        b("↑/k", "select previous (stops following)", "up", "k"),
+		Down:      b("↓/j", "select next", "down", "j"),
+		PageUp:    b("pgup", "page up", "pgup", "ctrl+b"),
+		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+f"),
+		Top:       b("g/home", "first row", "g", "home"),
+		Bottom:    b("G/end", "follow the tail", "G", "end"),
+		Detail:    b("enter", "show the selected event's JSON", "enter"),
+		Back:      b("esc", "close / cancel", "esc"),
+		Search:    b("/", "search every stored payload", "/"),
+		Next:      b("n", "next match (replay paused: step)", "n"),
+		Prev:      b("N", "previous match", "N"),
+		Drop:      b("d", "drop the connection (no close handshake)", "d"),
+		Forget:    b("x", "drop and make the server forget the session", "x"),
+		Filters:   b("f", "edit the subscription's event filters", "f"),
+		Faults:    b("!", "fault menu", "!"),
+		Marker:    b("m", "add a labelled marker", "m"),
+		Record:    b("R", "start/stop recording to a file", "R"),
+		Reveal:    b("t", "show/mask tokens", "t"),
+		Help:      b("?", "all keys", "?"),
+		Quit:      b("q", "quit", "q", "ctrl+c"),
+		Pause:     b("space", "replay: pause/resume", "space"),
+		Faster:    b("+", "replay: faster", "+", "="),
+		Slower:    b("-", "replay: slower", "-"),
+		Step:      b("n", "replay: step one Update while paused", "n"),
+		SeekStart: b("0", "replay: jump to start", "0"),
+		SeekEnd:   b("$", "replay: jump to end", "$"),
+		SeekNext:  b("]", "replay: next state change, gap or marker", "]"),
+	}
+}
+
+// groups lists the bindings the source supports, for the help screen.
+func (k keyMap) groups(c protocol.Controls) [][]key.Binding {
+	g := [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Detail, k.Back, k.Search, k.Next, k.Prev, k.Reveal, k.Help, k.Quit},
+	}
+	var live []key.Binding
+	for _, p := range []struct {
+		b key.Binding
+		c protocol.CommandKind
+	}{{k.Drop, protocol.CmdDrop}, {k.Forget, protocol.CmdForget}, {k.Filters, protocol.CmdSetFilters},
+		{k.Faults, protocol.CmdClose}, {k.Marker, protocol.CmdMarker}, {k.Record, protocol.CmdRecord}} {
+		if c.Has(p.c) {
+			live = append(live, p.b)
+		}
+	}
+	if len(live) > 0 {
+		g = append(g, live)
+	}
+	if c.Has(protocol.CmdPause) {
+		g = append(g, []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.SeekStart, k.SeekEnd, k.SeekNext})
+	}
+	return g
+}

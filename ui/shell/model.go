@@ -1,0 +1,393 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
+)
+
+// Options shape the TUI.
+type Options struct {
+	Title string // what is being watched, shown in the header
+	Keep  int    // rows kept in the list; the oldest are evicted
+	// Now is the clock for countdowns; nil means time.Now.
+	Now func() time.Time
+}
+
+type mode int
+
+const (
+	modeList mode = iota
+	modeDetail
+	modeHelp
+	modeEditor
+	modeFaults
+	modePrompt
+)
+
+// prompt kinds: what the one-line input is for.
+const (
+	promptSearch = "search"
+	promptMarker = "marker"
+	promptRecord = "record to file"
+)
+
+// Model is the root model. It owns the session status and routes keys and
+// sizes to the component in front.
+type Model struct {
+	src           ui.Source
+	opts          Options
+	ctx           context.Context
+	cancel        context.CancelFunc
+	keys          keyMap
+	st            styles
+	status        status
+	list          list
+	detail        detail
+	editor        editor
+	faults        faultMenu
+	input         textinput.Model
+	prompt        string
+	mode          mode
+	reveal        bool
+	ended         bool
+	skipped       int
+	notice        string
+	noticeAt      time.Time
+	width, height int
+}
+
+// New builds the root model for src.
+func New(src ui.Source, opts Options) Model {
+	if opts.Keep <= 0 {
+		opts.Keep = 100000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in := textinput.New()
+	return Model{
+		src: src, opts: opts, ctx: ctx, cancel: cancel,
+		keys: newKeyMap(), st: newStyles(), list: newList(opts.Keep),
+		detail: newDetail(), editor: newEditor(), faults: newFaultMenu(src.Controls()),
+		input: in, width: 80, height: 24,
+	}
+}
+
+// batchMsg is one burst of Updates from the source.
+type batchMsg struct {
+	updates []protocol.Update
+	skipped int
+	ok      bool
+}
+
+type tickMsg time.Time
+
+func (m Model) next() tea.Cmd {
+	return func() tea.Msg {
+		b, skipped, ok := m.src.Next(m.ctx)
+		return batchMsg{b, skipped, ok}
+	}
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(250*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Init starts the Updates pump and the clock for countdowns.
+func (m Model) Init() tea.Cmd { return tea.Batch(m.next(), tick()) }
+
+// Update routes one message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case batchMsg:
+		for _, u := range msg.updates {
+			m.status.apply(u)
+			m.list.add(u)
+		}
+		m.skipped += msg.skipped
+		if !msg.ok {
+			m.ended = true
+			return m, nil
+		}
+		return m, m.next()
+	case tickMsg:
+		return m, tick()
+	case tea.MouseWheelMsg:
+		if m.mode == modeList {
+			if msg.Mouse().Button == tea.MouseWheelUp {
+				m.list.move(-3)
+			} else {
+				m.list.move(3)
+			}
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m.forward(msg)
+}
+
+// forward hands other messages (cursor blinks, paste) to the component in front.
+func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.mode {
+	case modeEditor:
+		m.editor, cmd = m.editor.update(msg)
+	case modePrompt:
+		m.input, cmd = m.input.Update(msg)
+	case modeDetail:
+		m.detail, cmd = m.detail.update(msg)
+	}
+	return m, cmd
+}
+
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.cancel()
+	return m, tea.Quit
+}
+
+func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if k.String() == "ctrl+c" {
+		return m.quit()
+	}
+	switch m.mode {
+	case modeEditor:
+		return m.editorKey(k)
+	case modePrompt:
+		return m.promptKey(k)
+	case modeFaults:
+		if key.Matches(k, m.keys.Back) {
+			m.mode = modeList
+			return m, nil
+		}
+		if n := int(k.Code - '0'); len(k.Text) == 1 && n >= 1 && n <= 9 {
+			if cmd, ok := m.faults.pick(n); ok {
+				m.mode = modeList
+				m.do(cmd)
+			}
+		}
+		return m, nil
+	case modeHelp:
+		m.mode = modeList
+		return m, nil
+	case modeDetail:
+		if key.Matches(k, m.keys.Back) || key.Matches(k, m.keys.Detail) {
+			m.mode = modeList
+			return m, nil
+		}
+		if key.Matches(k, m.keys.Quit) && k.String() == "q" {
+			return m.quit()
+		}
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.update(k)
+		return m, cmd
+	}
+	return m.listKey(k)
+}
+
+func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	km := m.keys
+	c := m.src.Controls()
+	page := max(m.list.height-1, 1)
+	switch {
+	case key.Matches(k, km.Quit):
+		return m.quit()
+	case key.Matches(k, km.Help):
+		m.mode = modeHelp
+	case key.Matches(k, km.Up):
+		m.list.move(-1)
+	case key.Matches(k, km.Down):
+		m.list.move(1)
+	case key.Matches(k, km.PageUp):
+		m.list.move(-page)
+	case key.Matches(k, km.PageDown):
+		m.list.move(page)
+	case key.Matches(k, km.Top):
+		m.list.top()
+	case key.Matches(k, km.Bottom):
+		m.list.bottom()
+	case key.Matches(k, km.Detail):
+		if u := m.list.current(); u != nil {
+			m.detail.show(u)
+			m.mode = modeDetail
+		}
+	case key.Matches(k, km.Search):
+		return m.openPrompt(promptSearch, m.list.query)
+	case key.Matches(k, km.Step) && c.Has(protocol.CmdPause) && m.paused():
+		m.do(protocol.Command{Kind: protocol.CmdStep})
+	case key.Matches(k, km.Next):
+		if !m.list.find(1) {
+			m.say("no further match for " + sanitize(m.list.query, 40))
+		}
+	case key.Matches(k, km.Prev):
+		if !m.list.find(-1) {
+			m.say("no earlier match for " + sanitize(m.list.query, 40))
+		}
+	case key.Matches(k, km.Reveal):
+		m.reveal = !m.reveal
+	case key.Matches(k, km.Drop):
+		m.do(protocol.Command{Kind: protocol.CmdDrop})
+	case key.Matches(k, km.Forget):
+		m.do(protocol.Command{Kind: protocol.CmdForget})
+	case key.Matches(k, km.Filters):
+		if !c.Has(protocol.CmdSetFilters) {
+			m.say("this source has no filters to edit")
+			break
+		}
+		m.mode = modeEditor
+		m.resize()
+		return m, m.editor.open(m.currentFilters())
+	case key.Matches(k, km.Faults):
+		m.mode = modeFaults
+	case key.Matches(k, km.Marker):
+		if !c.Has(protocol.CmdMarker) {
+			m.say("this source takes no markers")
+			break
+		}
+		return m.openPrompt(promptMarker, "")
+	case key.Matches(k, km.Record):
+		if !c.Has(protocol.CmdRecord) {
+			m.say("this source cannot be recorded from here")
+			break
+		}
+		if r, ok := m.src.(ui.Recorder); ok && r.Recording().Path != "" {
+			m.do(protocol.Command{Kind: protocol.CmdRecord})
+			m.say("recording stopped")
+			break
+		}
+		return m.openPrompt(promptRecord, "evtap-"+m.opts.Now().Format("20060102-150405")+".jsonl")
+	case key.Matches(k, km.Pause) && c.Has(protocol.CmdPause):
+		m.do(protocol.Command{Kind: protocol.CmdPause, On: !m.paused()})
+	case key.Matches(k, km.Faster) && c.Has(protocol.CmdSpeed):
+		m.do(protocol.Command{Kind: protocol.CmdSpeed, Value: m.speedStep(2)})
+	case key.Matches(k, km.Slower) && c.Has(protocol.CmdSpeed):
+		m.do(protocol.Command{Kind: protocol.CmdSpeed, Value: m.speedStep(0.5)})
+	case key.Matches(k, km.SeekStart) && c.Has(protocol.CmdSeek):
+		m.do(protocol.Command{Kind: protocol.CmdSeek, Value: 0})
+	case key.Matches(k, km.SeekEnd) && c.Has(protocol.CmdSeek):
+		m.do(protocol.Command{Kind: protocol.CmdSeek, Value: 1})
+	case key.Matches(k, km.SeekNext) && c.Has(protocol.CmdSeekTo):
+		m.do(protocol.Command{Kind: protocol.CmdSeekTo, Text: string(protocol.KindState)})
+	}
+	return m, nil
+}
+
+func (m Model) editorKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.mode = modeList
+		return m, nil
+	case key.Matches(k, m.editor.apply):
+		filters, why := m.editor.filters()
+		if why != "" {
+			m.editor.err = why
+			return m, nil
+		}
+		m.mode = modeList
+		m.do(protocol.Command{Kind: protocol.CmdSetFilters, Filters: filters})
+		return m, nil
+	case k.Mod.Contains(tea.ModAlt) && k.Code >= '1' && k.Code <= '9':
+		m.editor.addPreset(int(k.Code - '0'))
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.update(k)
+	return m, cmd
+}
+
+func (m Model) openPrompt(kind, value string) (tea.Model, tea.Cmd) {
+	m.prompt, m.mode = kind, modePrompt
+	m.input.Prompt = kind + ": "
+	m.input.SetValue(value)
+	m.input.CursorEnd()
+	m.input.SetWidth(max(m.width-len(kind)-4, 10))
+	return m, m.input.Focus()
+}
+
+func (m Model) promptKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.mode = modeList
+		m.input.Blur()
+		return m, nil
+	case k.String() == "enter":
+		v := strings.TrimSpace(m.input.Value())
+		m.mode = modeList
+		m.input.Blur()
+		switch m.prompt {
+		case promptSearch:
+			m.list.query = v
+			if v != "" && !m.list.find(-1) && !m.list.find(1) {
+				m.say("no match for " + sanitize(v, 40))
+			}
+		case promptMarker:
+			if v != "" {
+				m.do(protocol.Command{Kind: protocol.CmdMarker, Text: v})
+			}
+		case promptRecord:
+			if v != "" {
+				m.do(protocol.Command{Kind: protocol.CmdRecord, Text: v})
+			}
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(k)
+	return m, cmd
+}
+
+// do sends cmd to the source; a refusal shows in the status line.
+func (m *Model) do(cmd protocol.Command) {
+	if !m.src.Controls().Has(cmd.Kind) {
+		m.say(fmt.Sprintf("%s is not available here", cmd.Kind))
+		return
+	}
+	if err := m.src.Do(cmd); err != nil {
+		m.say(fmt.Sprintf("%s: %s", cmd.Kind, sanitize(err.Error(), 120)))
+		return
+	}
+	m.say(string(cmd.Kind) + " sent")
+}
+
+func (m *Model) say(s string) { m.notice, m.noticeAt = s, m.opts.Now() }
+
+func (m Model) currentFilters() []string {
+	if len(m.status.sub.Requested) > 0 {
+		return m.status.sub.Requested
+	}
+	return m.status.sub.Filters
+}
+
+func (m Model) paused() bool {
+	p, ok := m.src.(ui.Progresser)
+	return ok && p.Progress().Paused
+}
+
+// speedStep doubles or halves the replay speed within 0.25x..64x.
+func (m Model) speedStep(f float64) float64 {
+	p, ok := m.src.(ui.Progresser)
+	if !ok || p.Progress().Speed == 0 {
+		return 64
+	}
+	return min(max(p.Progress().Speed*f, 0.25), 64)
+}
+
+func (m *Model) resize() {
+	m.detail.setSize(m.width, m.height-2)
+	m.editor.setSize(m.width, m.height-2)
+	m.list.setSize(m.width, m.listHeight())
+}

@@ -1,0 +1,242 @@
+package shell
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
+)
+
+const sep = " │ "
+
+// paneRows is how many lines each top pane may use at the current size.
+func (m Model) paneRows() int {
+	switch {
+	case m.height >= 40:
+		return 8
+	case m.height >= 30:
+		return 6
+	}
+	return 4
+}
+
+// panesHeight is the height of the block of top panes.
+func (m Model) panesHeight() int {
+	h := m.paneRows() + 1
+	if m.width < 120 {
+		h += min(3, m.paneRows()) + 1 // subscription below, shortened
+	}
+	return h
+}
+
+func (m Model) listHeight() int {
+	h := m.height - 1 /*header*/ - m.panesHeight() - 1 /*stats*/ - 1 /*footer*/
+	if _, ok := m.src.(ui.Progresser); ok {
+		h--
+	}
+	return max(h, 1)
+}
+
+// pane draws a titled block exactly w columns wide and rows+1 lines high.
+func (m Model) pane(title string, lines []string, w, rows int) string {
+	out := make([]string, 0, rows+1)
+	out = append(out, padRight(ansi.Truncate(m.st.title.Render(title), w, "…"), w))
+	for i := 0; i < rows; i++ {
+		l := ""
+		if i < len(lines) {
+			l = lines[i]
+			if i == rows-1 && len(lines) > rows {
+				l = fmt.Sprintf("… %d more", len(lines)-rows+1)
+			}
+		}
+		out = append(out, padRight(ansi.Truncate(l, w, "…"), w))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m Model) panes() string {
+	now := m.opts.Now()
+	rows := m.paneRows()
+	conn := m.status.connectionLines(now)
+	rec := m.status.recoveryLines(now, m.reveal)
+	sub := m.status.subscriptionLines(now)
+	if m.width >= 120 {
+		avail := m.width - 2*len(sep)
+		wc, wr := avail*40/100, avail*25/100
+		ws := avail - wc - wr
+		return lipgloss.JoinHorizontal(lipgloss.Top,
+			m.pane("Connection", conn, wc, rows), m.column(rows),
+			m.pane("Recovery (wsc)", rec, wr, rows), m.column(rows),
+			m.pane("Subscription", sub, ws, rows))
+	}
+	avail := m.width - len(sep)
+	wc := avail * 55 / 100
+	top := lipgloss.JoinHorizontal(lipgloss.Top,
+		m.pane("Connection", conn, wc, rows), m.column(rows),
+		m.pane("Recovery (wsc)", rec, avail-wc, rows))
+	return top + "\n" + m.pane("Subscription", sub, m.width, min(3, rows))
+}
+
+func (m Model) column(rows int) string {
+	return m.st.muted.Render(strings.TrimSuffix(strings.Repeat(sep+"\n", rows+1), "\n"))
+}
+
+func (m Model) header() string {
+	badge := " LIVE "
+	if m.src.Controls().Has(protocol.CmdPause) {
+		badge = " REPLAY "
+	}
+	if m.status.state.Phase != protocol.PhaseLive && badge == " LIVE " {
+		badge = " " + strings.ToUpper(m.status.phase()) + " "
+	}
+	left := m.st.badge.Render(sanitize(badge, 40)) + " " + m.st.title.Render("evtap") + " " + sanitize(m.opts.Title, 100)
+	var right string
+	if r, ok := m.src.(ui.Recorder); ok {
+		st := r.Recording()
+		switch {
+		case st.Path != "":
+			right = fmt.Sprintf("● REC %s (%d written)", sanitize(st.Path, 60), st.Written)
+		case st.Err != "":
+			right = "recording stopped: " + sanitize(st.Err, 80)
+		}
+	}
+	return m.line(left, right)
+}
+
+// line puts left and right on one line of the full width.
+func (m Model) line(left, right string) string {
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left+" "+right, m.width, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m Model) stats() string {
+	s := m.status.statsLine()
+	var extra []string
+	if n := m.list.store.evicted; n > 0 {
+		extra = append(extra, fmt.Sprintf("%d oldest evicted (--keep %d)", n, m.opts.Keep))
+	}
+	if m.skipped > 0 {
+		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
+	}
+	if !m.list.follow && m.list.unseen > 0 {
+		extra = append(extra, fmt.Sprintf("%d new — G to follow", m.list.unseen))
+	}
+	return m.line(m.st.muted.Render(s), m.st.alert.Render(strings.Join(extra, " · ")))
+}
+
+func (m Model) progress() string {
+	p, ok := m.src.(ui.Progresser)
+	if !ok {
+		return ""
+	}
+	pr := p.Progress()
+	speed := "max"
+	if pr.Speed > 0 {
+		speed = fmt.Sprintf("%gx", pr.Speed)
+	}
+	state := "▶"
+	if pr.Paused {
+		state = "⏸"
+	}
+	if pr.Done {
+		state = "■"
+	}
+	label := fmt.Sprintf(" %s %s / %s %s ", state, pr.Position.Round(1e8), pr.Total.Round(1e8), speed)
+	w := max(m.width-lipgloss.Width(label), 10)
+	bar := []rune(strings.Repeat("─", w))
+	for _, f := range pr.Marks {
+		if i := int(f * float64(w-1)); i >= 0 && i < w {
+			bar[i] = '┼'
+		}
+	}
+	if pr.Total > 0 {
+		i := int(float64(pr.Position) / float64(pr.Total) * float64(w-1))
+		if i >= 0 && i < w {
+			bar[i] = '●'
+		}
+	}
+	return label + string(bar)
+}
+
+func (m Model) footer() string {
+	if m.notice != "" && m.opts.Now().Sub(m.noticeAt) < 4e9 {
+		return m.line(m.st.title.Render(sanitize(m.notice, 200)), "")
+	}
+	if m.ended {
+		return m.line(m.st.alert.Render("the source has ended — q quits"), "")
+	}
+	hint := "d drop · x forget · f filters · ! faults · enter detail · / search · m mark · R record · t tokens · ? keys · q quit"
+	if m.src.Controls().Has(protocol.CmdPause) {
+		hint = "space pause · +/- speed · n step · 0/$ start/end · ] next state · enter detail · / search · ? keys · q quit"
+	}
+	return m.st.muted.Render(ansi.Truncate(hint, m.width, "…"))
+}
+
+// View draws the whole screen at the current size.
+func (m Model) View() tea.View {
+	var body string
+	switch m.mode {
+	case modeDetail:
+		body = m.detail.view(m.st)
+	case modeEditor:
+		body = m.editor.view(m.st)
+	case modeHelp:
+		h := help.New()
+		h.ShowAll = true
+		h.SetWidth(m.width)
+		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.keys.groups(m.src.Controls()))
+	default:
+		parts := []string{m.header(), m.panes(), m.stats()}
+		if pr := m.progress(); pr != "" {
+			parts = append(parts, pr)
+		}
+		list := m.list.view(m.st)
+		if pad := m.list.height - strings.Count(list, "\n") - 1; pad > 0 {
+			if list == "" {
+				list = m.st.muted.Render("waiting for events…")
+				pad--
+			}
+			list += strings.Repeat("\n", pad)
+		}
+		parts = append(parts, list)
+		switch m.mode {
+		case modePrompt:
+			parts = append(parts, m.input.View())
+		case modeFaults:
+			parts[len(parts)-1] = m.faults.view(m.st)
+			parts = append(parts, m.footer())
+		default:
+			parts = append(parts, m.footer())
+		}
+		body = strings.Join(parts, "\n")
+	}
+	v := tea.NewView(clip(body, m.width, m.height))
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "evtap"
+	return v
+}
+
+// clip makes sure nothing overflows the terminal: no line wider than it,
+// no more lines than it has.
+func clip(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
