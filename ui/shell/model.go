@@ -120,7 +120,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.skipped += msg.skipped
 		if !msg.ok {
-			m.ended = true
+			// our own quit cancels ctx too; only a source that ran out has ended
+			m.ended = m.ctx.Err() == nil
 			return m, nil
 		}
 		return m, m.next()

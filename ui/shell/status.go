@@ -172,19 +172,27 @@ func (s *status) connectionLines(now time.Time) []string {
 }
 
 // recoveryLines is the wsc pane.
-func (s *status) recoveryLines(now time.Time, reveal bool) []string {
+func (s *status) recoveryLines(now time.Time, reveal bool, width int) []string {
 	r := s.recovery
 	if r == nil {
 		return []string{"no recovery token yet"}
 	}
-	tok := mask(r.Token)
+	var lines []string
 	if reveal {
-		tok = r.Token
+		// the whole token, wrapped, so it can be read and copied
+		tok := sanitize(r.Token, 2000)
+		step := max(width-8, 8)
+		for i := 0; i < len(tok); i += step {
+			prefix := "        "
+			if i == 0 {
+				prefix = "token   "
+			}
+			lines = append(lines, prefix+tok[i:min(i+step, len(tok))])
+		}
+	} else {
+		lines = append(lines, "token   "+mask(r.Token)+"  (t reveals)")
 	}
-	lines := []string{
-		"token   " + sanitize(tok, 120),
-		fmt.Sprintf("seq     %d", s.lastSeq),
-	}
+	lines = append(lines, fmt.Sprintf("seq     %d", s.lastSeq))
 	if r.Outcome != "" {
 		out := "last    " + sanitize(r.Outcome, 20)
 		if r.ErrorCode != "" {

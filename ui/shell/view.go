@@ -64,11 +64,11 @@ func (m Model) panes() string {
 	now := m.opts.Now()
 	rows := m.paneRows()
 	conn := m.status.connectionLines(now)
-	rec := m.status.recoveryLines(now, m.reveal)
 	sub := m.status.subscriptionLines(now)
 	if m.width >= 120 {
 		avail := m.width - 2*len(sep)
 		wc, wr := avail*40/100, avail*25/100
+		rec := m.status.recoveryLines(now, m.reveal, wr)
 		ws := avail - wc - wr
 		return lipgloss.JoinHorizontal(lipgloss.Top,
 			m.pane("Connection", conn, wc, rows), m.column(rows),
@@ -77,6 +77,7 @@ func (m Model) panes() string {
 	}
 	avail := m.width - len(sep)
 	wc := avail * 55 / 100
+	rec := m.status.recoveryLines(now, m.reveal, avail-wc)
 	top := lipgloss.JoinHorizontal(lipgloss.Top,
 		m.pane("Connection", conn, wc, rows), m.column(rows),
 		m.pane("Recovery (wsc)", rec, avail-wc, rows))
@@ -130,7 +131,12 @@ func (m Model) stats() string {
 	if !m.list.follow && m.list.unseen > 0 {
 		extra = append(extra, fmt.Sprintf("%d new — G to follow", m.list.unseen))
 	}
-	return m.line(m.st.muted.Render(s), m.st.alert.Render(strings.Join(extra, " · ")))
+	if len(extra) == 0 {
+		return m.line(m.st.muted.Render(s), "")
+	}
+	// what needs the user's attention comes first, so a narrow screen
+	// cuts the counters, not the warning
+	return m.line(m.st.alert.Render(strings.Join(extra, " · "))+"  "+m.st.muted.Render(s), "")
 }
 
 func (m Model) progress() string {

@@ -1,0 +1,83 @@
+package shell
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// t0 is the fixed start of every scripted session, so goldens repeat.
+var t0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func init() { time.Local = time.UTC }
+
+func fixedNow() time.Time { return t0.Add(10 * time.Second) }
+
+// fakeSource replays a script of Updates and records the commands sent.
+type fakeSource struct {
+	mu       sync.Mutex
+	feed     *Feed
+	controls protocol.Controls
+	cmds     []protocol.Command
+}
+
+func newFakeSource(us ...protocol.Update) *fakeSource {
+	f := &fakeSource{feed: NewFeed(1000), controls: protocol.Controls{
+		protocol.CmdDrop: true, protocol.CmdForget: true, protocol.CmdSetFilters: true,
+		protocol.CmdClose: true, protocol.CmdMarker: true,
+	}}
+	for _, u := range us {
+		f.feed.Push(u)
+	}
+	return f
+}
+
+func (f *fakeSource) Next(ctx context.Context) ([]protocol.Update, int, bool) {
+	return f.feed.Next(ctx)
+}
+func (f *fakeSource) Controls() protocol.Controls { return f.controls }
+func (f *fakeSource) Do(c protocol.Command) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cmds = append(f.cmds, c)
+	return nil
+}
+func (f *fakeSource) sent() []protocol.Command {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]protocol.Command(nil), f.cmds...)
+}
+
+func at(sec float64) time.Time { return t0.Add(time.Duration(sec * float64(time.Second))) }
+
+func state(sec float64, s protocol.State) protocol.Update {
+	return protocol.Update{Time: at(sec), Kind: protocol.KindState, Conn: 1, State: &s}
+}
+
+func event(sec float64, seq uint64, label, summary string) protocol.Update {
+	body, _ := json.Marshal(map[string]any{"uuid": "u-" + label, "event": "/restapi/v1.0/account/1/extension/2/x", "body": map[string]any{"text": summary}})
+	return protocol.Update{Time: at(sec), Kind: protocol.KindEvent, Conn: 1, Event: &protocol.Event{
+		Provider: "ringcentral", Label: label, Summary: summary, Seq: seq, Body: body,
+	}}
+}
+
+// liveSession is a healthy session: connected, subscribed, a few events.
+func liveSession() []protocol.Update {
+	rec := &protocol.Recovery{Token: "RTFhRG5nfExxxxxxxxxxxcHE3bXkyRURQVQ", Sequence: 1, TimeoutSec: 180, BufferSize: 100}
+	return []protocol.Update{
+		state(0, protocol.State{Phase: protocol.PhaseToken}),
+		state(0.1, protocol.State{Phase: protocol.PhaseDialing, URL: "ws://127.0.0.1:9/ws?access_token=***"}),
+		state(0.2, protocol.State{Phase: protocol.PhaseConnected, Recovery: rec, Info: map[string]string{"idle_timeout": "1800s"}}),
+		{Time: at(0.3), Kind: protocol.KindSubscription, Subscription: &protocol.Subscription{
+			ID: "2db5fcc4-sub", Status: "Active", Filters: []string{"/restapi/v1.0/account/1/extension/2/message-store/instant?type=SMS"},
+		}},
+		state(0.3, protocol.State{Phase: protocol.PhaseLive}),
+		event(1, 2, "SMS in", `+15551230001 → +15551230002 "Hello"`),
+		event(2, 3, "voicemail", "+15551230003 → +15551230002 0:42"),
+		{Time: at(3), Kind: protocol.KindGap, Gap: &protocol.Gap{From: 4, To: 5, Missed: 2, Reason: "sequence jumped"}},
+		event(4, 6, "presence", "Ringing"),
+	}
+}

@@ -1,0 +1,49 @@
+package shell
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// screenAt runs the TUI at w×h on the scripted session until its last
+// row is on screen, quits, and returns the final screen without colour.
+func screenAt(t *testing.T, w, h int, us []protocol.Update) string {
+	t.Helper()
+	src := newFakeSource(us...)
+	m := New(src, Options{Title: "test", Now: fixedNow})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	return ansi.Strip(fm.View().Content)
+}
+
+func TestMainScreenAt160x45(t *testing.T) {
+	golden.RequireEqual(t, []byte(screenAt(t, 160, 45, liveSession())))
+}
+
+func TestMainScreenAt80x24FitsWithoutOverflow(t *testing.T) {
+	screen := screenAt(t, 80, 24, liveSession())
+	lines := strings.Split(screen, "\n")
+	if len(lines) > 24 {
+		t.Fatalf("%d lines on a 24-line terminal", len(lines))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("line %d is %d columns wide on an 80-column terminal: %q", i+1, w, l)
+		}
+	}
+	golden.RequireEqual(t, []byte(screen))
+}
