@@ -34,11 +34,16 @@ var secretKeys = map[string]string{
 	"id_token":        "id_token",
 }
 
-// needles are substrings of the lower-cased line that can start a secret
-// key; every key in secretKeys contains one of them.
+// needles are substrings that every spelling of a key in secretKeys
+// contains (token, Token, TOKEN, apiKey, encryptionKey, Authorization, …).
+// They are searched case-sensitively and mostly start with a rare byte,
+// so that a line is scanned quickly; a hit is then widened to the whole
+// identifier and looked up case-insensitively.
 var needles = [][]byte{
-	[]byte("token"), []byte("assertion"), []byte("secret"), []byte("password"),
-	[]byte("wsc"), []byte("api"), []byte("authorization"), []byte("encryptionkey"),
+	[]byte("ke"), []byte("Ke"), []byte("KE"), // token, apikey, secretKey, encryptionKey
+	[]byte("za"), []byte("ZA"), // authorization
+	[]byte("wsc"), []byte("WSC"),
+	[]byte("assertion"), []byte("_secret"), []byte("password"), []byte("Password"),
 }
 
 // RedactedKinds lists every kind of value a Redactor replaces by key, for
@@ -68,7 +73,7 @@ type Redactor struct {
 	placeholders map[string]string // secret value → placeholder
 	counts       map[string]int    // kind → placeholders made
 	literals     []literal
-	lower        []byte
+	ident        []byte
 	out          []byte
 }
 
@@ -126,6 +131,14 @@ func (r *Redactor) placeholder(kind, value string) string {
 	return p
 }
 
+// placeholderOf is placeholder without allocating for a value seen before.
+func (r *Redactor) placeholderOf(kind string, value []byte) string {
+	if p, ok := r.placeholders[string(value)]; ok {
+		return p
+	}
+	return r.placeholder(kind, string(value))
+}
+
 // Value redacts a whole value known to be a secret of kind (for example
 // a recovery token held outside any line).
 func (r *Redactor) Value(kind, value string) string {
@@ -144,34 +157,13 @@ func (r *Redactor) String(s string) string {
 // memory with the Redactor and is valid until the next call. Lines with
 // nothing to redact are returned as they are, without copying.
 func (r *Redactor) Line(line []byte) []byte {
-	var edits []edit
-	if r.maybeSecret(line) {
-		edits = r.keyedSecrets(line)
-	}
-	if len(edits) > 0 {
+	if edits := r.keyedSecrets(line); len(edits) > 0 {
 		line = r.apply(line, edits)
 	}
 	if len(r.literals) > 0 {
 		line = r.replaceLiterals(line)
 	}
 	return line
-}
-
-// maybeSecret is a cheap filter: most lines (events, heartbeats) carry no
-// secret key at all, and the lower-casing below is then skipped.
-func (r *Redactor) maybeSecret(line []byte) bool {
-	r.lower = append(r.lower[:0], line...)
-	for i, c := range r.lower {
-		if c >= 'A' && c <= 'Z' {
-			r.lower[i] = c + 'a' - 'A'
-		}
-	}
-	for _, n := range needles {
-		if bytes.Contains(r.lower, n) {
-			return true
-		}
-	}
-	return false
 }
 
 // edit replaces line[from:to] with text.
@@ -193,7 +185,7 @@ func (r *Redactor) keyedSecrets(line []byte) []edit {
 	last := 0 // end of the last edit; edits never overlap
 	for _, n := range needles {
 		for start := 0; ; {
-			i := bytes.Index(r.lower[start:], n)
+			i := bytes.Index(line[start:], n)
 			if i < 0 {
 				break
 			}
@@ -201,14 +193,19 @@ func (r *Redactor) keyedSecrets(line []byte) []edit {
 			start = i + len(n)
 			// Extend the hit to the whole identifier around it.
 			a, b := i, i+len(n)
-			for a > 0 && isIdent(r.lower[a-1]) {
-				a--
-			}
-			for b < len(r.lower) && isIdent(r.lower[b]) {
+			a = identStart(line, a)
+			for b < len(line) && isIdent(line[b]) {
 				b++
 			}
 			start = b
-			kind, ok := secretKeys[string(r.lower[a:b])]
+			r.ident = r.ident[:0]
+			for _, c := range line[a:b] {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				r.ident = append(r.ident, c)
+			}
+			kind, ok := secretKeys[string(r.ident)]
 			if !ok {
 				continue
 			}
@@ -227,13 +224,29 @@ func (r *Redactor) keyedSecrets(line []byte) []edit {
 			if kind == "token" && inRecoveryObject(line, a) {
 				kind = "wsc"
 			}
-			edits = append(edits, edit{from, to, r.placeholder(kind, string(v))})
+			edits = append(edits, edit{from, to, r.placeholderOf(kind, v)})
 			if to > last {
 				last = to
 			}
 		}
 	}
 	return edits
+}
+
+// identStart extends an identifier left from a, stopping at an escape
+// sequence glued to it (the n of \n, the 0026 of \u0026 before a query
+// parameter in a JSON string).
+func identStart(l []byte, a int) int {
+	for a > 0 && isIdent(l[a-1]) {
+		if a >= 2 && l[a-2] == '\\' {
+			break
+		}
+		if a >= 6 && l[a-6] == '\\' && l[a-5] == 'u' {
+			break
+		}
+		a--
+	}
+	return a
 }
 
 func overlaps(edits []edit, from, to int) bool {
@@ -357,6 +370,9 @@ func stringEnd(line []byte, from int) int {
 // inRecoveryObject reports whether the "token" key starting at a sits in
 // an object under "wsc" or "recovery": the session-recovery token.
 func inRecoveryObject(line []byte, a int) bool {
+	if a == 0 {
+		return false
+	}
 	j := a - 1 // the opening quote
 	if j > 0 && line[j-1] == '\\' {
 		j--

@@ -101,7 +101,10 @@ func Create(path string, h Header, o Options) (*Writer, error) {
 	h.Format, h.Version = Format, Version
 	h.Redacted = []string{}
 	if w.red != nil {
-		h.Endpoint = w.red.String(h.Endpoint)
+		// A redactor of its own, so that the header does not shift the
+		// numbering of placeholders: the lines of a recording and of the
+		// headless output of the same session stay identical.
+		h.Endpoint = NewRedactor(o.Secrets).String(h.Endpoint)
 		h.Redacted = RedactedKinds(len(o.Secrets) > 0)
 	}
 	if h.Start.IsZero() {
