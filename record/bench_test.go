@@ -158,4 +158,3 @@ func BenchmarkBuildIndex(b *testing.B) {
 		}
 	}
 }
-
