@@ -23,6 +23,13 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// inputError is a file evtap was given that it cannot read: exit 2, but
+// with no advice about flags.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
 // exitError carries an exit code chosen where the cause is known.
 type exitError struct {
 	code int
@@ -37,7 +44,8 @@ func exitCode(err error) int {
 		return exitOK
 	}
 	var ue usageError
-	if errors.As(err, &ue) {
+	var ie inputError
+	if errors.As(err, &ue) || errors.As(err, &ie) {
 		return exitUsage
 	}
 	var ee exitError

@@ -8,7 +8,7 @@ import (
 
 var errNotWired = errors.New("not wired yet")
 
-func runReplay(ctx context.Context, path string, f replayFlags, speed float64, stdout, stderr io.Writer) error {
+func runServe(ctx context.Context, path string, f replayFlags, speed float64, stderr io.Writer) error {
 	return errNotWired
 }
 func runExport(path, out string, stdout io.Writer) error { return errNotWired }

@@ -122,11 +122,12 @@ func (s *status) connectionLines(now time.Time) []string {
 	}
 	st := s.state
 	if st.Phase == protocol.PhaseBackoff {
-		left := st.Until.Sub(now).Round(100 * time.Millisecond)
-		if left < 0 {
-			left = 0
+		if left := st.Until.Sub(now).Round(100 * time.Millisecond); left > 0 {
+			lines = append(lines, fmt.Sprintf("retry   attempt %d in %s", st.Attempt, left))
+		} else {
+			// the moment has passed (or this is a replay): say what was waited
+			lines = append(lines, fmt.Sprintf("retry   attempt %d after %s", st.Attempt, st.Delay.Duration().Round(time.Millisecond)))
 		}
-		lines = append(lines, fmt.Sprintf("retry   attempt %d in %s", st.Attempt, left))
 	}
 	if st.Cause != "" {
 		lines = append(lines, "cause   "+sanitize(st.Cause, 200))

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
+	"github.com/evtap/evtap/ui"
+	"github.com/evtap/evtap/ui/shell"
+)
+
+// replaySource is a replay as the UI sees it: a Source that also reports
+// its position.
+type replaySource struct {
+	ui.Source
+	p *replay.Player
+}
+
+// Progress reports the position for the progress bar.
+func (s replaySource) Progress() ui.Progress {
+	pos, total, paused, speed, marks, done := s.p.Progress()
+	return ui.Progress{Position: pos, Total: total, Paused: paused, Speed: speed, Marks: marks, Done: done}
+}
+
+func runReplay(ctx context.Context, path string, f replayFlags, speed float64, stdout, stderr io.Writer) error {
+	headless := f.headless || (f.serve == "" && !interactive())
+	if f.serve != "" {
+		return runServe(ctx, path, f, speed, stderr)
+	}
+	p, err := replay.Open(ctx, path, replay.Options{
+		Speed: speed, IdleLimit: f.idleLimit, StartPaused: f.paused && !headless, StayAtEnd: !headless,
+	})
+	if err != nil {
+		return inputError{err} // a damaged or unknown file is bad input
+	}
+	defer p.Close()
+	defer func() {
+		for _, w := range p.Warnings() {
+			fmt.Fprintln(stderr, "evtap: warning:", w)
+		}
+	}()
+	if headless {
+		// The recording was redacted when written; re-redacting would
+		// only rename its placeholders.
+		opts := record.Options{KeepSecrets: true}
+		if f.jq != "" {
+			flt, err := record.NewFilter(f.jq)
+			if err != nil {
+				return usagef("--filter: %v", err)
+			}
+			opts.Filter = flt
+		}
+		out := record.NewStream(stdout, opts)
+		var werr error
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		err := p.Run(ctx, func(u protocol.Update) {
+			if werr == nil {
+				if werr = out.Write(u); werr != nil {
+					cancel()
+				}
+			}
+		})
+		if cerr := out.Close(); werr == nil {
+			werr = cerr
+		}
+		if err != nil {
+			return inputError{err}
+		}
+		return werr
+	}
+	feed := shell.NewFeed(feedLimit)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() {
+		err := p.Run(ctx, feed.Push)
+		feed.Close()
+		runErr <- err
+	}()
+	src := replaySource{Source: shell.NewSource(feed, p.Controls(), p.Do), p: p}
+	title := "replay of " + path
+	if h := p.Header(); h.Provider != "" {
+		title += " (" + h.Provider + ", recorded " + h.Start.Local().Format("2006-01-02 15:04") + ")"
+	}
+	prog := tea.NewProgram(shell.New(src, shell.Options{Title: title, Keep: f.ui.keep}), tea.WithContext(ctx))
+	_, uiErr := prog.Run()
+	cancel()
+	if err := <-runErr; err != nil {
+		return inputError{err}
+	}
+	if uiErr != nil && ctx.Err() == nil {
+		return uiErr
+	}
+	return nil
+}
