@@ -15,7 +15,7 @@ import (
 )
 
 // ProviderName is Event.Provider for RingCentral events.
-const ProviderName = "ringcentral"
+const ProviderName = rc.ProviderName
 
 // Provider is the RingCentral part of a session (session.Provider). All
 // its state is guarded by mu: the engine calls it from Run's goroutine,

@@ -220,25 +220,17 @@ func (p *Provider) onNotification(l session.Link, f rc.Frame) {
 	obs := p.seq.observe(seq)
 	emitGaps(l, obs.gaps)
 	p.watchReorder(l)
-	var n rc.Notification
-	if f.Body == nil {
-		emitError(l, "decode", "ServerNotification without a body")
+	ev, err := rc.EventOf(f)
+	if err != nil {
+		emitError(l, "decode", err.Error())
 		return
 	}
-	if err := json.Unmarshal(f.Body, &n); err != nil {
-		emitError(l, "decode", "ServerNotification body: "+err.Error())
-		return
-	}
-	ts := n.Time()
-	ev := &protocol.Event{
-		Provider: ProviderName, ID: session.Sanitize(n.UUID, 80), Name: session.Sanitize(n.Event, 300),
-		Seq: seq, Duplicate: obs.duplicate, Subscription: session.Sanitize(n.SubscriptionID, 80),
-		Timestamp: ts, Body: f.Body,
-		// Timestamps have millisecond precision: compare at that
-		// precision, or an event made just after recovery reads as older.
-		Replayed: !p.recoveredAt.IsZero() && !ts.IsZero() && ts.Before(p.recoveredAt.Truncate(time.Millisecond)),
-	}
-	ev.Label, ev.Summary = rc.Summarize(n)
+	ev.ID, ev.Name = session.Sanitize(ev.ID, 80), session.Sanitize(ev.Name, 300)
+	ev.Subscription = session.Sanitize(ev.Subscription, 80)
+	ev.Duplicate = obs.duplicate
+	// Timestamps have millisecond precision: compare at that precision,
+	// or an event made just after recovery reads as older.
+	ev.Replayed = !p.recoveredAt.IsZero() && !ev.Timestamp.IsZero() && ev.Timestamp.Before(p.recoveredAt.Truncate(time.Millisecond))
 	l.Emit(protocol.Update{Kind: protocol.KindEvent, Event: ev})
 	if obs.late {
 		emitError(l, "sequence", fmt.Sprintf("notification %d arrived late, after its gap was reported: it was not lost", seq))
