@@ -1,0 +1,111 @@
+// Package har converts between evtap recordings and HAR files in the
+// shape Chrome DevTools exports WebSocket traffic: one entry per
+// connection with `_resourceType: "websocket"` and its frames in
+// `_webSocketMessages` ({type: send|receive, time: epoch seconds, opcode,
+// data}).
+package har
+
+import (
+	"time"
+)
+
+// File is the part of a HAR 1.2 file evtap reads and writes.
+type File struct {
+	Log Log `json:"log"`
+}
+
+// Log is a HAR log.
+type Log struct {
+	Version string  `json:"version"`
+	Creator Creator `json:"creator"`
+	Pages   []any   `json:"pages"`
+	Entries []Entry `json:"entries"`
+}
+
+// Creator names the program that wrote the file.
+type Creator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Entry is one request; for a WebSocket, its upgrade and every frame.
+type Entry struct {
+	StartedDateTime string           `json:"startedDateTime"`
+	Time            float64          `json:"time"`
+	Request         Request          `json:"request"`
+	Response        Response         `json:"response"`
+	Cache           struct{}         `json:"cache"`
+	Timings         Timings          `json:"timings"`
+	ResourceType    string           `json:"_resourceType,omitempty"`
+	Messages        []WebSocketFrame `json:"_webSocketMessages,omitempty"`
+}
+
+// Request is a HAR request; Chrome's export keeps no cookies or
+// credentials in it, and neither does evtap's.
+type Request struct {
+	Method      string   `json:"method"`
+	URL         string   `json:"url"`
+	HTTPVersion string   `json:"httpVersion"`
+	Headers     []Header `json:"headers"`
+	QueryString []Header `json:"queryString"`
+	Cookies     []any    `json:"cookies"`
+	HeadersSize int      `json:"headersSize"`
+	BodySize    int      `json:"bodySize"`
+}
+
+// Response is a HAR response: 101 for an upgrade.
+type Response struct {
+	Status      int      `json:"status"`
+	StatusText  string   `json:"statusText"`
+	HTTPVersion string   `json:"httpVersion"`
+	Headers     []Header `json:"headers"`
+	Cookies     []any    `json:"cookies"`
+	Content     Content  `json:"content"`
+	RedirectURL string   `json:"redirectURL"`
+	HeadersSize int      `json:"headersSize"`
+	BodySize    int      `json:"bodySize"`
+}
+
+// Header is a name/value pair (also used for query strings).
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Content describes a response body.
+type Content struct {
+	Size     int    `json:"size"`
+	MimeType string `json:"mimeType"`
+}
+
+// Timings are HAR timings; -1 means not applicable.
+type Timings struct {
+	Blocked float64 `json:"blocked"`
+	DNS     float64 `json:"dns"`
+	Connect float64 `json:"connect"`
+	Send    float64 `json:"send"`
+	Wait    float64 `json:"wait"`
+	Receive float64 `json:"receive"`
+	SSL     float64 `json:"ssl"`
+}
+
+// WebSocketFrame is one message as Chrome writes it.
+type WebSocketFrame struct {
+	Type   string  `json:"type"` // "send" or "receive"
+	Time   float64 `json:"time"` // seconds since the epoch
+	Opcode int     `json:"opcode"`
+	Data   string  `json:"data"`
+}
+
+// WebSocket opcodes Chrome records.
+const (
+	opText   = 1
+	opBinary = 2
+)
+
+func epoch(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+
+func fromEpoch(s float64) time.Time {
+	sec := int64(s)
+	return time.Unix(sec, int64((s-float64(sec))*1e9)).UTC()
+}
