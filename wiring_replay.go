@@ -7,7 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
 	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/ui"
@@ -59,12 +58,13 @@ func runReplay(ctx context.Context, path string, f replayFlags, speed float64, s
 		var werr error
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		err := p.Run(ctx, func(u protocol.Update) {
-			if werr == nil {
-				if werr = out.Write(u); werr != nil {
-					cancel()
-				}
+		// Lines are copied as recorded, never decoded and re-encoded:
+		// the output is the recording's own bytes.
+		err := p.RunLines(ctx, func(line []byte) error {
+			if werr = out.WriteLine(line); werr != nil {
+				cancel()
 			}
+			return werr
 		})
 		if cerr := out.Close(); werr == nil {
 			werr = cerr

@@ -50,6 +50,9 @@ type Player struct {
 	done   bool
 	moved  bool // a seek repositioned the reader; Run restarts its clock
 	step   bool // emit one Update, then pause again
+
+	emitLine func(record.Line) error // set by run, used by seek
+	note     func(protocol.Update)
 }
 
 // Open opens the recording at path and indexes it for seeking.
@@ -116,6 +119,28 @@ func (p *Player) Progress() (pos, total time.Duration, paused bool, speed float6
 // Run emits every Update on the recorded clock until the end (or, with
 // StayAtEnd, until ctx ends).
 func (p *Player) Run(ctx context.Context, emit func(protocol.Update)) error {
+	return p.run(ctx, func(l record.Line) error {
+		u, err := p.r.Decode(l)
+		if err != nil {
+			return err
+		}
+		emit(u)
+		return nil
+	}, emit)
+}
+
+// RunLines hands over each line as recorded, undecoded, on the recorded
+// clock: what headless replay copies to stdout. Lines are valid only
+// during the call.
+func (p *Player) RunLines(ctx context.Context, emit func(line []byte) error) error {
+	return p.run(ctx, func(l record.Line) error { return emit(l.Raw) }, func(protocol.Update) {})
+}
+
+// run plays lines through emitLine; note receives what the player itself
+// says (a backward seek's marker).
+func (p *Player) run(ctx context.Context, emitLine func(record.Line) error, note func(protocol.Update)) error {
+	p.emitLine, p.note = emitLine, note
+	emit := note
 	var prev time.Duration = -1
 	for {
 		if err := p.waitWhilePaused(ctx, emit); err != nil {
@@ -149,11 +174,9 @@ func (p *Player) Run(ctx context.Context, emit func(protocol.Update)) error {
 				continue
 			}
 		}
-		u, err := p.r.Decode(l)
-		if err != nil {
+		if err := emitLine(l); err != nil {
 			return err
 		}
-		emit(u)
 		prev = l.Off
 		p.set(func() {
 			p.pos, p.line = l.Off, l.N
@@ -318,11 +341,9 @@ func (p *Player) seek(target time.Duration, emit func(protocol.Update)) error {
 			}
 			break
 		}
-		u, err := p.r.Decode(l)
-		if err != nil {
+		if err := p.emitLine(l); err != nil {
 			return err
 		}
-		emit(u)
 		p.set(func() { p.pos, p.line = l.Off, l.N })
 	}
 	p.set(func() { p.moved, p.done = true, false })

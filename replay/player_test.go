@@ -14,7 +14,9 @@ import (
 
 // writeRecording makes a recording of n events one second apart, with a
 // state change every 10 events.
-func writeRecording(t *testing.T, n int) string {
+func writeRecording(t *testing.T, n int) string { return writeRecordingTB(t, n) }
+
+func writeRecordingTB(t testing.TB, n int) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "rec.jsonl")
 	w, err := record.Create(path, record.Header{Provider: "ringcentral", Start: time.Unix(0, 0)}, record.Options{})
