@@ -104,7 +104,9 @@ func runReplay(ctx context.Context, path string, f replayFlags, speed float64, s
 // Where it listens goes to stderr, so stdout stays free.
 func runServe(ctx context.Context, path string, f replayFlags, speed float64, stderr io.Writer) error {
 	err := replay.Serve(ctx, f.serve, path, replay.ServeOptions{Speed: speed, IdleLimit: f.idleLimit, Log: stderr},
-		func(url string) { fmt.Fprintf(stderr, "evtap: serving %s to WebSocket clients at %s (ctrl+c stops)\n", path, url) })
+		func(url string) {
+			fmt.Fprintf(stderr, "evtap: serving %s to WebSocket clients at %s (ctrl+c stops)\n", path, url)
+		})
 	if err != nil {
 		return inputError{err}
 	}
