@@ -88,7 +88,7 @@ func runReplay(ctx context.Context, path string, f replayFlags, speed float64, s
 	if h := p.Header(); h.Provider != "" {
 		title += " (" + h.Provider + ", recorded " + h.Start.Local().Format("2006-01-02 15:04") + ")"
 	}
-	prog := tea.NewProgram(shell.New(src, shell.Options{Title: title, Keep: f.ui.keep}), tea.WithContext(ctx))
+	prog := tea.NewProgram(shell.New(src, shell.Options{Title: title, Keep: f.ui.keep, Theme: f.ui.chooseTheme()}), tea.WithContext(ctx))
 	_, uiErr := prog.Run()
 	cancel()
 	if err := <-runErr; err != nil {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"os"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/themes"
 	"github.com/evtap/evtap/ui"
 	"github.com/evtap/evtap/ui/shell"
 )
@@ -50,7 +53,7 @@ func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error {
 		feed.Close()
 		runErr <- err
 	}()
-	p := tea.NewProgram(shell.New(src, shell.Options{Title: l.title, Keep: f.keep}), tea.WithContext(ctx))
+	p := tea.NewProgram(shell.New(src, shell.Options{Title: l.title, Keep: f.keep, Theme: f.chooseTheme()}), tea.WithContext(ctx))
 	_, uiErr := p.Run()
 	cancel()
 	if err := <-runErr; err != nil {
@@ -65,3 +68,18 @@ func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error {
 // feedLimit is how far the screen may fall behind before event rows are
 // skipped (and counted); state changes are never skipped.
 const feedLimit = 50000
+
+// theme picks the TUI's colours: --theme, else mono under NO_COLOR, else
+// after the terminal's background (asked only when it matters).
+func (f uiFlags) chooseTheme() themes.Theme {
+	noColor := os.Getenv("NO_COLOR")
+	dark := true
+	if f.theme == "" && noColor == "" {
+		dark = lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
+	}
+	th, err := themes.Choose(f.theme, noColor, dark)
+	if err != nil { // the flag was validated already; be safe anyway
+		th, _ = themes.ByName("mono")
+	}
+	return th
+}

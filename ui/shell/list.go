@@ -153,9 +153,9 @@ func rowStyle(st styles, u *protocol.Update) lipgloss.Style {
 	case protocol.KindState, protocol.KindSubscription:
 		return st.muted
 	case protocol.KindMarker:
-		return st.title
+		return st.marker
 	}
-	return st.plain
+	return st.event
 }
 
 // rowLine is one row: receive time, kind, key fields, sequence, markers.

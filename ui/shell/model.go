@@ -11,13 +11,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/themes"
 	"github.com/evtap/evtap/ui"
 )
 
 // Options shape the TUI.
 type Options struct {
-	Title string // what is being watched, shown in the header
-	Keep  int    // rows kept in the list; the oldest are evicted
+	Title string       // what is being watched, shown in the header
+	Keep  int          // rows kept in the list; the oldest are evicted
+	Theme themes.Theme // colours by role; the zero Theme is mono
 	// Now is the clock for countdowns; nil means time.Now.
 	Now func() time.Time
 }
@@ -77,7 +79,7 @@ func New(src ui.Source, opts Options) Model {
 	in := textinput.New()
 	return Model{
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
-		keys: newKeyMap(), st: newStyles(), list: newList(opts.Keep),
+		keys: newKeyMap(), st: newStyles(opts.Theme), list: newList(opts.Keep),
 		detail: newDetail(), editor: newEditor(), faults: newFaultMenu(src.Controls()),
 		input: in, width: 80, height: 24,
 	}
