@@ -1,0 +1,545 @@
+package events
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// List is the scrolling event list, a Bubble Tea component with pointer
+// methods (it shares the Store with the root). It follows the tail until
+// the user scrolls up, then counts "N new" until G/end (or scrolling back
+// to the last row). Only the visible rows are ever formatted.
+//
+// Call Sync after adding a burst to the Store (View and Update call it
+// too); the List keeps the numbers of the rows that pass the noise
+// toggles and the jq filter, so rendering costs the same at 1,000 or
+// 100,000 rows.
+type List struct {
+	store  *Store
+	st     Styles
+	keys   KeyMap
+	w, h   int
+	ox, oy int // where the list sits on screen, for mouse clicks
+
+	idx    []int // numbers of visible rows, ascending
+	seen   int   // Store.End() when idx was last brought up to date
+	follow bool
+	sel    int // number of the selected row, -1 for none
+	top    int // number of the first row drawn
+	fresh  int // rows arrived while not following ("N new")
+
+	hide     [ClassOther + 1]bool
+	onlyGaps bool
+	filter   *jqFilter
+	query    string // search, lower case
+	notice   string // the last filter error or "no match"
+
+	input  []rune // the prompt being typed
+	prompt rune   // 0, '/' or ':'
+}
+
+// NewList returns a List over store, following the tail, with heartbeats
+// and control frames hidden.
+func NewList(store *Store, st Styles) *List {
+	l := &List{store: store, st: st, keys: DefaultKeyMap(), follow: true, sel: -1, top: -1}
+	l.hide[ClassHeartbeat] = true
+	l.hide[ClassControl] = true
+	l.rebuild()
+	return l
+}
+
+// SetStyles replaces the looks (after a theme change).
+func (l *List) SetStyles(st Styles) { l.st = st }
+
+// SetSize sets the size in cells, footer line included.
+func (l *List) SetSize(w, h int) { l.w, l.h = w, h }
+
+// SetOrigin says where the list's top-left cell is on screen, so a mouse
+// click selects the row under it.
+func (l *List) SetOrigin(x, y int) { l.ox, l.oy = x, y }
+
+// KeyMap returns the bindings for the help view.
+func (l *List) KeyMap() KeyMap { return l.keys }
+
+// Editing says whether a search or filter prompt is open, so the root
+// sends every key here and handles none itself.
+func (l *List) Editing() bool { return l.prompt != 0 }
+
+// Following says whether the list follows the newest row.
+func (l *List) Following() bool { return l.follow }
+
+// New is how many rows arrived since the user stopped following.
+func (l *List) New() int { return l.fresh }
+
+// Visible is how many rows pass the toggles and the filter.
+func (l *List) Visible() int { l.Sync(); return len(l.idx) }
+
+// Selected returns the selected row, or nil when the list is empty.
+func (l *List) Selected() *protocol.Update {
+	l.Sync()
+	return l.store.At(l.sel)
+}
+
+// Filter is the jq expression in force ("" for none).
+func (l *List) Filter() string {
+	if l.filter == nil {
+		return ""
+	}
+	return l.filter.expr
+}
+
+// Search is the search text in force.
+func (l *List) Search() string { return l.query }
+
+// SetFilter narrows the list to events whose notification passes the jq
+// expression; "" removes the filter. An invalid expression returns jq's
+// message and leaves the view as it was.
+func (l *List) SetFilter(expr string) error {
+	expr = strings.TrimSpace(expr)
+	old := l.filter
+	if expr == "" {
+		l.filter = nil
+	} else {
+		f, err := compileFilter(expr)
+		if err != nil {
+			l.notice = "jq: " + err.Error()
+			return err
+		}
+		l.filter = f
+	}
+	if err := l.rebuild(); err != nil {
+		l.filter = old
+		l.notice = err.Error()
+		l.rebuild()
+		return err
+	}
+	l.notice = ""
+	return nil
+}
+
+// SetSearch highlights q and selects the first match at or after the
+// selection (wrapping); it reports whether there is one.
+func (l *List) SetSearch(q string) bool {
+	l.query = strings.ToLower(q)
+	if l.query == "" {
+		return false
+	}
+	return l.find(1, true)
+}
+
+// visible says whether row u passes the toggles (and, via rebuild/Sync,
+// the jq filter).
+func (l *List) visible(u *protocol.Update) bool {
+	c, _ := ClassOf(u)
+	if l.onlyGaps {
+		return c == ClassGap || c == ClassRecovery
+	}
+	return !l.hide[c]
+}
+
+// rebuild recomputes the visible rows from the whole store.
+func (l *List) rebuild() error {
+	ctx, cancel := context.WithTimeout(context.Background(), filterBudget)
+	defer cancel()
+	idx := make([]int, 0, l.store.Len())
+	for n := l.store.First(); n < l.store.End(); n++ {
+		u := l.store.At(n)
+		if !l.visible(u) {
+			continue
+		}
+		ok, err := l.filter.match(ctx, u)
+		if err != nil {
+			return err
+		}
+		if ok {
+			idx = append(idx, n)
+		}
+	}
+	l.idx, l.seen = idx, l.store.End()
+	l.fresh = 0
+	l.settle()
+	return nil
+}
+
+// Sync takes in the rows added to the Store since the last call and drops
+// the evicted ones.
+func (l *List) Sync() {
+	end, first := l.store.End(), l.store.First()
+	if l.seen < first {
+		l.seen = first
+	}
+	added := 0
+	ctx := context.Background()
+	for n := l.seen; n < end; n++ {
+		u := l.store.At(n)
+		if !l.visible(u) {
+			continue
+		}
+		if ok, _ := l.filter.match(ctx, u); ok {
+			l.idx = append(l.idx, n)
+			added++
+		}
+	}
+	l.seen = end
+	if len(l.idx) > 0 && l.idx[0] < first {
+		l.idx = l.idx[sort.SearchInts(l.idx, first):]
+	}
+	if !l.follow {
+		l.fresh += added
+	}
+	l.settle()
+}
+
+// pos is the position of row number n among the visible rows (or where
+// it would be).
+func (l *List) pos(n int) int { return sort.SearchInts(l.idx, n) }
+
+// bodyHeight is the number of row lines (the footer takes one).
+func (l *List) bodyHeight() int { return max(l.h-1, 1) }
+
+// settle keeps the selection on a visible row and on screen.
+func (l *List) settle() {
+	if len(l.idx) == 0 {
+		l.sel, l.top = -1, -1
+		return
+	}
+	last := len(l.idx) - 1
+	var p int
+	if l.follow || l.sel < 0 {
+		p = last
+	} else {
+		p = min(l.pos(l.sel), last)
+	}
+	l.sel = l.idx[p]
+	t := 0
+	if l.top >= 0 {
+		t = min(l.pos(l.top), last)
+	}
+	bh := l.bodyHeight()
+	if p < t {
+		t = p
+	}
+	if p >= t+bh {
+		t = p - bh + 1
+	}
+	// Keep the screen full when rows above exist.
+	if t > 0 && last-t+1 < bh {
+		t = max(last-bh+1, 0)
+	}
+	l.top = l.idx[t]
+}
+
+// moveTo selects visible position p, pausing or resuming following.
+func (l *List) moveTo(p int) {
+	if len(l.idx) == 0 {
+		return
+	}
+	p = max(0, min(p, len(l.idx)-1))
+	l.sel = l.idx[p]
+	l.follow = p == len(l.idx)-1
+	if l.follow {
+		l.fresh = 0
+	}
+	l.settle()
+}
+
+func (l *List) move(d int) {
+	if len(l.idx) == 0 {
+		return
+	}
+	l.moveTo(l.pos(l.sel) + d)
+}
+
+// find moves to the next (dir 1) or previous (dir -1) row matching the
+// search, wrapping; from the selection itself when here is set.
+func (l *List) find(dir int, here bool) bool {
+	n := len(l.idx)
+	if n == 0 || l.query == "" {
+		return false
+	}
+	start := l.pos(l.sel)
+	if !here {
+		start += dir
+	}
+	for i := 0; i < n; i++ {
+		p := ((start+dir*i)%n + n) % n
+		if matches(l.store.At(l.idx[p]), l.query) {
+			l.moveTo(p)
+			l.notice = ""
+			return true
+		}
+	}
+	l.notice = "no match for " + strconv.Quote(l.query)
+	return false
+}
+
+// Update handles keys and the mouse while the list has focus.
+func (l *List) Update(msg tea.Msg) tea.Cmd {
+	l.Sync()
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if l.prompt != 0 {
+			l.editKey(msg)
+			return nil
+		}
+		return l.key(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Mouse().Button {
+		case tea.MouseWheelUp:
+			l.move(-3)
+		case tea.MouseWheelDown:
+			l.move(3)
+		}
+	case tea.MouseClickMsg:
+		m := msg.Mouse()
+		row := m.Y - l.oy
+		if m.Button == tea.MouseLeft && row >= 0 && row < l.bodyHeight() && len(l.idx) > 0 {
+			l.moveTo(l.pos(l.top) + row)
+		}
+	}
+	return nil
+}
+
+func (l *List) key(k tea.KeyPressMsg) tea.Cmd {
+	km := l.keys
+	switch {
+	case key.Matches(k, km.Up):
+		l.move(-1)
+	case key.Matches(k, km.Down):
+		l.move(1)
+	case key.Matches(k, km.PageUp):
+		l.move(-l.bodyHeight())
+	case key.Matches(k, km.PageDown):
+		l.move(l.bodyHeight())
+	case key.Matches(k, km.Top):
+		l.moveTo(0)
+	case key.Matches(k, km.Bottom):
+		l.moveTo(len(l.idx) - 1)
+	case key.Matches(k, km.Search), key.Matches(k, km.Filter):
+		l.prompt = rune(k.String()[0])
+		l.input = l.input[:0]
+		if l.prompt == ':' && l.filter != nil {
+			l.input = []rune(l.filter.expr)
+		}
+	case key.Matches(k, km.Next):
+		l.find(1, false)
+	case key.Matches(k, km.Prev):
+		l.find(-1, false)
+	case key.Matches(k, km.ClearFilter):
+		l.query, l.notice = "", ""
+		if l.filter != nil {
+			l.SetFilter("")
+		}
+	case key.Matches(k, km.Heartbeats):
+		l.toggle(&l.hide[ClassHeartbeat])
+	case key.Matches(k, km.Control):
+		l.toggle(&l.hide[ClassControl])
+	case key.Matches(k, km.States):
+		l.hide[ClassRecovery] = !l.hide[ClassState]
+		l.toggle(&l.hide[ClassState])
+	case key.Matches(k, km.OnlyGaps):
+		l.toggle(&l.onlyGaps)
+	}
+	return nil
+}
+
+func (l *List) toggle(b *bool) {
+	*b = !*b
+	if err := l.rebuild(); err != nil {
+		l.notice = err.Error()
+	}
+}
+
+// editKey types into the open prompt; enter applies it, esc closes it.
+func (l *List) editKey(k tea.KeyPressMsg) {
+	switch k.String() {
+	case "esc":
+		l.prompt = 0
+	case "enter":
+		p, text := l.prompt, string(l.input)
+		l.prompt = 0
+		if p == '/' {
+			l.SetSearch(text)
+		} else if l.SetFilter(text) != nil {
+			l.prompt = ':' // keep the expression open for fixing
+		}
+	case "backspace":
+		if len(l.input) > 0 {
+			l.input = l.input[:len(l.input)-1]
+		}
+	case "space":
+		l.input = append(l.input, ' ')
+	default:
+		if k.Text != "" {
+			l.input = append(l.input, []rune(k.Text)...)
+		}
+	}
+}
+
+// View draws the visible rows and a footer line, exactly SetSize's size.
+func (l *List) View() string {
+	l.Sync()
+	var b strings.Builder
+	bh := l.bodyHeight()
+	drawn := 0
+	if len(l.idx) > 0 {
+		for p := l.pos(l.top); p < len(l.idx) && drawn < bh; p++ {
+			n := l.idx[p]
+			b.WriteString(l.row(l.store.At(n), n == l.sel))
+			b.WriteByte('\n')
+			drawn++
+		}
+	}
+	for ; drawn < bh; drawn++ {
+		if drawn == 0 && len(l.idx) == 0 {
+			b.WriteString(l.st.Muted.Render(pad(Cut(l.emptyText(), l.w), l.w)))
+		} else {
+			b.WriteString(strings.Repeat(" ", max(l.w, 0)))
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(l.footer())
+	return b.String()
+}
+
+func (l *List) emptyText() string {
+	if l.store.Len() == 0 {
+		return "waiting for events…"
+	}
+	return "nothing matches (esc clears the filter)"
+}
+
+// row draws one row in exactly l.w cells.
+func (l *List) row(u *protocol.Update, selected bool) string {
+	w := l.w
+	gutter := " "
+	if selected {
+		gutter = "›"
+	}
+	label, text := rowCells(u)
+	flags := "  "
+	if u.Kind == protocol.KindEvent {
+		f := []byte("  ")
+		if u.Event.Replayed {
+			f[0] = 'R'
+		}
+		if u.Event.Duplicate {
+			f[1] = 'D'
+		}
+		flags = string(f)
+	}
+	seq := ""
+	if s := seqOf(u); s != 0 {
+		seq = strconv.FormatUint(s, 10)
+	}
+	tm := u.Time.Local().Format("15:04:05.000")
+	fixed := 1 + timeWidth + 1 + labelWidth + 1 + seqWidth + 1 + flagWidth + 1
+	rest := max(w-fixed, 0)
+	labelCell := pad(Cut(label, labelWidth), labelWidth)
+	seqCell := padLeft(Cut(seq, seqWidth), seqWidth)
+	textCell := Cut(text, rest)
+	if selected {
+		line := gutter + tm + " " + labelCell + " " + seqCell + " " + flags + " " + pad(textCell, rest)
+		return l.st.Selected.Render(fit(line, w))
+	}
+	st := l.st
+	textStyle := st.Summary
+	switch u.Kind {
+	case protocol.KindState:
+		textStyle = st.State
+		if c, _ := ClassOf(u); c == ClassRecovery {
+			textStyle = st.Recovery
+		}
+	case protocol.KindGap:
+		textStyle = st.Gap
+	case protocol.KindError:
+		textStyle = st.Error
+	case protocol.KindMarker:
+		textStyle = st.Marker
+	case protocol.KindHeartbeat, protocol.KindRecv, protocol.KindSent:
+		textStyle = st.Muted
+	}
+	flagCell := st.Replayed.Render(flags[:1]) + st.Duplicate.Render(flags[1:])
+	line := gutter + st.Time.Render(tm) + " " + st.Label.Render(labelCell) + " " +
+		st.Seq.Render(seqCell) + " " + flagCell + " " +
+		highlight(textCell, l.query, textStyle.Render, st.Match.Render) +
+		strings.Repeat(" ", max(rest-lipgloss.Width(textCell), 0))
+	if fixed > w {
+		return fit(line, w)
+	}
+	return line
+}
+
+// footer is the status line under the rows: the prompt while typing,
+// otherwise "N new", what is hidden, the filter and search, evictions.
+func (l *List) footer() string {
+	if l.prompt != 0 {
+		return pad(Cut(string(l.prompt)+string(l.input), l.w-1)+"█", l.w)
+	}
+	var parts []string
+	if !l.follow && l.fresh > 0 {
+		parts = append(parts, l.st.Notice.Render(strconv.Itoa(l.fresh)+" new ↓ G"))
+	}
+	if l.notice != "" {
+		parts = append(parts, l.st.Notice.Render(Cut(l.notice, max(l.w/2, 10))))
+	}
+	if h := l.hiddenText(); h != "" {
+		parts = append(parts, l.st.Muted.Render(h))
+	}
+	if l.filter != nil {
+		parts = append(parts, "jq "+Cut(l.filter.expr, 40))
+	}
+	if l.query != "" {
+		parts = append(parts, "/"+Cut(l.query, 20))
+	}
+	if ev := l.store.Evicted(); ev > 0 {
+		parts = append(parts, l.st.Muted.Render(strconv.Itoa(ev)+" oldest dropped (--keep "+strconv.Itoa(l.store.Keep())+")"))
+	}
+	parts = append(parts, l.st.Muted.Render(strconv.Itoa(len(l.idx))+"/"+strconv.Itoa(l.store.Len())))
+	return fit(strings.Join(parts, " · "), l.w)
+}
+
+// hiddenText counts the rows the toggles hide.
+func (l *List) hiddenText() string {
+	names := [...]string{ClassEvent: "events", ClassState: "state", ClassRecovery: "recovery",
+		ClassGap: "gaps", ClassHeartbeat: "heartbeats", ClassControl: "control", ClassOther: "other"}
+	var parts []string
+	for c := ClassEvent; c <= ClassOther; c++ {
+		hidden := l.hide[c]
+		if l.onlyGaps {
+			hidden = c != ClassGap && c != ClassRecovery
+		}
+		if n := l.store.Count(c); hidden && n > 0 {
+			parts = append(parts, strconv.Itoa(n)+" "+names[c])
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "hidden: " + strings.Join(parts, ", ")
+}
+
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(w-lipgloss.Width(s), 0))
+}
+
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(w-lipgloss.Width(s), 0)) + s
+}
+
+// fit cuts or pads an already styled line to exactly w cells.
+func fit(s string, w int) string {
+	if lipgloss.Width(s) > w {
+		s = ansiTruncate(s, w)
+	}
+	return pad(s, w)
+}
+
