@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/evtap/evtap/protocol"
@@ -542,4 +542,3 @@ func fit(s string, w int) string {
 	}
 	return pad(s, w)
 }
-
