@@ -1,0 +1,80 @@
+package shell
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// filled is a model at 200x60 holding n events.
+func filled(b *testing.B, n int) Model {
+	src := newFakeSource()
+	m := New(src, Options{Title: "bench", Now: fixedNow, Keep: 100000})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	m = mm.(Model)
+	batch := make([]protocol.Update, 0, 1000)
+	for i := 0; i < n; i++ {
+		batch = append(batch, event(float64(i)/1000, uint64(i+1), "SMS in", fmt.Sprintf(`+1555%07d → +15551230002 "message %d"`, i, i)))
+		if len(batch) == cap(batch) || i == n-1 {
+			mm, _ = m.Update(batchMsg{updates: batch, ok: true})
+			m = mm.(Model)
+			batch = batch[:0]
+		}
+	}
+	return m
+}
+
+// BenchmarkRender is one frame at 200x60; the sub-benchmarks differ only
+// in how many events are stored, so their ratio shows whether rendering
+// depends on the store's size (it must not).
+func BenchmarkRender(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			m := filled(b, n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkIngest is Updates into the store and panes, in bursts of 1000
+// as the feed delivers them.
+func BenchmarkIngest(b *testing.B) {
+	m := filled(b, 0)
+	burst := make([]protocol.Update, 1000)
+	for i := range burst {
+		burst[i] = event(float64(i), uint64(i), "SMS in", "+15551230001 → +15551230002 \"hi\"")
+	}
+	b.ResetTimer()
+	done := 0
+	for done < b.N {
+		mm, _ := m.Update(batchMsg{updates: burst, ok: true})
+		m = mm.(Model)
+		done += len(burst)
+	}
+	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkRetainedPerEvent reports the heap kept per stored event beyond
+// its payload bytes.
+func BenchmarkRetainedPerEvent(b *testing.B) {
+	const n = 100000
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	m := filled(b, n)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	payload := 0
+	for i := m.list.store.first; i < m.list.store.end(); i++ {
+		payload += len(m.list.store.at(i).Event.Body)
+	}
+	b.ReportMetric(float64(int(after.HeapAlloc-before.HeapAlloc)-payload)/n, "overhead-B/event")
+	runtime.KeepAlive(m)
+}
