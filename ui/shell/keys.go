@@ -14,6 +14,7 @@ type keyMap struct {
 	Drop, Forget, Filters, Faults, Marker, Record             key.Binding
 	Reveal, Help, Quit                                        key.Binding
 	Pause, Faster, Slower, Step, SeekStart, SeekEnd, SeekNext key.Binding
+	SeekTenth                                                 key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -48,6 +49,7 @@ func newKeyMap() keyMap {
 		SeekStart: b("0", "replay: jump to start", "0"),
 		SeekEnd:   b("$", "replay: jump to end", "$"),
 		SeekNext:  b("]", "replay: next state change, gap or marker", "]"),
+		SeekTenth: b("1…9", "replay: jump to 10%…90%", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 	}
 }
 
@@ -71,7 +73,7 @@ func (k keyMap) groups(c protocol.Controls) [][]key.Binding {
 		g = append(g, live)
 	}
 	if c.Has(protocol.CmdPause) {
-		g = append(g, []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.SeekStart, k.SeekEnd, k.SeekNext})
+		g = append(g, []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.SeekStart, k.SeekTenth, k.SeekEnd, k.SeekNext})
 	}
 	return g
 }

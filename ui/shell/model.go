@@ -283,8 +283,10 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.do(protocol.Command{Kind: protocol.CmdSeek, Value: 0})
 	case key.Matches(k, km.SeekEnd) && c.Has(protocol.CmdSeek):
 		m.do(protocol.Command{Kind: protocol.CmdSeek, Value: 1})
+	case key.Matches(k, km.SeekTenth) && c.Has(protocol.CmdSeek):
+		m.do(protocol.Command{Kind: protocol.CmdSeek, Value: float64(k.Code-'0') / 10})
 	case key.Matches(k, km.SeekNext) && c.Has(protocol.CmdSeekTo):
-		m.do(protocol.Command{Kind: protocol.CmdSeekTo, Text: string(protocol.KindState)})
+		m.do(protocol.Command{Kind: protocol.CmdSeekTo}) // any mark: state change, gap, marker
 	}
 	return m, nil
 }

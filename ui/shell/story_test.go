@@ -197,3 +197,17 @@ func TestTheFeedSkipsEventsButNeverStateWhenTheScreenFallsBehind(t *testing.T) {
 		t.Fatalf("the state change was skipped: %+v", last)
 	}
 }
+
+func TestReplayKeysSeekByTenthsAndToTheNextChange(t *testing.T) {
+	src := newFakeSource()
+	src.controls = protocol.Controls{protocol.CmdPause: true, protocol.CmdSeek: true, protocol.CmdSeekTo: true, protocol.CmdSpeed: true, protocol.CmdStep: true}
+	m := drive(t, src, 120, 30, liveSession()...)
+	press(m, "5", "]")
+	got := src.sent()
+	if len(got) != 2 || got[0].Kind != protocol.CmdSeek || got[0].Value != 0.5 || got[1].Kind != protocol.CmdSeekTo || got[1].Text != "" {
+		t.Fatalf("want seek 50%% then seek to the next mark of any kind, got %+v", got)
+	}
+	if first := strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(first, "REPLAY") {
+		t.Fatalf("no REPLAY badge: %q", first)
+	}
+}

@@ -182,7 +182,7 @@ func (m Model) footer() string {
 	}
 	hint := "d drop · x forget · f filters · ! faults · enter detail · / search · m mark · R record · t tokens · ? keys · q quit"
 	if m.src.Controls().Has(protocol.CmdPause) {
-		hint = "space pause · +/- speed · n step · 0/$ start/end · ] next state · enter detail · / search · ? keys · q quit"
+		hint = "space pause · +/- speed · n step · 0 1…9 $ seek · ] next change · enter detail · / search · ? keys · q quit"
 	}
 	return m.st.muted.Render(ansi.Truncate(hint, m.width, "…"))
 }
