@@ -84,11 +84,12 @@ func (d *Detail) Show(u *protocol.Update) {
 func headerOf(u *protocol.Update) []string {
 	label, text := rowCells(u)
 	h := []string{label + "  " + text}
+	// The delay goes first: on a narrow pane it is what matters most.
 	line := "received " + u.Time.Local().Format("2006-01-02 15:04:05.000")
 	if u.Kind == protocol.KindEvent {
 		e := u.Event
 		if !e.Timestamp.IsZero() {
-			line += "  delay " + delay(u.Time.Sub(e.Timestamp))
+			line = "delay " + delay(u.Time.Sub(e.Timestamp)) + "  " + line
 		}
 		if e.Seq != 0 {
 			line += "  seq " + strconv.FormatUint(e.Seq, 10)

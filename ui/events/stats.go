@@ -116,8 +116,10 @@ func Sparkline(counts []int) string {
 		switch {
 		case c == 0:
 			b.WriteRune(' ')
+		case top == 1:
+			b.WriteRune(sparks[len(sparks)-1])
 		default:
-			b.WriteRune(sparks[(c*(len(sparks)-1)+top-1)/top])
+			b.WriteRune(sparks[(c-1)*(len(sparks)-1)/(top-1)])
 		}
 	}
 	return b.String()

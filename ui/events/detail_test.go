@@ -1,0 +1,85 @@
+package events
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+func TestDetailMasksRecoveryTokenAndCopies(t *testing.T) {
+	d := NewDetail(Styles{})
+	d.SetSize(80, 30)
+	u := state(1, protocol.PhaseRecovered)
+	u.State.Recovery = &protocol.Recovery{Token: "wsc-secret-token-0123456789", Sequence: 7, Outcome: "Successful"}
+	d.Show(&u)
+	v := d.View()
+	if strings.Contains(v, "secret-token") || !strings.Contains(v, "wsc-…6789") {
+		t.Errorf("recovery token not masked:\n%s", v)
+	}
+	if u.State.Recovery.Token != "wsc-secret-token-0123456789" {
+		t.Error("masking changed the stored row")
+	}
+	if cmd := d.Update(tea.KeyPressMsg{Code: 'y', Text: "y"}); cmd == nil {
+		t.Error("y gave no clipboard command")
+	}
+}
+
+func TestDetailOfHugeBodyScrollsAndFits(t *testing.T) {
+	items := make([]string, 100000)
+	for i := range items {
+		items[i] = `"\u001b[2J item"`
+	}
+	body := json.RawMessage(`{"items":[` + strings.Join(items, ",") + `]}`)
+	u := evBody(1, "big", "big", body)
+	d := NewDetail(Styles{})
+	d.SetSize(40, 10)
+	d.Show(&u)
+	d.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+	v := d.View()
+	lines := strings.Split(v, "\n")
+	if len(lines) != 10 {
+		t.Fatalf("%d lines, want 10", len(lines))
+	}
+	for _, l := range lines {
+		if w := lipgloss.Width(l); w != 40 {
+			t.Errorf("line %q is %d cells", l, w)
+		}
+	}
+	if !strings.Contains(v, "]") || strings.Contains(v, "\x1b") {
+		t.Errorf("end of the body not shown, or raw escape present:\n%s", v)
+	}
+	if !strings.Contains(lines[1], "delay +150ms") {
+		t.Errorf("delay missing: %q", lines[1])
+	}
+}
+
+func TestStatsCountsAndSparkline(t *testing.T) {
+	s := NewStats()
+	for i := range 6 {
+		s.Add(ev(i / 3)) // 3 events in second 0, 3 in second 1
+	}
+	s.Add(state(2, protocol.PhaseDropped))
+	s.Add(state(3, protocol.PhaseRecovered))
+	s.Add(state(4, protocol.PhaseRecoveryFailed))
+	s.Add(protocol.Update{Kind: protocol.KindGap, Gap: &protocol.Gap{Missed: 4}})
+	s.Add(protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpText, Size: 500}})
+	if s.Events != 6 || s.Reconnects != 1 || s.RecoveredOK != 1 || s.RecoveryBad != 1 || s.Gaps != 1 || s.Missed != 4 || s.Bytes != 500 {
+		t.Errorf("stats wrong: %+v", *s)
+	}
+	if got := s.Rate(t0.Add(2*time.Second), 3); got[0] != 3 || got[1] != 3 || got[2] != 0 {
+		t.Errorf("rate %v, want [3 3 0]", got)
+	}
+	if got := Sparkline([]int{0, 1, 8}); got != " ▁█" {
+		t.Errorf("sparkline %q", got)
+	}
+	v := s.View(50, 6, Styles{}, t0.Add(2*time.Second))
+	if !strings.Contains(v, "3 SMS In") || !strings.Contains(v, "missed 4") {
+		t.Errorf("view:\n%s", v)
+	}
+}
