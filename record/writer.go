@@ -197,6 +197,10 @@ func (w *Writer) Write(u protocol.Update) error {
 // and Event the only payload of an event Update, so the line ends with
 // the body.
 func (w *Writer) encode(u protocol.Update) error {
+	if isPlainFrame(u) {
+		w.buf.Write(appendFrameLine(w.buf.AvailableBuffer(), u))
+		return nil
+	}
 	if u.Event == nil || len(u.Event.Body) == 0 || bytes.ContainsAny(u.Event.Body, "\r\n") {
 		return w.enc.Encode(u)
 	}
