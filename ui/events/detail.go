@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -26,6 +26,7 @@ type Detail struct {
 	pretty []byte   // what y copies
 	off    int
 	shown  *protocol.Update
+	shownV protocol.Update // what shown was, to spot the same row again
 	keys   DetailKeyMap
 }
 
@@ -67,10 +68,13 @@ func (d *Detail) SetSize(w, h int) { d.w, d.h = w, h; d.clamp() }
 // Show displays u (nil clears). Showing the row already shown keeps the
 // scroll position, so the root may call it on every frame.
 func (d *Detail) Show(u *protocol.Update) {
-	if u == d.shown && u != nil {
+	if u != nil && d.shown != nil && *u == d.shownV {
 		return
 	}
 	d.shown, d.off = u, 0
+	if u != nil {
+		d.shownV = *u
+	}
 	d.header, d.lines, d.pretty = nil, nil, nil
 	if u == nil {
 		return

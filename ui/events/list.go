@@ -135,10 +135,9 @@ func (l *List) SetSearch(q string) bool {
 	return l.find(1, true)
 }
 
-// visible says whether row u passes the toggles (and, via rebuild/Sync,
+// visible says whether rows of class c pass the toggles (and, via rebuild/Sync,
 // the jq filter).
-func (l *List) visible(u *protocol.Update) bool {
-	c, _ := ClassOf(u)
+func (l *List) visible(c Class) bool {
 	if l.onlyGaps {
 		return c == ClassGap || c == ClassRecovery
 	}
@@ -151,11 +150,10 @@ func (l *List) rebuild() error {
 	defer cancel()
 	idx := make([]int, 0, l.store.Len())
 	for n := l.store.First(); n < l.store.End(); n++ {
-		u := l.store.At(n)
-		if !l.visible(u) {
+		if !l.visible(l.store.classAt(n)) {
 			continue
 		}
-		ok, err := l.filter.match(ctx, u)
+		ok, err := l.pass(ctx, n)
 		if err != nil {
 			return err
 		}
@@ -179,11 +177,10 @@ func (l *List) Sync() {
 	added := 0
 	ctx := context.Background()
 	for n := l.seen; n < end; n++ {
-		u := l.store.At(n)
-		if !l.visible(u) {
+		if !l.visible(l.store.classAt(n)) {
 			continue
 		}
-		if ok, _ := l.filter.match(ctx, u); ok {
+		if ok, _ := l.pass(ctx, n); ok {
 			l.idx = append(l.idx, n)
 			added++
 		}
@@ -196,6 +193,15 @@ func (l *List) Sync() {
 		l.fresh += added
 	}
 	l.settle()
+}
+
+// pass runs the jq filter on row n; without one (or for rows jq does
+// not judge) it touches nothing, so syncing stays cheap.
+func (l *List) pass(ctx context.Context, n int) (bool, error) {
+	if l.filter == nil || l.store.classAt(n) != ClassEvent {
+		return true, nil
+	}
+	return l.filter.match(ctx, l.store.At(n))
 }
 
 // pos is the position of row number n among the visible rows (or where

@@ -1,6 +1,9 @@
 package events
 
 import (
+	"math"
+	"time"
+
 	"github.com/evtap/evtap/protocol"
 )
 
@@ -15,17 +18,18 @@ const DefaultKeep = 100000
 // full it evicts the oldest row and counts it. Rows are numbered from the
 // start of the session, so a number stays valid until its row is evicted.
 //
-// Each row holds the Update as received; an event's body is the raw
-// bytes the session already holds, never re-parsed or copied here (the
-// Detail parses lazily).
+// Each row is a compact 40-byte record pointing at the payload the
+// session already allocated (an event's raw body is never re-parsed or
+// copied here; the Detail parses lazily), so a stored event costs its
+// payload plus well under 300 bytes. At rebuilds the Update on demand.
 type Store struct {
-	rows    []protocol.Update // ring buffer
-	start   int               // index of the oldest row in rows
-	first   int               // number of the oldest row kept
+	rows    []row // ring buffer
+	start   int   // index of the oldest row in rows
+	first   int   // number of the oldest row kept
 	keep    int
 	evicted int
-	kinds   map[Class]int // rows kept per class, for the "hidden" counts
-	gen     int           // bumps whenever rows are evicted
+	kinds   [ClassOther + 1]int // rows kept per class, for the "hidden" counts
+	gen     int                 // bumps whenever rows are evicted
 }
 
 // NewStore returns a Store keeping the last keep rows (DefaultKeep when
@@ -34,7 +38,7 @@ func NewStore(keep int) *Store {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
-	return &Store{keep: keep, kinds: map[Class]int{}}
+	return &Store{keep: keep}
 }
 
 // Class sorts rows for the noise toggles.
@@ -88,6 +92,84 @@ func ClassOf(u *protocol.Update) (Class, bool) {
 	return 0, false
 }
 
+// row is one kept Update, compacted: the payload pointer of its Kind (as
+// an interface) and the scalar fields, with the time as Unix nanoseconds.
+type row struct {
+	ns, off int64
+	p       any
+	conn    int32
+	kind    uint8 // index into kinds
+	class   Class
+}
+
+// kindNames maps row.kind back to protocol.Kind.
+var kindNames = [...]protocol.Kind{protocol.KindRecv, protocol.KindSent, protocol.KindState, protocol.KindEvent,
+	protocol.KindSubscription, protocol.KindGap, protocol.KindHeartbeat, protocol.KindMarker, protocol.KindError}
+
+func kindIndex(k protocol.Kind) uint8 {
+	for i, n := range kindNames {
+		if n == k {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+// zeroTime stands for a zero Update.Time, which UnixNano cannot express.
+const zeroTime = math.MinInt64
+
+func pack(u *protocol.Update, c Class) row {
+	r := row{off: int64(u.Offset), conn: int32(u.Conn), kind: kindIndex(u.Kind), class: c, ns: zeroTime}
+	if !u.Time.IsZero() {
+		r.ns = u.Time.UnixNano()
+	}
+	switch u.Kind {
+	case protocol.KindRecv, protocol.KindSent:
+		r.p = u.Frame
+	case protocol.KindState:
+		r.p = u.State
+	case protocol.KindEvent:
+		r.p = u.Event
+	case protocol.KindSubscription:
+		r.p = u.Subscription
+	case protocol.KindGap:
+		r.p = u.Gap
+	case protocol.KindHeartbeat:
+		r.p = u.Heartbeat
+	case protocol.KindMarker:
+		r.p = u.Marker
+	case protocol.KindError:
+		r.p = u.Error
+	}
+	return r
+}
+
+func (r *row) unpack() *protocol.Update {
+	u := &protocol.Update{Offset: protocol.Offset(r.off), Conn: int(r.conn), Kind: kindNames[r.kind]}
+	if r.ns != zeroTime {
+		u.Time = time.Unix(0, r.ns)
+	}
+	switch p := r.p.(type) {
+	case *protocol.Frame:
+		u.Frame = p
+	case *protocol.State:
+		u.State = p
+	case *protocol.Event:
+		u.Event = p
+	case *protocol.Subscription:
+		u.Subscription = p
+	case *protocol.Gap:
+		u.Gap = p
+	case *protocol.Heartbeat:
+		u.Heartbeat = p
+	case *protocol.Marker:
+		u.Marker = p
+	case *protocol.Error:
+		u.Error = p
+	}
+	return u
+}
+
 // Add keeps u if it is worth showing, evicting the oldest row when full.
 func (s *Store) Add(u protocol.Update) {
 	c, ok := ClassOf(&u)
@@ -95,13 +177,20 @@ func (s *Store) Add(u protocol.Update) {
 		return
 	}
 	s.kinds[c]++
+	r := pack(&u, c)
 	if len(s.rows) < s.keep {
-		s.rows = append(s.rows, u)
+		if len(s.rows) == cap(s.rows) {
+			// Grow by at most 64k rows at a time and never past keep,
+			// so a full store wastes no capacity.
+			grown := make([]row, len(s.rows), min(s.keep, len(s.rows)+max(len(s.rows), 1024), len(s.rows)+65536))
+			copy(grown, s.rows)
+			s.rows = grown
+		}
+		s.rows = append(s.rows, r)
 		return
 	}
-	old, _ := ClassOf(&s.rows[s.start])
-	s.kinds[old]--
-	s.rows[s.start] = u
+	s.kinds[s.rows[s.start].class]--
+	s.rows[s.start] = r
 	s.start++
 	if s.start == len(s.rows) {
 		s.start = 0
@@ -130,7 +219,8 @@ func (s *Store) Keep() int { return s.keep }
 func (s *Store) Count(c Class) int { return s.kinds[c] }
 
 // At returns row number n, or nil when it is not (or no longer) kept.
-// The pointer is valid until the next Add.
+// Each call builds a fresh Update around the stored payload, so compare
+// rows with == on the values, not on the pointers.
 func (s *Store) At(n int) *protocol.Update {
 	if n < s.first || n >= s.End() {
 		return nil
@@ -139,5 +229,14 @@ func (s *Store) At(n int) *protocol.Update {
 	if i >= len(s.rows) {
 		i -= len(s.rows)
 	}
-	return &s.rows[i]
+	return s.rows[i].unpack()
+}
+
+// classAt is the class of row number n, which must be kept.
+func (s *Store) classAt(n int) Class {
+	i := s.start + n - s.first
+	if i >= len(s.rows) {
+		i -= len(s.rows)
+	}
+	return s.rows[i].class
 }
