@@ -1,6 +1,10 @@
 package events
 
-import "charm.land/lipgloss/v2"
+import (
+	"charm.land/lipgloss/v2"
+
+	"github.com/evtap/evtap/themes"
+)
 
 // Styles are the looks the root hands down (from its theme); this package
 // never picks a colour itself. The zero value draws plain text.
@@ -15,4 +19,28 @@ type Styles struct {
 
 	// Detail: JSON highlighting.
 	JSONKey, JSONString, JSONNumber, JSONLiteral, JSONPunct lipgloss.Style
+}
+
+// StylesFrom builds the Styles from a theme's roles. Selection and
+// search matches use text attributes as well, so they stay visible in
+// the mono theme (NO_COLOR).
+func StylesFrom(t themes.Theme) Styles {
+	fg := func(r themes.Role) lipgloss.Style {
+		s := lipgloss.NewStyle()
+		if c := t.Color(r); c != nil {
+			s = s.Foreground(c)
+		}
+		return s
+	}
+	return Styles{
+		Time: fg(themes.Muted), Label: fg(themes.Incoming).Bold(true), Seq: fg(themes.Muted), Summary: fg(themes.Plain),
+		Selected: lipgloss.NewStyle().Reverse(true),
+		Match:    fg(themes.Warning).Underline(true).Bold(true),
+		Replayed: fg(themes.Warning).Bold(true), Duplicate: fg(themes.Alert).Bold(true),
+		State: fg(themes.Muted), Recovery: fg(themes.Warning), Gap: fg(themes.Alert).Bold(true),
+		Error: fg(themes.Alert), Marker: fg(themes.Marker).Bold(true), Muted: fg(themes.Muted),
+		Notice:  fg(themes.Warning).Bold(true),
+		JSONKey: fg(themes.Title), JSONString: fg(themes.Incoming), JSONNumber: fg(themes.Live),
+		JSONLiteral: fg(themes.Warning), JSONPunct: fg(themes.Muted),
+	}
 }
