@@ -104,3 +104,28 @@ func BenchmarkRetained(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkFilterAndSearch runs a jq filter and a search with no match
+// over 100k stored events: the cost of a keystroke that must see every
+// event. Baseline: the same walk over all rows with no predicate.
+func BenchmarkFilterAndSearch(b *testing.B) {
+	_, l := filled(100000, 200, 60)
+	b.Run("baseline-rebuild-no-filter", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			l.rebuild()
+		}
+	})
+	b.Run("jq-select-inbound", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if err := l.SetFilter(`select(.body.direction=="Inbound")`); err != nil {
+				b.Fatal(err)
+			}
+			l.filter = nil
+		}
+	})
+	b.Run("search-no-match", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			l.SetSearch("zzz-absent")
+		}
+	})
+}

@@ -297,6 +297,10 @@ func (l *List) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return l.key(msg)
+	case tea.PasteMsg:
+		if l.prompt != 0 {
+			l.input = append(l.input, []rune(msg.Content)...)
+		}
 	case tea.MouseWheelMsg:
 		switch msg.Mouse().Button {
 		case tea.MouseWheelUp:
@@ -488,7 +492,11 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 // otherwise "N new", what is hidden, the filter and search, evictions.
 func (l *List) footer() string {
 	if l.prompt != 0 {
-		return pad(Cut(string(l.prompt)+string(l.input), l.w-1)+"█", l.w)
+		line := Cut(string(l.prompt)+string(l.input), max(l.w-1, 0)) + "█"
+		if l.notice != "" { // jq's complaint stays in sight while fixing
+			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-lipgloss.Width(line)-1, 0)))
+		}
+		return fit(line, l.w)
 	}
 	var parts []string
 	if !l.follow && l.fresh > 0 {

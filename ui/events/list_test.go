@@ -134,6 +134,13 @@ func TestJQFilterNarrowsAndInvalidKeepsView(t *testing.T) {
 			t.Fatal("filtering dropped a row from the store")
 		}
 	}
+	press(l, ":")
+	typeText(l, `)`) // the old expression is offered for editing; break it
+	press(l, "enter")
+	if !l.Editing() || !strings.Contains(l.View(), "jq: ") {
+		t.Fatalf("invalid expression from the prompt: editing %v, view:\n%s", l.Editing(), l.View())
+	}
+	press(l, "esc")
 	if err := l.SetFilter(`select(.body.direction==`); err == nil {
 		t.Fatal("invalid expression accepted")
 	}
