@@ -20,16 +20,7 @@ func isPlainFrame(u protocol.Update) bool {
 // appendFrameLine writes u exactly as encoding/json (with HTML escaping
 // off) would, plus the newline; frameline_test.go holds it to that.
 func appendFrameLine(b []byte, u protocol.Update) []byte {
-	b = append(b, `{"t":"`...)
-	b = u.Time.AppendFormat(b, time.RFC3339Nano)
-	b = append(b, `","off":`...)
-	b = strconv.AppendFloat(b, time.Duration(u.Offset).Seconds(), 'f', 6, 64)
-	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, string(u.Kind))
-	if u.Conn != 0 {
-		b = append(b, `,"conn":`...)
-		b = strconv.AppendInt(b, int64(u.Conn), 10)
-	}
+	b = appendHead(b, u)
 	f := u.Frame
 	b = append(b, `,"frame":{"op":`...)
 	b = appendJSONString(b, string(f.Op))
@@ -104,4 +95,75 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// isPlainEvent reports an event Update that appendEventLine can write.
+func isPlainEvent(u protocol.Update) bool {
+	return u.Kind == protocol.KindEvent && u.Event != nil && u.Frame == nil &&
+		u.State == nil && u.Subscription == nil && u.Gap == nil &&
+		u.Heartbeat == nil && u.Marker == nil && u.Error == nil
+}
+
+// appendEventLine writes an event Update as encoding/json would, with the
+// body spliced in as it is (the caller makes sure it is one line).
+func appendEventLine(b []byte, u protocol.Update) []byte {
+	b = appendHead(b, u)
+	e := u.Event
+	b = append(b, `,"event":{"provider":`...)
+	b = appendJSONString(b, e.Provider)
+	if e.ID != "" {
+		b = append(b, `,"id":`...)
+		b = appendJSONString(b, e.ID)
+	}
+	if e.Name != "" {
+		b = append(b, `,"name":`...)
+		b = appendJSONString(b, e.Name)
+	}
+	b = append(b, `,"label":`...)
+	b = appendJSONString(b, e.Label)
+	if e.Summary != "" {
+		b = append(b, `,"summary":`...)
+		b = appendJSONString(b, e.Summary)
+	}
+	if e.Seq != 0 {
+		b = append(b, `,"seq":`...)
+		b = strconv.AppendUint(b, e.Seq, 10)
+	}
+	if e.Replayed {
+		b = append(b, `,"replayed":true`...)
+	}
+	if e.Duplicate {
+		b = append(b, `,"duplicate":true`...)
+	}
+	if e.Subscription != "" {
+		b = append(b, `,"subscription_id":`...)
+		b = appendJSONString(b, e.Subscription)
+	}
+	if !e.Timestamp.IsZero() {
+		b = append(b, `,"ts":"`...)
+		b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	b = append(b, `,"body":`...)
+	if len(e.Body) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, e.Body...)
+	}
+	return append(b, "}}\n"...)
+}
+
+// appendHead writes the fields every Update line starts with.
+func appendHead(b []byte, u protocol.Update) []byte {
+	b = append(b, `{"t":"`...)
+	b = u.Time.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","off":`...)
+	b = strconv.AppendFloat(b, time.Duration(u.Offset).Seconds(), 'f', 6, 64)
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, string(u.Kind))
+	if u.Conn != 0 {
+		b = append(b, `,"conn":`...)
+		b = strconv.AppendInt(b, int64(u.Conn), 10)
+	}
+	return b
 }

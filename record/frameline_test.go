@@ -75,3 +75,22 @@ func BenchmarkFrameLine(b *testing.B) {
 		}
 	})
 }
+
+func TestEventLinesAreExactlyWhatEncodingJSONWrites(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	texts := []string{"", "SMS in", "+1555 → +1556 \"Hi\"", "bad \xff", "\x1b[31m", "\u2028"}
+	pick := func() string { return texts[rng.Intn(len(texts))] }
+	for i := 0; i < 400; i++ {
+		e := &protocol.Event{Provider: pick(), ID: pick(), Name: pick(), Label: pick(), Summary: pick(),
+			Seq: uint64(rng.Intn(3)), Replayed: rng.Intn(2) == 0, Duplicate: rng.Intn(2) == 0, Subscription: pick(),
+			Body: json.RawMessage(`{"a":[1,2,{"b":"c d"}],"e":null}`)}
+		if rng.Intn(2) == 0 {
+			e.Timestamp = time.Date(2023, 4, 18, 20, 25, 24, rng.Intn(1e9), time.UTC)
+		}
+		u := protocol.Update{Time: time.Date(2026, 1, 2, 3, 4, 5, rng.Intn(1e9), time.UTC), Offset: protocol.Offset(rng.Int63n(1e12)),
+			Kind: protocol.KindEvent, Conn: rng.Intn(3), Event: e}
+		if got, want := appendEventLine(nil, u), stdLine(t, u); !bytes.Equal(got, want) {
+			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	}
+}

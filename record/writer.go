@@ -189,38 +189,21 @@ func (w *Writer) Write(u protocol.Update) error {
 	return w.writeLocked(w.buf.Bytes())
 }
 
-// encode puts u into w.buf as one JSON line. encoding/json re-compacts
-// every json.RawMessage it meets, which for a notification body costs
-// more than the rest of the line together; a body with no line break is
+// encode puts u into w.buf as one JSON line. Frames and events, most of
+// a session, are written by hand (frameline.go), byte for byte what
+// encoding/json would write but without its reflection, and without its
+// re-compacting of every notification body: a body with no line break is
 // already a one-line JSON value (it was validated when the frame was
-// decoded), so it is spliced in as it is. Body is the last field of Event
-// and Event the only payload of an event Update, so the line ends with
-// the body.
+// decoded), so it goes in as it is. Everything else goes to encoding/json.
 func (w *Writer) encode(u protocol.Update) error {
-	if isPlainFrame(u) {
+	switch {
+	case isPlainFrame(u):
 		w.buf.Write(appendFrameLine(w.buf.AvailableBuffer(), u))
-		return nil
-	}
-	if u.Event == nil || len(u.Event.Body) == 0 || bytes.ContainsAny(u.Event.Body, "\r\n") {
+	case isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
+		w.buf.Write(appendEventLine(w.buf.AvailableBuffer(), u))
+	default:
 		return w.enc.Encode(u)
 	}
-	ev := *u.Event
-	body := ev.Body
-	ev.Body = nil // encodes as "body":null
-	u.Event = &ev
-	if err := w.enc.Encode(u); err != nil {
-		return err
-	}
-	const tail = "null}}\n"
-	if b := w.buf.Bytes(); !bytes.HasSuffix(b, []byte(tail)) {
-		// the shape is not what this relies on: let encoding/json do it all
-		w.buf.Reset()
-		ev.Body = body
-		return w.enc.Encode(u)
-	}
-	w.buf.Truncate(w.buf.Len() - len(tail))
-	w.buf.Write(body)
-	w.buf.WriteString("}}\n")
 	return nil
 }
 
@@ -327,4 +310,10 @@ func (w *Writer) Close() error {
 		}
 	}
 	return err
+}
+
+// oneLine reports a body with no line break (two SIMD scans; ContainsAny
+// would walk it byte by byte).
+func oneLine(b []byte) bool {
+	return bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0
 }
