@@ -382,13 +382,24 @@ func (m Model) paused() bool {
 	return ok && p.Progress().Paused
 }
 
-// speedStep doubles or halves the replay speed within 0.25x..64x.
+// speedStep doubles or halves the replay speed within 0.25x..64x; one
+// step past 64x is as fast as possible (0), and one step down from there
+// is 64x again.
 func (m Model) speedStep(f float64) float64 {
 	p, ok := m.src.(ui.Progresser)
-	if !ok || p.Progress().Speed == 0 {
-		return 64
+	if !ok {
+		return 1
 	}
-	return min(max(p.Progress().Speed*f, 0.25), 64)
+	cur := p.Progress().Speed
+	switch {
+	case cur == 0 && f > 1:
+		return 0
+	case cur == 0:
+		return 64
+	case cur >= 64 && f > 1:
+		return 0
+	}
+	return min(max(cur*f, 0.25), 64)
 }
 
 func (m *Model) resize() {
