@@ -221,9 +221,9 @@ func (d *Detail) View() string {
 		if drawn > 0 {
 			b.WriteByte('\n')
 		}
-		line := Cut(d.lines[i], d.w)
-		b.WriteString(d.highlightJSON(line))
-		b.WriteString(strings.Repeat(" ", max(d.w-cellWidth(line), 0)))
+		line, used := d.highlightJSON(d.lines[i], d.w)
+		b.WriteString(line)
+		b.WriteString(strings.Repeat(" ", max(d.w-used, 0)))
 		drawn++
 	}
 	for ; drawn < d.h; drawn++ {

@@ -83,3 +83,21 @@ func TestStatsCountsAndSparkline(t *testing.T) {
 		t.Errorf("view:\n%s", v)
 	}
 }
+
+// Keys and string values get different roles, and a value cut at the
+// pane's edge is still coloured as a string (it is lexed before cutting).
+func TestDetailHighlightsKeysApartFromValues(t *testing.T) {
+	st := Styles{JSONKey: lipgloss.NewStyle().Bold(true), JSONString: lipgloss.NewStyle().Underline(true)}
+	d := NewDetail(st)
+	d.SetSize(30, 2)
+	line, used := d.highlightJSON(`  "subject": "a very long value that will not fit",`, 30)
+	if used != 30 || lipgloss.Width(line) != 30 {
+		t.Fatalf("used %d, width %d; want 30", used, lipgloss.Width(line))
+	}
+	if want := st.JSONKey.Render(`"subject"`); !strings.Contains(line, want) {
+		t.Errorf("key not in key role: %q", line)
+	}
+	if want := st.JSONString.Render(`"a very long…`); !strings.Contains(line, want) {
+		t.Errorf("cut value not in string role: %q", line)
+	}
+}

@@ -10,20 +10,65 @@ import (
 
 var jsonLexer = chroma.Coalesce(lexers.Get("json"))
 
-// highlightJSON colours one already sanitized line of indented JSON with
-// the theme's roles. Lines are lexed alone: indented JSON never splits a
-// token across lines, so nothing is lost, and only visible lines are lexed.
-func (d *Detail) highlightJSON(line string) string {
+// lexLimit is the longest line worth lexing for colour; longer lines (a
+// 5 MB string value) are drawn plain so a frame stays cheap.
+const lexLimit = 4096
+
+// highlightJSON colours one line of indented JSON with the theme's roles,
+// sanitized and cut to w cells, and says how many cells it took. The
+// whole line is lexed before cutting (a cut string would lex as garbage);
+// indented JSON never splits a token across lines, so lines lex alone,
+// and only the lines on screen are lexed.
+func (d *Detail) highlightJSON(line string, w int) (string, int) {
+	if len(line) > lexLimit {
+		s := Cut(line, w)
+		return s, cellWidth(s)
+	}
 	it, err := jsonLexer.Tokenise(nil, line)
 	if err != nil {
-		return line
+		s := Cut(line, w)
+		return s, cellWidth(s)
 	}
 	var b strings.Builder
-	for _, t := range it.Tokens() {
+	used := 0
+	tokens := it.Tokens()
+	for i, t := range tokens {
 		v := strings.TrimSuffix(t.Value, "\n") // the lexer ensures a final newline
-		b.WriteString(d.roleOf(t.Type).Render(v))
+		if v == "" {
+			continue
+		}
+		role := d.roleOf(t.Type)
+		if isKey(tokens, i) {
+			role = d.st.JSONKey
+		}
+		s := Sanitize(v)
+		sw := cellWidth(s)
+		if used+sw > w {
+			s = Cut(s, w-used)
+			b.WriteString(role.Render(s))
+			return b.String(), used + cellWidth(s)
+		}
+		b.WriteString(role.Render(s))
+		used += sw
 	}
-	return b.String()
+	return b.String(), used
+}
+
+// isKey says whether token i is an object key: a string followed by a
+// colon. A line lexed alone has no enclosing object, so the lexer itself
+// cannot tell keys from string values.
+func isKey(tokens []chroma.Token, i int) bool {
+	if !tokens[i].Type.InSubCategory(chroma.LiteralString) && tokens[i].Type != chroma.NameTag {
+		return false
+	}
+	for _, t := range tokens[i+1:] {
+		v := strings.TrimSpace(t.Value)
+		if v == "" {
+			continue
+		}
+		return strings.HasPrefix(v, ":")
+	}
+	return false
 }
 
 func (d *Detail) roleOf(t chroma.TokenType) lipgloss.Style {

@@ -40,7 +40,7 @@ func StylesFrom(t themes.Theme) Styles {
 		State: fg(themes.Muted), Recovery: fg(themes.Warning), Gap: fg(themes.Alert).Bold(true),
 		Error: fg(themes.Alert), Marker: fg(themes.Marker).Bold(true), Muted: fg(themes.Muted),
 		Notice:  fg(themes.Warning).Bold(true),
-		JSONKey: fg(themes.Title), JSONString: fg(themes.Incoming), JSONNumber: fg(themes.Live),
+		JSONKey: fg(themes.Incoming), JSONString: fg(themes.Live), JSONNumber: fg(themes.Marker),
 		JSONLiteral: fg(themes.Warning), JSONPunct: fg(themes.Muted),
 	}
 }
