@@ -87,7 +87,7 @@ func TestStatsCountsAndSparkline(t *testing.T) {
 // Keys and string values get different roles, and a value cut at the
 // pane's edge is still coloured as a string (it is lexed before cutting).
 func TestDetailHighlightsKeysApartFromValues(t *testing.T) {
-	st := Styles{JSONKey: lipgloss.NewStyle().Bold(true), JSONString: lipgloss.NewStyle().Underline(true)}
+	st := Styles{JSONKey: lipgloss.NewStyle().Bold(true), JSONString: lipgloss.NewStyle().Italic(true)}
 	d := NewDetail(st)
 	d.SetSize(30, 2)
 	line, used := d.highlightJSON(`  "subject": "a very long value that will not fit",`, 30)
