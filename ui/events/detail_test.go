@@ -97,7 +97,7 @@ func TestDetailHighlightsKeysApartFromValues(t *testing.T) {
 	if want := st.JSONKey.Render(`"subject"`); !strings.Contains(line, want) {
 		t.Errorf("key not in key role: %q", line)
 	}
-	if want := st.JSONString.Render(`"a very long…`); !strings.Contains(line, want) {
+	if want := st.JSONString.Render(`"a very long val…`); !strings.Contains(line, want) {
 		t.Errorf("cut value not in string role: %q", line)
 	}
 }
