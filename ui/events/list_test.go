@@ -199,3 +199,26 @@ func TestMouseClickSelectsRow(t *testing.T) {
 		t.Errorf("wheel up selected %d, want 18", got)
 	}
 }
+
+func TestListSurvivesEvictionWhilePaused(t *testing.T) {
+	s := NewStore(10)
+	l := NewList(s, Styles{})
+	l.SetSize(100, 6)
+	for i := range 10 {
+		s.Add(ev(i))
+	}
+	press(l, "g") // oldest, paused
+	for i := 10; i < 15; i++ {
+		s.Add(ev(i))
+	}
+	v := l.View()
+	if got := l.Selected().Event.Seq; got != 6 {
+		t.Errorf("selection on evicted row moved to seq %d, want the oldest kept (6)", got)
+	}
+	if !strings.Contains(v, "5 oldest dropped") || !strings.Contains(v, "5 new") {
+		t.Errorf("footer should report evictions and new rows:\n%s", v)
+	}
+	if l.Visible() != 10 {
+		t.Errorf("visible %d, want 10", l.Visible())
+	}
+}
