@@ -28,7 +28,13 @@ type Detail struct {
 	shown  *protocol.Update
 	shownV protocol.Update // what shown was, to spot the same row again
 	keys   DetailKeyMap
+	query  string // search text to highlight, lower case
 }
+
+// SetSearch highlights q (the List's search) and, when the row shown
+// next holds it, opens the view at its first line, which may be deep in
+// a long body.
+func (d *Detail) SetSearch(q string) { d.query = strings.ToLower(q) }
 
 // DetailKeyMap is the Detail's bindings.
 type DetailKeyMap struct {
@@ -82,6 +88,15 @@ func (d *Detail) Show(u *protocol.Update) {
 	d.header = headerOf(u)
 	d.pretty = prettyJSON(u)
 	d.lines = strings.Split(string(d.pretty), "\n")
+	if d.query != "" {
+		for i, l := range d.lines {
+			if indexFold(l, d.query) >= 0 {
+				d.off = max(i-1, 0) // one line of context above
+				break
+			}
+		}
+		d.clamp()
+	}
 }
 
 // headerOf is the summary above the JSON.

@@ -101,3 +101,20 @@ func TestDetailHighlightsKeysApartFromValues(t *testing.T) {
 		t.Errorf("cut value not in string role: %q", line)
 	}
 }
+
+func TestDetailOpensAtSearchMatchDeepInBody(t *testing.T) {
+	items := make([]string, 500)
+	for i := range items {
+		items[i] = `"filler"`
+	}
+	items[400] = `"the NeedleHere value"`
+	u := evBody(1, "big", "big", json.RawMessage(`{"items":[`+strings.Join(items, ",")+`]}`))
+	d := NewDetail(Styles{Match: lipgloss.NewStyle().Reverse(true)})
+	d.SetSize(60, 10)
+	d.SetSearch("needlehere")
+	d.Show(&u)
+	v := d.View()
+	if !strings.Contains(v, lipgloss.NewStyle().Reverse(true).Render("NeedleHere")) {
+		t.Errorf("match not shown highlighted:\n%s", v)
+	}
+}

@@ -45,10 +45,10 @@ func (d *Detail) highlightJSON(line string, w int) (string, int) {
 		sw := cellWidth(s)
 		if used+sw > w {
 			s = Cut(s, w-used)
-			b.WriteString(role.Render(s))
+			b.WriteString(highlight(s, d.query, role.Render, d.st.Match.Render))
 			return b.String(), used + cellWidth(s)
 		}
-		b.WriteString(role.Render(s))
+		b.WriteString(highlight(s, d.query, role.Render, d.st.Match.Render))
 		used += sw
 	}
 	return b.String(), used

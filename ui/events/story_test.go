@@ -51,6 +51,7 @@ func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (h harness) View() tea.View {
+	h.detail.SetSearch(h.list.Search())
 	h.detail.Show(h.list.Selected())
 	return tea.NewView(h.list.View() + "\n" + strings.Repeat("─", 80) + "\n" + h.detail.View())
 }
@@ -109,7 +110,7 @@ func TestStoryDetailOfSearchMatch(t *testing.T) {
 		waitFor(t, tm, "sequence jumped")
 		tm.Type("/hello 7")
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-		waitFor(t, tm, `"u-7"`)
+		waitFor(t, tm, "12:00:07.000  seq 8")
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 		tm.Type("jj")
 	})
