@@ -78,8 +78,19 @@ func BenchmarkRender(b *testing.B) {
 }
 
 // BenchmarkRetained reports the heap kept per stored event beyond its
-// body bytes (the target is at most 300).
+// body bytes (the target is at most 300), for the Store alone and with a
+// List indexing it as the running UI does.
 func BenchmarkRetained(b *testing.B) {
+	for _, withList := range []bool{false, true} {
+		name := "store"
+		if withList {
+			name = "store+list"
+		}
+		b.Run(name, func(b *testing.B) { retained(b, withList) })
+	}
+}
+
+func retained(b *testing.B, withList bool) {
 	const n = 100000
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -88,11 +99,21 @@ func BenchmarkRetained(b *testing.B) {
 		runtime.ReadMemStats(&before)
 		b.StartTimer()
 		s := NewStore(n)
+		var l *List
+		if withList {
+			l = NewList(s, Styles{})
+		}
 		payload := 0
 		for j := range n {
 			u := ev(j) // its own allocations, like a decoded frame
 			payload += len(u.Event.Body)
 			s.Add(u)
+			if withList && j%256 == 255 {
+				l.Sync()
+			}
+		}
+		if withList {
+			l.Sync()
 		}
 		b.StopTimer()
 		runtime.GC()
@@ -101,6 +122,7 @@ func BenchmarkRetained(b *testing.B) {
 		b.ReportMetric(retained/n-float64(payload)/n, "overhead-B/event")
 		b.ReportMetric(float64(payload)/n, "payload-B/event")
 		runtime.KeepAlive(s)
+		runtime.KeepAlive(l)
 		b.StartTimer()
 	}
 }
