@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/themes"
 )
 
 // benchEvents makes n distinct events with their own allocations, as a
@@ -67,6 +68,19 @@ func BenchmarkRender(b *testing.B) {
 			}
 		})
 	}
+	b.Run("themed-events=100000", func(b *testing.B) {
+		th, err := themes.ByName("dark")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, l := filled(100000, 200, 60)
+		l.SetStyles(StylesFrom(th))
+		l.SetSearch("msg")
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			_ = l.View()
+		}
+	})
 	b.Run("paused-mid-list-events=100000", func(b *testing.B) {
 		_, l := filled(100000, 200, 60)
 		l.moveTo(50000)
