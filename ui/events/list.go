@@ -42,8 +42,9 @@ type List struct {
 	query    string // search, lower case
 	notice   string // the last filter error or "no match"
 
-	input  []rune // the prompt being typed
-	prompt rune   // 0, '/' or ':'
+	pending *pendingFilter // a filter running over the store off the UI goroutine
+	input   []rune         // the prompt being typed
+	prompt  rune           // 0, '/' or ':'
 }
 
 // NewList returns a List over store, following the tail, with heartbeats
@@ -104,6 +105,10 @@ func (l *List) Search() string { return l.query }
 // message and leaves the view as it was.
 func (l *List) SetFilter(expr string) error {
 	expr = strings.TrimSpace(expr)
+	if l.pending != nil { // this answer wins over a run still going
+		l.pending.cancel()
+		l.pending = nil
+	}
 	old := l.filter
 	if expr == "" {
 		l.filter = nil
@@ -293,10 +298,11 @@ func (l *List) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		if l.prompt != 0 {
-			l.editKey(msg)
-			return nil
+			return l.editKey(msg)
 		}
 		return l.key(msg)
+	case filterDone:
+		l.finishFilter(msg)
 	case tea.PasteMsg:
 		if l.prompt != 0 {
 			l.input = append(l.input, []rune(msg.Content)...)
@@ -369,7 +375,7 @@ func (l *List) toggle(b *bool) {
 }
 
 // editKey types into the open prompt; enter applies it, esc closes it.
-func (l *List) editKey(k tea.KeyPressMsg) {
+func (l *List) editKey(k tea.KeyPressMsg) tea.Cmd {
 	switch k.String() {
 	case "esc":
 		l.prompt = 0
@@ -378,9 +384,13 @@ func (l *List) editKey(k tea.KeyPressMsg) {
 		l.prompt = 0
 		if p == '/' {
 			l.SetSearch(text)
-		} else if l.SetFilter(text) != nil {
+			return nil
+		}
+		cmd, err := l.startFilter(text)
+		if err != nil {
 			l.prompt = ':' // keep the expression open for fixing
 		}
+		return cmd
 	case "backspace":
 		if len(l.input) > 0 {
 			l.input = l.input[:len(l.input)-1]
@@ -392,6 +402,7 @@ func (l *List) editKey(k tea.KeyPressMsg) {
 			l.input = append(l.input, []rune(k.Text)...)
 		}
 	}
+	return nil
 }
 
 // View draws the visible rows and a footer line, exactly SetSize's size.
@@ -501,6 +512,9 @@ func (l *List) footer() string {
 	var parts []string
 	if !l.follow && l.fresh > 0 {
 		parts = append(parts, l.st.Notice.Render(strconv.Itoa(l.fresh)+" new ↓ G"))
+	}
+	if l.pending != nil {
+		parts = append(parts, l.st.Notice.Render("filtering "+strconv.Itoa(l.store.Len())+" rows…"))
 	}
 	if l.notice != "" {
 		parts = append(parts, l.st.Notice.Render(Cut(l.notice, max(l.w/2, 10))))

@@ -27,7 +27,10 @@ func press(l *List, keys ...string) {
 			r := []rune(k)[0]
 			m = tea.KeyPressMsg{Code: r, Text: k}
 		}
-		l.Update(m)
+		// Run any command as the program would and hand back its message.
+		if cmd := l.Update(m); cmd != nil {
+			l.Update(cmd())
+		}
 	}
 }
 
@@ -220,5 +223,32 @@ func TestListSurvivesEvictionWhilePaused(t *testing.T) {
 	}
 	if l.Visible() != 10 {
 		t.Errorf("visible %d, want 10", l.Visible())
+	}
+}
+
+// The filter runs off the UI goroutine: rows arriving meanwhile are not
+// lost and are filtered too, and a superseded run's result is ignored.
+func TestFilterRunsWhileEventsArrive(t *testing.T) {
+	s, l := filled(10, 100, 8)
+	cmd, err := l.startFilter(`select(.body.direction=="Inbound")`)
+	if err != nil || cmd == nil {
+		t.Fatalf("startFilter: %v", err)
+	}
+	if !strings.Contains(l.View(), "filtering") {
+		t.Error("no sign that a filter is running")
+	}
+	for i := 10; i < 14; i++ {
+		s.Add(ev(i))
+	}
+	l.Update(cmd())
+	if got := l.Visible(); got != 7 { // inbound: 0,2,...,12
+		t.Errorf("visible %d, want 7", got)
+	}
+	old, _ := l.startFilter(`select(.body.direction=="Outbound")`)
+	newer, _ := l.startFilter(`select(.body.id=="3")`)
+	l.Update(newer())
+	l.Update(old()) // arrives late: must not win
+	if got := l.Visible(); got != 1 || l.Filter() != `select(.body.id=="3")` {
+		t.Errorf("late result won: visible %d, filter %q", got, l.Filter())
 	}
 }
