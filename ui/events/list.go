@@ -67,6 +67,9 @@ func (l *List) SetSize(w, h int) { l.w, l.h = w, h }
 // click selects the row under it.
 func (l *List) SetOrigin(x, y int) { l.ox, l.oy = x, y }
 
+// SetKeyMap replaces the bindings, for a root whose own keys collide.
+func (l *List) SetKeyMap(k KeyMap) { l.keys = k }
+
 // KeyMap returns the bindings for the help view.
 func (l *List) KeyMap() KeyMap { return l.keys }
 
