@@ -1,4 +1,4 @@
-// Package events holds the parts of the evtap screen that show what a
+// Package eventlist holds the parts of the evtap screen that show what a
 // session received: the Store of recent rows, the scrolling List with
 // search (/), jq filters (:) and noise toggles, the Detail view of one row
 // and the Stats pane. The root model (package ui/shell) owns the layout
@@ -11,4 +11,4 @@
 // that are not events (state changes, gaps, markers, errors,
 // subscription answers) are not filtered by jq: they tell the story
 // around the events and are governed by the noise toggles instead.
-package events
+package eventlist
