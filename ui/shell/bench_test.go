@@ -72,8 +72,8 @@ func BenchmarkRetainedPerEvent(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	payload := 0
-	for i := m.list.store.first; i < m.list.store.end(); i++ {
-		payload += len(m.list.store.at(i).Event.Body)
+	for i := m.store.First(); i < m.store.End(); i++ {
+		payload += len(m.store.At(i).Event.Body)
 	}
 	b.ReportMetric(float64(int(after.HeapAlloc-before.HeapAlloc)-payload)/n, "overhead-B/event")
 	runtime.KeepAlive(m)

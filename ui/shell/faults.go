@@ -79,7 +79,7 @@ func (m faultMenu) view(st styles) string {
 			f.cmd.Kind == protocol.CmdReorderFrames && m.swaps:
 			state = " [on]"
 		}
-		b.WriteString(st.key.Render(itoa(i+1)) + " " + f.name + state + st.muted.Render(" — "+f.explain) + "\n")
+		b.WriteString(st.key.Render(itoa((i+1)%10)) + " " + f.name + state + st.muted.Render(" — "+f.explain) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

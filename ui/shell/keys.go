@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"github.com/evtap/evtap/protocol"
+	events "github.com/evtap/evtap/ui/eventlist"
 )
 
 // keyMap declares every binding once; the help screen is generated from
@@ -22,17 +23,8 @@ func newKeyMap() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return keyMap{
-		Up:        b("↑/k", "select previous (stops following)", "up", "k"),
-		Down:      b("↓/j", "select next", "down", "j"),
-		PageUp:    b("pgup", "page up", "pgup", "ctrl+b"),
-		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+f"),
-		Top:       b("g/home", "first row", "g", "home"),
-		Bottom:    b("G/end", "follow the tail", "G", "end"),
 		Detail:    b("enter", "show the selected event's JSON", "enter"),
 		Back:      b("esc", "close / cancel", "esc"),
-		Search:    b("/", "search every stored payload", "/"),
-		Next:      b("n", "next match (replay paused: step)", "n"),
-		Prev:      b("N", "previous match", "N"),
 		Drop:      b("d", "drop the connection (no close handshake)", "d"),
 		Forget:    b("x", "drop and make the server forget the session", "x"),
 		Filters:   b("f", "edit the subscription's event filters", "f"),
@@ -53,11 +45,13 @@ func newKeyMap() keyMap {
 	}
 }
 
-// groups lists the bindings the source supports, for the help screen.
-func (k keyMap) groups(c protocol.Controls) [][]key.Binding {
+// groups lists the bindings the source supports, for the help screen:
+// the list's own (moving, search, jq filter, toggles), then the root's.
+func (k keyMap) groups(c protocol.Controls, l events.KeyMap) [][]key.Binding {
 	g := [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Detail, k.Back, k.Search, k.Next, k.Prev, k.Reveal, k.Help, k.Quit},
+		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom},
+		{l.Search, l.Next, l.Filter, l.ClearFilter, l.Heartbeats, l.Control, l.States, l.OnlyGaps},
+		{k.Detail, k.Back, k.Reveal, k.Help, k.Quit},
 	}
 	var live []key.Binding
 	for _, p := range []struct {

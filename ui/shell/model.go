@@ -13,6 +13,7 @@ import (
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/themes"
 	"github.com/evtap/evtap/ui"
+	events "github.com/evtap/evtap/ui/eventlist"
 )
 
 // Options shape the TUI.
@@ -37,7 +38,6 @@ const (
 
 // prompt kinds: what the one-line input is for.
 const (
-	promptSearch = "search"
 	promptMarker = "marker"
 	promptRecord = "record to file"
 )
@@ -52,8 +52,10 @@ type Model struct {
 	keys          keyMap
 	st            styles
 	status        status
-	list          list
-	detail        detail
+	store         *events.Store
+	list          *events.List
+	detail        *events.Detail
+	stats         *events.Stats
 	editor        editor
 	faults        faultMenu
 	input         textinput.Model
@@ -76,12 +78,19 @@ func New(src ui.Source, opts Options) Model {
 		opts.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	in := textinput.New()
+	est := events.StylesFrom(opts.Theme)
+	store := events.NewStore(opts.Keep)
+	list := events.NewList(store, est)
+	lk := events.DefaultKeyMap()
+	// ! is the fault menu here; "only gaps and recoveries" moves to O.
+	lk.OnlyGaps = key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "only gaps+recoveries"))
+	list.SetKeyMap(lk)
 	return Model{
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
-		keys: newKeyMap(), st: newStyles(opts.Theme), list: newList(opts.Keep),
-		detail: newDetail(), editor: newEditor(), faults: newFaultMenu(src.Controls()),
-		input: in, width: 80, height: 24,
+		keys: newKeyMap(), st: newStyles(opts.Theme),
+		store: store, list: list, detail: events.NewDetail(est), stats: events.NewStats(),
+		editor: newEditor(), faults: newFaultMenu(src.Controls()),
+		input: textinput.New(), width: 80, height: 24,
 	}
 }
 
@@ -118,7 +127,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case batchMsg:
 		for _, u := range msg.updates {
 			m.status.apply(u)
-			m.list.add(u)
+			m.store.Add(u)
+			m.stats.Add(u)
 		}
 		m.skipped += msg.skipped
 		if !msg.ok {
@@ -129,13 +139,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.next()
 	case tickMsg:
 		return m, tick()
-	case tea.MouseWheelMsg:
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
 		if m.mode == modeList {
-			if msg.Mouse().Button == tea.MouseWheelUp {
-				m.list.move(-3)
-			} else {
-				m.list.move(3)
-			}
+			return m, m.list.Update(msg)
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -144,8 +150,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.forward(msg)
 }
 
-// forward hands other messages (cursor blinks, paste) to the component in front.
+// forward hands other messages to the components: the list always (its
+// jq filter's results arrive as messages), and the one in front.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmds := []tea.Cmd{m.list.Update(msg)}
 	var cmd tea.Cmd
 	switch m.mode {
 	case modeEditor:
@@ -153,9 +161,9 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case modePrompt:
 		m.input, cmd = m.input.Update(msg)
 	case modeDetail:
-		m.detail, cmd = m.detail.update(msg)
+		cmd = m.detail.Update(msg)
 	}
-	return m, cmd
+	return m, tea.Batch(append(cmds, cmd)...)
 }
 
 func (m Model) quit() (tea.Model, tea.Cmd) {
@@ -177,7 +185,10 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.mode = modeList
 			return m, nil
 		}
-		if n := int(k.Code - '0'); len(k.Text) == 1 && n >= 1 && n <= 9 {
+		if n := int(k.Code - '0'); len(k.Text) == 1 && n >= 0 && n <= 9 {
+			if n == 0 {
+				n = 10 // the tenth entry is 0, as on a keyboard's number row
+			}
 			if cmd, ok := m.faults.pick(n); ok {
 				m.mode = modeList
 				m.do(cmd)
@@ -195,9 +206,10 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if key.Matches(k, m.keys.Quit) && k.String() == "q" {
 			return m.quit()
 		}
-		var cmd tea.Cmd
-		m.detail, cmd = m.detail.update(k)
-		return m, cmd
+		return m, m.detail.Update(k)
+	}
+	if m.list.Editing() { // the list's / or : prompt takes every key
+		return m, m.list.Update(k)
 	}
 	return m.listKey(k)
 }
@@ -205,41 +217,19 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	km := m.keys
 	c := m.src.Controls()
-	page := max(m.list.height-1, 1)
 	switch {
 	case key.Matches(k, km.Quit):
 		return m.quit()
 	case key.Matches(k, km.Help):
 		m.mode = modeHelp
-	case key.Matches(k, km.Up):
-		m.list.move(-1)
-	case key.Matches(k, km.Down):
-		m.list.move(1)
-	case key.Matches(k, km.PageUp):
-		m.list.move(-page)
-	case key.Matches(k, km.PageDown):
-		m.list.move(page)
-	case key.Matches(k, km.Top):
-		m.list.top()
-	case key.Matches(k, km.Bottom):
-		m.list.bottom()
 	case key.Matches(k, km.Detail):
-		if u := m.list.current(); u != nil {
-			m.detail.show(u)
+		if u := m.list.Selected(); u != nil {
+			m.detail.SetSearch(m.list.Search())
+			m.detail.Show(u)
 			m.mode = modeDetail
 		}
-	case key.Matches(k, km.Search):
-		return m.openPrompt(promptSearch, m.list.query)
 	case key.Matches(k, km.Step) && c.Has(protocol.CmdPause) && m.paused():
 		m.do(protocol.Command{Kind: protocol.CmdStep})
-	case key.Matches(k, km.Next):
-		if !m.list.find(1) {
-			m.say("no further match for " + sanitize(m.list.query, 40))
-		}
-	case key.Matches(k, km.Prev):
-		if !m.list.find(-1) {
-			m.say("no earlier match for " + sanitize(m.list.query, 40))
-		}
 	case key.Matches(k, km.Reveal):
 		m.reveal = !m.reveal
 	case key.Matches(k, km.Drop):
@@ -287,6 +277,8 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.do(protocol.Command{Kind: protocol.CmdSeek, Value: float64(k.Code-'0') / 10})
 	case key.Matches(k, km.SeekNext) && c.Has(protocol.CmdSeekTo):
 		m.do(protocol.Command{Kind: protocol.CmdSeekTo}) // any mark: state change, gap, marker
+	default:
+		return m, m.list.Update(k) // moving, search, jq filter, toggles
 	}
 	return m, nil
 }
@@ -334,11 +326,6 @@ func (m Model) promptKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.mode = modeList
 		m.input.Blur()
 		switch m.prompt {
-		case promptSearch:
-			m.list.query = v
-			if v != "" && !m.list.find(-1) && !m.list.find(1) {
-				m.say("no match for " + sanitize(v, 40))
-			}
 		case promptMarker:
 			if v != "" {
 				m.do(protocol.Command{Kind: protocol.CmdMarker, Text: v})
@@ -403,7 +390,8 @@ func (m Model) speedStep(f float64) float64 {
 }
 
 func (m *Model) resize() {
-	m.detail.setSize(m.width, m.height-2)
+	m.detail.SetSize(m.width, m.height)
 	m.editor.setSize(m.width, m.height-2)
-	m.list.setSize(m.width, m.listHeight())
+	m.list.SetSize(m.listWidth(), m.listHeight())
+	m.list.SetOrigin(0, m.listTop())
 }

@@ -128,11 +128,11 @@ func TestScrollingUpStopsFollowingAndCountsNewRows(t *testing.T) {
 	m := drive(t, src, 120, 30, liveSession()...)
 	m = press(m, "k")
 	m = drive2(t, m, src, event(5, 7, "SMS in", "late one"), event(6, 8, "SMS in", "later one"))
-	if !strings.Contains(screen(m), "2 new — G to follow") {
+	if !strings.Contains(screen(m), "2 new") {
 		t.Fatalf("no count of rows that arrived while scrolled up:\n%s", screen(m))
 	}
 	m = press(m, "G")
-	if strings.Contains(screen(m), "new — G") {
+	if strings.Contains(screen(m), "2 new") {
 		t.Fatal("G did not go back to following")
 	}
 }
@@ -157,7 +157,7 @@ func TestSearchFindsTextAnywhereInThePayload(t *testing.T) {
 		m = press(m, string(r))
 	}
 	m = press(m, "enter")
-	if u := m.list.current(); u == nil || u.Event == nil || u.Event.Label != "SMS in" {
+	if u := m.list.Selected(); u == nil || u.Event == nil || u.Event.Label != "SMS in" {
 		t.Fatalf("search for text in the body did not select the SMS, got %+v", u)
 	}
 }
@@ -209,5 +209,33 @@ func TestReplayKeysSeekByTenthsAndToTheNextChange(t *testing.T) {
 	}
 	if first := strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(first, "REPLAY") {
 		t.Fatalf("no REPLAY badge: %q", first)
+	}
+}
+
+func TestAJQFilterNarrowsTheListAndTheFaultMenuKeepsItsKey(t *testing.T) {
+	m := drive(t, newFakeSource(), 160, 40, liveSession()...)
+	if !m.src.Controls().Has(protocol.CmdClose) {
+		t.Fatal("fixture lost its controls")
+	}
+	m = press(m, "!")
+	if !strings.Contains(screen(m), "Faults") {
+		t.Fatalf("! no longer opens the fault menu:\n%s", screen(m))
+	}
+}
+
+func TestEveryFaultInTheMenuCanBePicked(t *testing.T) {
+	src := newFakeSource()
+	src.controls = protocol.Controls{}
+	for _, k := range []protocol.CommandKind{protocol.CmdDrop, protocol.CmdClose, protocol.CmdStopHeartbeats, protocol.CmdStallRead,
+		protocol.CmdForget, protocol.CmdRefuseToken, protocol.CmdDelayFrames, protocol.CmdReorderFrames} {
+		src.controls[k] = true
+	}
+	m := drive(t, src, 160, 40)
+	if len(m.faults.items) != 10 {
+		t.Fatalf("want 10 faults on offer, got %d", len(m.faults.items))
+	}
+	m = press(m, "!", "0")
+	if got := src.sent(); len(got) != 1 || got[0].Kind != protocol.CmdReorderFrames || !got[0].On {
+		t.Fatalf("0 should pick the tenth fault (reorder on), got %+v", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/ui"
+	events "github.com/evtap/evtap/ui/eventlist"
 )
 
 const sep = " │ "
@@ -35,12 +36,32 @@ func (m Model) panesHeight() int {
 	return h
 }
 
-func (m Model) listHeight() int {
-	h := m.height - 1 /*header*/ - m.panesHeight() - 1 /*stats*/ - 1 /*footer*/
+// listTop is the screen row the list starts on.
+func (m Model) listTop() int {
+	y := 1 /*header*/ + m.panesHeight() + 1 /*counters*/
 	if _, ok := m.src.(ui.Progresser); ok {
-		h--
+		y++
 	}
-	return max(h, 1)
+	return y
+}
+
+// listHeight includes the list's own footer line.
+func (m Model) listHeight() int { return max(m.height-m.listTop()-1 /*footer*/, 2) }
+
+// statsWidth is the width of the stats column beside the list; 0 when
+// the terminal is too narrow for one.
+func (m Model) statsWidth() int {
+	if m.width < 140 {
+		return 0
+	}
+	return 34
+}
+
+func (m Model) listWidth() int {
+	if w := m.statsWidth(); w > 0 {
+		return m.width - w - len(sep)
+	}
+	return m.width
 }
 
 // pane draws a titled block exactly w columns wide and rows+1 lines high.
@@ -119,17 +140,11 @@ func (m Model) line(left, right string) string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-func (m Model) stats() string {
+func (m Model) counters() string {
 	s := m.status.statsLine()
 	var extra []string
-	if n := m.list.store.evicted; n > 0 {
-		extra = append(extra, fmt.Sprintf("%d oldest evicted (--keep %d)", n, m.opts.Keep))
-	}
 	if m.skipped > 0 {
 		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
-	}
-	if !m.list.follow && m.list.unseen > 0 {
-		extra = append(extra, fmt.Sprintf("%d new — G to follow", m.list.unseen))
 	}
 	if len(extra) == 0 {
 		return m.line(m.st.muted.Render(s), "")
@@ -192,26 +207,23 @@ func (m Model) View() tea.View {
 	var body string
 	switch m.mode {
 	case modeDetail:
-		body = m.detail.view(m.st)
+		body = m.detail.View()
 	case modeEditor:
 		body = m.editor.view(m.st)
 	case modeHelp:
 		h := help.New()
 		h.ShowAll = true
 		h.SetWidth(m.width)
-		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.keys.groups(m.src.Controls()))
+		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.keys.groups(m.src.Controls(), m.list.KeyMap()))
 	default:
-		parts := []string{m.header(), m.panes(), m.stats()}
+		parts := []string{m.header(), m.panes(), m.counters()}
 		if pr := m.progress(); pr != "" {
 			parts = append(parts, pr)
 		}
-		list := m.list.view(m.st)
-		if pad := m.list.height - strings.Count(list, "\n") - 1; pad > 0 {
-			if list == "" {
-				list = m.st.muted.Render("waiting for events…")
-				pad--
-			}
-			list += strings.Repeat("\n", pad)
+		list := m.list.View()
+		if sw := m.statsWidth(); sw > 0 {
+			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.opts.Now())
+			list = lipgloss.JoinHorizontal(lipgloss.Top, padBlock(list, m.listWidth()), m.column(m.listHeight()-1), stats)
 		}
 		parts = append(parts, list)
 		switch m.mode {
@@ -245,4 +257,20 @@ func clip(s string, w, h int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// padBlock pads every line of s to width w, so a column beside it lines up.
+func padBlock(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = padRight(l, w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func padRight(s string, w int) string {
+	if d := w - lipgloss.Width(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
 }
