@@ -47,3 +47,30 @@ func TestMainScreenAt80x24FitsWithoutOverflow(t *testing.T) {
 	}
 	golden.RequireEqual(t, []byte(screen))
 }
+
+// screenAfter runs the TUI at w×h on the scripted session, presses keys,
+// and returns the final screen without colour.
+func screenAfter(t *testing.T, w, h int, want string, keys ...tea.KeyPressMsg) string {
+	t.Helper()
+	src := newFakeSource(liveSession()...)
+	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow}), teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	for _, k := range keys {
+		tm.Send(k)
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	return ansi.Strip(fm.View().Content)
+}
+
+func TestHelpScreenListsEveryKey(t *testing.T) {
+	golden.RequireEqual(t, []byte(screenAfter(t, 160, 30, "all keys", tea.KeyPressMsg{Code: '?', Text: "?"})))
+}
+
+func TestFilterEditorShowsTheFiltersAndTheCommonOnes(t *testing.T) {
+	golden.RequireEqual(t, []byte(screenAfter(t, 120, 30, "add a common filter", tea.KeyPressMsg{Code: 'f', Text: "f"})))
+}
