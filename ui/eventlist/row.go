@@ -3,6 +3,7 @@ package eventlist
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -28,7 +29,7 @@ func rowCells(u *protocol.Update) (label, text string) {
 			text += " attempt " + strconv.Itoa(s.Attempt)
 		}
 		if s.Delay > 0 {
-			text += " in " + s.Delay.Duration().String()
+			text += " in " + s.Delay.Duration().Round(time.Millisecond).String()
 		}
 		if s.CloseCode != 0 {
 			text += " close " + strconv.Itoa(s.CloseCode)
