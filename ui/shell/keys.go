@@ -47,11 +47,11 @@ func newKeyMap() keyMap {
 
 // groups lists the bindings the source supports, for the help screen:
 // the list's own (moving, search, jq filter, toggles), then the root's.
-func (k keyMap) groups(c protocol.Controls, l events.KeyMap) [][]key.Binding {
+func (k keyMap) groups(c protocol.Controls, l events.KeyMap, d events.DetailKeyMap) [][]key.Binding {
 	g := [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom},
 		{l.Search, l.Next, l.Filter, l.ClearFilter, l.Heartbeats, l.Control, l.States, l.OnlyGaps},
-		{k.Detail, k.Back, k.Reveal, k.Help, k.Quit},
+		{k.Detail, d.Copy, k.Back, k.Reveal, k.Help, k.Quit},
 	}
 	var live []key.Binding
 	for _, p := range []struct {

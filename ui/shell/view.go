@@ -214,7 +214,7 @@ func (m Model) View() tea.View {
 		h := help.New()
 		h.ShowAll = true
 		h.SetWidth(m.width)
-		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.keys.groups(m.src.Controls(), m.list.KeyMap()))
+		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.keys.groups(m.src.Controls(), m.list.KeyMap(), m.detail.KeyMap()))
 	default:
 		parts := []string{m.header(), m.panes(), m.counters()}
 		if pr := m.progress(); pr != "" {
