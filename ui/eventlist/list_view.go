@@ -1,0 +1,176 @@
+package eventlist
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/evtap/evtap/protocol"
+)
+
+// View draws the visible rows and a footer line, exactly SetSize's size.
+func (l *List) View() string {
+	l.Sync()
+	var b strings.Builder
+	bh := l.bodyHeight()
+	drawn := 0
+	if len(l.idx) > 0 {
+		for p := l.pos(l.top); p < len(l.idx) && drawn < bh; p++ {
+			n := l.idx[p]
+			b.WriteString(l.row(l.store.At(n), n == l.sel))
+			b.WriteByte('\n')
+			drawn++
+		}
+	}
+	for ; drawn < bh; drawn++ {
+		if drawn == 0 && len(l.idx) == 0 {
+			b.WriteString(l.st.Muted.Render(pad(Cut(l.emptyText(), l.w), l.w)))
+		} else {
+			b.WriteString(strings.Repeat(" ", max(l.w, 0)))
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(l.footer())
+	return b.String()
+}
+
+func (l *List) emptyText() string {
+	if l.store.Len() == 0 {
+		return "waiting for events…"
+	}
+	return "nothing matches (esc clears the filter)"
+}
+
+// row draws one row in exactly l.w cells.
+func (l *List) row(u *protocol.Update, selected bool) string {
+	w := l.w
+	gutter := " "
+	if selected {
+		gutter = "›"
+	}
+	label, text := rowCells(u)
+	flags := "  "
+	if u.Kind == protocol.KindEvent {
+		f := []byte("  ")
+		if u.Event.Replayed {
+			f[0] = 'R'
+		}
+		if u.Event.Duplicate {
+			f[1] = 'D'
+		}
+		flags = string(f)
+	}
+	seq := ""
+	if s := seqOf(u); s != 0 {
+		seq = strconv.FormatUint(s, 10)
+	}
+	tm := u.Time.Local().Format("15:04:05.000")
+	fixed := 1 + timeWidth + 1 + labelWidth + 1 + seqWidth + 1 + flagWidth + 1
+	rest := max(w-fixed, 0)
+	labelCell := pad(Cut(label, labelWidth), labelWidth)
+	seqCell := padLeft(Cut(seq, seqWidth), seqWidth)
+	textCell := Cut(text, rest)
+	if selected {
+		line := gutter + tm + " " + labelCell + " " + seqCell + " " + flags + " " + pad(textCell, rest)
+		return l.st.Selected.Render(fit(line, w))
+	}
+	st := l.st
+	textStyle := st.Summary
+	switch u.Kind {
+	case protocol.KindState:
+		textStyle = st.State
+		if c, _ := ClassOf(u); c == ClassRecovery {
+			textStyle = st.Recovery
+		}
+	case protocol.KindGap:
+		textStyle = st.Gap
+	case protocol.KindError:
+		textStyle = st.Error
+	case protocol.KindMarker:
+		textStyle = st.Marker
+	case protocol.KindHeartbeat, protocol.KindRecv, protocol.KindSent:
+		textStyle = st.Muted
+	}
+	flagCell := st.Replayed.Render(flags[:1]) + st.Duplicate.Render(flags[1:])
+	line := gutter + st.Time.Render(tm) + " " + st.Label.Render(labelCell) + " " +
+		st.Seq.Render(seqCell) + " " + flagCell + " " +
+		highlight(textCell, l.query, textStyle.Render, st.Match.Render) +
+		strings.Repeat(" ", max(rest-lipgloss.Width(textCell), 0))
+	if fixed > w {
+		return fit(line, w)
+	}
+	return line
+}
+
+// footer is the status line under the rows: the prompt while typing,
+// otherwise "N new", what is hidden, the filter and search, evictions.
+func (l *List) footer() string {
+	if l.prompt != 0 {
+		line := Cut(string(l.prompt)+string(l.input), max(l.w-1, 0)) + "█"
+		if l.notice != "" { // jq's complaint stays in sight while fixing
+			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-lipgloss.Width(line)-1, 0)))
+		}
+		return fit(line, l.w)
+	}
+	var parts []string
+	if !l.follow && l.fresh > 0 {
+		parts = append(parts, l.st.Notice.Render(strconv.Itoa(l.fresh)+" new ↓ G"))
+	}
+	if l.pending != nil {
+		parts = append(parts, l.st.Notice.Render("filtering "+strconv.Itoa(l.store.Len())+" rows…"))
+	}
+	if l.notice != "" {
+		parts = append(parts, l.st.Notice.Render(Cut(l.notice, max(l.w/2, 10))))
+	}
+	if h := l.hiddenText(); h != "" {
+		parts = append(parts, l.st.Muted.Render(h))
+	}
+	if l.filter != nil {
+		parts = append(parts, "jq "+Cut(l.filter.expr, 40))
+	}
+	if l.query != "" {
+		parts = append(parts, "/"+Cut(l.query, 20))
+	}
+	if ev := l.store.Evicted(); ev > 0 {
+		parts = append(parts, l.st.Muted.Render(strconv.Itoa(ev)+" oldest dropped (--keep "+strconv.Itoa(l.store.Keep())+")"))
+	}
+	parts = append(parts, l.st.Muted.Render(strconv.Itoa(len(l.idx))+"/"+strconv.Itoa(l.store.Len())))
+	return fit(strings.Join(parts, " · "), l.w)
+}
+
+// hiddenText counts the rows the toggles hide.
+func (l *List) hiddenText() string {
+	names := [...]string{ClassEvent: "events", ClassState: "state", ClassRecovery: "recovery",
+		ClassGap: "gaps", ClassHeartbeat: "heartbeats", ClassControl: "control", ClassOther: "other"}
+	var parts []string
+	for c := ClassEvent; c <= ClassOther; c++ {
+		hidden := l.hide[c]
+		if l.onlyGaps {
+			hidden = c != ClassGap && c != ClassRecovery
+		}
+		if n := l.store.Count(c); hidden && n > 0 {
+			parts = append(parts, strconv.Itoa(n)+" "+names[c])
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "hidden: " + strings.Join(parts, ", ")
+}
+
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(w-lipgloss.Width(s), 0))
+}
+
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(w-lipgloss.Width(s), 0)) + s
+}
+
+// fit cuts or pads an already styled line to exactly w cells.
+func fit(s string, w int) string {
+	if lipgloss.Width(s) > w {
+		s = ansiTruncate(s, w)
+	}
+	return pad(s, w)
+}
