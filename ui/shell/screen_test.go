@@ -74,3 +74,12 @@ func TestHelpScreenListsEveryKey(t *testing.T) {
 func TestFilterEditorShowsTheFiltersAndTheCommonOnes(t *testing.T) {
 	golden.RequireEqual(t, []byte(screenAfter(t, 120, 30, "add a common filter", tea.KeyPressMsg{Code: 'f', Text: "f"})))
 }
+
+func TestFaultMenuOffersOnlyWhatTheSourceAccepts(t *testing.T) {
+	screen := screenAfter(t, 120, 30, "close 4000", tea.KeyPressMsg{Code: '!', Text: "!"})
+	// the fake source accepts drop, forget and close, not the emulator-only faults
+	if strings.Contains(screen, "refuse next token") || strings.Contains(screen, "reorder frames") {
+		t.Fatalf("the menu offers faults the source does not accept:\n%s", screen)
+	}
+	golden.RequireEqual(t, []byte(screen))
+}
