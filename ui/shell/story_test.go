@@ -59,7 +59,23 @@ func TestTheHeaderNeverSaysLiveBeforeTheSessionDoes(t *testing.T) {
 		t.Fatalf("header claims LIVE while only connected: %q", first)
 	}
 	m = drive(t, src, 120, 30, state(2, protocol.State{Phase: protocol.PhaseLive}))
-	_ = m
+	if first = strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(first, "LIVE") {
+		t.Fatalf("header does not say LIVE once the session does: %q", first)
+	}
+}
+
+func TestARecoveryShowsItsOutcomeAndCountsIt(t *testing.T) {
+	rec := protocol.Recovery{Token: "RTFhRG5nfExxxxxxxxxxxcHE3bXkyRURQVQ", Sequence: 7, Outcome: "Successful", TimeoutSec: 180}
+	m := drive(t, newFakeSource(), 160, 40, append(liveSession(),
+		state(5, protocol.State{Phase: protocol.PhaseDropped, Cause: "close 1006"}),
+		state(6, protocol.State{Phase: protocol.PhaseRecovering}),
+		state(7, protocol.State{Phase: protocol.PhaseRecovered, Recovery: &rec}))...)
+	s := screen(m)
+	for _, want := range []string{"Successful", "recovered 1"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("screen lacks %q after a successful recovery:\n%s", want, s)
+		}
+	}
 }
 
 func TestABackoffShowsTheAttemptAndACountdown(t *testing.T) {
