@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/evtap/evtap/protocol"
+	events "github.com/evtap/evtap/ui/eventlist"
 )
 
 // status is what the connection, recovery and subscription panes know: the
 // last thing the source said about each, never more.
 type status struct {
 	state     protocol.State
-	stateAt   time.Time
 	url       string            // the endpoint, from the last state that named it
 	info      map[string]string // provider limits, from the last state that gave them
 	conn      int
@@ -22,22 +22,16 @@ type status struct {
 	droppedAt time.Time // when the connection was last lost, for the recovery window
 	sub       protocol.Subscription
 	subErr    *protocol.APIError
-	subErrAt  time.Time
 	rtt       time.Duration
 	rttVia    string
 	lastEvent time.Time
 	liveSince time.Time
-
-	events, gaps, missed, reconnects int
-	recovered, recoveryFailed        int
-	bytesIn                          int
-	lastError                        string
 }
 
 func (s *status) apply(u protocol.Update) {
 	switch u.Kind {
 	case protocol.KindState:
-		s.state, s.stateAt, s.conn = *u.State, u.Time, u.Conn
+		s.state, s.conn = *u.State, u.Conn
 		if u.State.URL != "" {
 			s.url = u.State.URL
 		}
@@ -54,16 +48,10 @@ func (s *status) apply(u protocol.Update) {
 		switch u.State.Phase {
 		case protocol.PhaseDropped:
 			s.droppedAt = u.Time
-			s.reconnects++
-		case protocol.PhaseRecovered:
-			s.recovered++
-		case protocol.PhaseRecoveryFailed:
-			s.recoveryFailed++
 		case protocol.PhaseLive:
 			s.liveSince = u.Time
 		}
 	case protocol.KindEvent:
-		s.events++
 		s.lastEvent = u.Time
 		if u.Event.Seq > s.lastSeq {
 			s.lastSeq = u.Event.Seq
@@ -71,19 +59,12 @@ func (s *status) apply(u protocol.Update) {
 	case protocol.KindSubscription:
 		if u.Subscription.Error != nil {
 			e := *u.Subscription.Error
-			s.subErr, s.subErrAt = &e, u.Time
+			s.subErr = &e
 			break
 		}
 		s.sub, s.subErr = *u.Subscription, nil
-	case protocol.KindGap:
-		s.gaps++
-		s.missed += u.Gap.Missed
 	case protocol.KindHeartbeat:
 		s.rtt, s.rttVia = u.Heartbeat.RTT.Duration(), u.Heartbeat.Via
-	case protocol.KindRecv:
-		s.bytesIn += u.Frame.Size
-	case protocol.KindError:
-		s.lastError = u.Error.Where + ": " + u.Error.Message
 	}
 }
 
@@ -237,13 +218,14 @@ func (s *status) subscriptionLines(now time.Time) []string {
 	return lines
 }
 
-// statsLine is the one-line summary under the panes.
-func (s *status) statsLine() string {
+// statsLine is the one-line summary under the panes; the counting is
+// eventlist.Stats', which also feeds the stats column.
+func statsLine(st *events.Stats) string {
 	return fmt.Sprintf("events %d  reconnects %d  recovered %d  failed %d  gaps %d (missed %d)  in %s",
-		s.events, s.reconnects, s.recovered, s.recoveryFailed, s.gaps, s.missed, bytesText(s.bytesIn))
+		st.Events, st.Reconnects, st.RecoveredOK, st.RecoveryBad, st.Gaps, st.Missed, bytesText(st.Bytes))
 }
 
-func bytesText(n int) string {
+func bytesText(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))

@@ -141,7 +141,7 @@ func (m Model) line(left, right string) string {
 }
 
 func (m Model) counters() string {
-	s := m.status.statsLine()
+	s := statsLine(m.stats)
 	var extra []string
 	if m.skipped > 0 {
 		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
