@@ -74,30 +74,18 @@ func runReplay(ctx context.Context, path string, f replayFlags, speed float64, s
 		}
 		return werr
 	}
-	feed := shell.NewFeed(feedLimit)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	runErr := make(chan error, 1)
-	go func() {
-		err := p.Run(ctx, feed.Push)
-		feed.Close()
-		runErr <- err
-	}()
-	src := replaySource{Source: shell.NewSource(feed, p.Controls(), p.Do), p: p}
 	title := "replay of " + path
 	if h := p.Header(); h.Provider != "" {
 		title += " (" + h.Provider + ", recorded " + h.Start.Local().Format("2006-01-02 15:04") + ")"
 	}
-	prog := tea.NewProgram(shell.New(src, shell.Options{Title: title, Keep: f.ui.keep, Theme: f.ui.chooseTheme()}), tea.WithContext(ctx))
-	_, uiErr := prog.Run()
-	cancel()
-	if err := <-runErr; err != nil {
-		return inputError{err}
+	runErr, uiErr := showInTUI(ctx, p.Run, func(feed *shell.Feed) tea.Model {
+		src := replaySource{Source: shell.NewSource(feed, p.Controls(), p.Do), p: p}
+		return shell.New(src, shell.Options{Title: title, Keep: f.ui.keep, Theme: f.ui.chooseTheme()})
+	})
+	if runErr != nil {
+		return inputError{runErr}
 	}
-	if uiErr != nil && ctx.Err() == nil {
-		return uiErr
-	}
-	return nil
+	return uiErr
 }
 
 // runServe serves the recording to WebSocket clients until interrupted.

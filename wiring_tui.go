@@ -27,9 +27,6 @@ func (s liveSource) Recording() ui.RecordingStatus { return s.rec.status() }
 // session ends, and returns the session's own error (so a rejection still
 // exits 3 after the user has read it on screen).
 func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	feed := shell.NewFeed(feedLimit)
 	do := func(cmd protocol.Command) error {
 		if cmd.Kind == protocol.CmdRecord {
 			if cmd.Text == "" {
@@ -43,26 +40,42 @@ func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error {
 	for k, v := range l.controls {
 		controls[k] = v
 	}
-	src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
-	runErr := make(chan error, 1)
-	go func() {
-		err := l.run(ctx, func(u protocol.Update) {
+	run := func(ctx context.Context, emit func(protocol.Update)) error {
+		return l.run(ctx, func(u protocol.Update) {
 			rec.write(u)
-			feed.Push(u)
+			emit(u)
 		})
+	}
+	runErr, uiErr := showInTUI(ctx, run, func(feed *shell.Feed) tea.Model {
+		src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
+		return shell.New(src, shell.Options{Title: l.title, Keep: f.keep, Theme: f.chooseTheme()})
+	})
+	if runErr != nil {
+		return sessionExit(runErr)
+	}
+	return uiErr
+}
+
+// showInTUI runs run (a session or a replay) into a feed the TUI built by
+// model reads, until the user quits or run ends. It returns run's own
+// error and the TUI's.
+func showInTUI(ctx context.Context, run func(context.Context, func(protocol.Update)) error, model func(*shell.Feed) tea.Model) (runErr, uiErr error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	feed := shell.NewFeed(feedLimit)
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, feed.Push)
 		feed.Close()
-		runErr <- err
+		done <- err
 	}()
-	p := tea.NewProgram(shell.New(src, shell.Options{Title: l.title, Keep: f.keep, Theme: f.chooseTheme()}), tea.WithContext(ctx))
-	_, uiErr := p.Run()
+	_, uiErr = tea.NewProgram(model(feed), tea.WithContext(ctx)).Run()
 	cancel()
-	if err := <-runErr; err != nil {
-		return sessionExit(err)
+	runErr = <-done
+	if ctx.Err() != nil {
+		uiErr = nil
 	}
-	if uiErr != nil && ctx.Err() == nil {
-		return uiErr
-	}
-	return nil
+	return runErr, uiErr
 }
 
 // feedLimit is how far the screen may fall behind before event rows are
