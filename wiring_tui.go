@@ -70,9 +70,12 @@ func showInTUI(ctx context.Context, run func(context.Context, func(protocol.Upda
 		done <- err
 	}()
 	_, uiErr = tea.NewProgram(model(feed), tea.WithContext(ctx)).Run()
+	// Asked before our own cancel: a signal or --duration ending the
+	// program is no failure, but a TUI that could not run is.
+	interrupted := ctx.Err() != nil
 	cancel()
 	runErr = <-done
-	if ctx.Err() != nil {
+	if interrupted {
 		uiErr = nil
 	}
 	return runErr, uiErr
