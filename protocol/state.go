@@ -23,6 +23,7 @@ const (
 	PhaseRecovering     Phase = "recovering"      // reconnecting with a recovery token
 	PhaseRecovered      Phase = "recovered"       // the provider said recovery was Successful
 	PhaseRecoveryFailed Phase = "recovery_failed" // the provider said recovery Failed; resubscribing
+	PhaseRotating       Phase = "rotating"        // a planned handover to a fresh connection (an expiring URL); not a failure
 	PhaseRejected       Phase = "rejected"        // the provider refused us (credentials, upgrade)
 	PhaseClosed         Phase = "closed"          // the session ended and will not reconnect
 )
@@ -43,6 +44,22 @@ type State struct {
 	// Info holds provider facts worth showing with the connection
 	// (idle and absolute timeouts, limits).
 	Info map[string]string `json:"info,omitempty"`
+	// Context is what the provider's context pane shows (a decoded URL
+	// token and its expiry, a long-poll cursor, keepalive deadlines), in
+	// order. A State that carries Context replaces the previous list; one
+	// without it leaves the list as it was.
+	Context []Field `json:"context,omitempty"`
+}
+
+// Field is one labelled fact in the context pane.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value,omitempty"`
+	// Secret asks the UI to mask Value until the user reveals secrets.
+	Secret bool `json:"secret,omitempty"`
+	// At, when set, is a moment the pane counts down to (in the future:
+	// "expires in 41s") or counts up from (in the past: "in flight 12s").
+	At time.Time `json:"at,omitzero"`
 }
 
 // Recovery is a provider's session-recovery context: RingCentral's `wsc`
@@ -57,7 +74,10 @@ type Recovery struct {
 }
 
 // Subscription is what the server said about a subscription: created,
-// replaced, renewed, removed or refused.
+// replaced, renewed, removed or refused. A provider with several
+// subscriptions at once (topics, REST-managed subscriptions) sends one per
+// ID; Status "Removed" takes one away. Event.Subscription names the one an
+// event matched, so the pane can count events per subscription.
 type Subscription struct {
 	ID        string    `json:"id,omitempty"`
 	Status    string    `json:"status,omitempty"`    // the server's word ("Active"), or "Removed"
@@ -69,6 +89,9 @@ type Subscription struct {
 	// Error is set when the server refused the request; the previous
 	// subscription, if any, is then still the one in force.
 	Error *APIError `json:"error,omitempty"`
+	// Note explains something about this subscription a user would not
+	// guess (why a topic prefix receives every event twice).
+	Note string `json:"note,omitempty"`
 }
 
 // APIError is a refusal from the provider, in its own words.

@@ -110,17 +110,32 @@ type Event struct {
 	Duplicate    bool      `json:"duplicate,omitempty"`
 	Subscription string    `json:"subscription_id,omitempty"`
 	Timestamp    time.Time `json:"ts,omitzero"` // the event's own timestamp
+	// Seal is what the provider's signing or encryption said of this
+	// payload; nil when it came plain and nothing else was expected.
+	Seal *Seal `json:"seal,omitempty"`
 	// Body is the whole notification as the provider sent it.
 	Body json.RawMessage `json:"body"`
 }
 
-// Gap says notifications were lost. From and To are inclusive sequence
-// numbers when known; Missed is how many, or 0 when nobody can know.
+// Seal is the verdict on a signed or encrypted payload.
+type Seal struct {
+	Via     string `json:"via"`               // "HS256 JWT", "AES-128-ECB", …
+	OK      bool   `json:"ok"`                // verified or decrypted
+	Problem string `json:"problem,omitempty"` // why not: "bad signature", "unsigned", "wrong key", …
+}
+
+// Gap says notifications were lost, or may have been. From and To are
+// inclusive sequence numbers when known; Missed is how many, or 0 when
+// nobody can know. A protocol that cannot count (no sequence numbers, no
+// resume token) reports an outage window instead: Start and End bound the
+// time in which events may have been lost.
 type Gap struct {
-	From   uint64 `json:"from,omitempty"`
-	To     uint64 `json:"to,omitempty"`
-	Missed int    `json:"missed,omitempty"`
-	Reason string `json:"reason"`
+	From   uint64    `json:"from,omitempty"`
+	To     uint64    `json:"to,omitempty"`
+	Missed int       `json:"missed,omitempty"`
+	Start  time.Time `json:"start,omitzero"`
+	End    time.Time `json:"end,omitzero"`
+	Reason string    `json:"reason"`
 }
 
 // Heartbeat reports one completed keepalive round trip.

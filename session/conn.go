@@ -147,14 +147,13 @@ func (c *conn) readLoop() {
 			return
 		}
 		c.lastRecv.Store(time.Now().UnixNano())
-		f := &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data), Type: c.s.p.Classify(data)}
-		op := protocol.OpText
+		f := &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}
 		if typ == websocket.BinaryMessage {
-			op = protocol.OpBinary
-			f.Op, f.Enc, f.Data = op, "base64", base64.StdEncoding.EncodeToString(data)
+			f.Op, f.Enc, f.Data = protocol.OpBinary, "base64", base64.StdEncoding.EncodeToString(data)
 		}
-		c.s.publish(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: f})
-		c.s.p.Receive(c.link, op, data)
+		if msg := c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: f}, data); msg != nil {
+			c.s.p.Receive(c.link, msg)
+		}
 	}
 }
 
@@ -268,7 +267,7 @@ func (c *conn) writeLoop() {
 
 // write publishes and writes one text frame.
 func (c *conn) write(data []byte) bool {
-	c.s.publish(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data), Type: c.s.p.Classify(data)}})
+	c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}}, data)
 	c.lastSent.Store(time.Now().UnixNano())
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {

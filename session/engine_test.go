@@ -34,10 +34,18 @@ func (p *topicProvider) Opened(l Link) {
 	l.State(protocol.State{Phase: protocol.PhaseLive})
 	l.Send([]byte(`{"type":"subscribe","topics":["customer_id:1:call"]}`))
 }
-func (p *topicProvider) Classify([]byte) string { return "" }
-func (p *topicProvider) Receive(l Link, op protocol.Opcode, data []byte) {
+// Decoder hands every received text frame to Receive as its message.
+func (p *topicProvider) Decoder() protocol.Decoder {
+	return protocol.DecoderFunc(func(dst []protocol.Update, u *protocol.Update, raw []byte) ([]protocol.Update, any) {
+		if u.Kind == protocol.KindRecv && u.Frame.Op == protocol.OpText {
+			return dst, string(raw)
+		}
+		return dst, nil
+	})
+}
+func (p *topicProvider) Receive(l Link, msg any) {
 	p.mu.Lock()
-	p.got = append(p.got, string(data))
+	p.got = append(p.got, msg.(string))
 	p.mu.Unlock()
 }
 func (p *topicProvider) Heartbeat(Link) []byte { return nil }

@@ -16,6 +16,11 @@ import (
 type Provider interface {
 	// Name is the provider's name as written in Event.Provider.
 	Name() string
+	// Decoder is the provider's decoder. The engine runs it over every
+	// Update it publishes (frames both ways, states, markers), under the
+	// lock that orders Updates, and publishes what it derives right
+	// after the Update it came from. It is called once, before Run.
+	Decoder() protocol.Decoder
 	// Prepare does whatever must happen before a dial (token flow, REST
 	// calls) and says what to dial. It publishes its own phases
 	// (getting_token) through l. A *RejectedError is final when the
@@ -23,11 +28,10 @@ type Provider interface {
 	Prepare(ctx context.Context, l Link) (Target, error)
 	// Opened runs once the socket is open; frames it sends go out first.
 	Opened(l Link)
-	// Classify names a received frame for Frame.Type ("" if unknown).
-	Classify(data []byte) string
-	// Receive handles one data frame (text or binary) after the engine
-	// has published it as "recv".
-	Receive(l Link, op protocol.Opcode, data []byte)
+	// Receive acts on the typed message the decoder returned for a
+	// received frame (never nil), after the frame and what the decoder
+	// derived from it have been published. It runs on the reader.
+	Receive(l Link, msg any)
 	// Heartbeat returns the provider's keepalive frame, sent when nothing
 	// was received or sent for Options.HeartbeatInterval; nil sends none.
 	Heartbeat(l Link) []byte

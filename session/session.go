@@ -24,15 +24,17 @@ type Session struct {
 	running atomic.Bool
 	stopHB  atomic.Bool // keepalives switched off by the operator
 
-	emitMu sync.Mutex
-	emit   func(protocol.Update) // nil once Run has returned
+	emitMu  sync.Mutex
+	emit    func(protocol.Update) // nil once Run has returned
+	dec     protocol.Decoder      // the provider's, run over every Update under emitMu
+	derived []protocol.Update     // scratch for dec, guarded by emitMu
 	start  time.Time
 	connN  int // guarded by emitMu: read by links while emitting
 }
 
 // New builds a session for p.
 func New(p Provider, opt Options) *Session {
-	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue)}
+	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: p.Decoder()}
 }
 
 // Run runs the session until ctx ends, a close command, a final refusal
@@ -68,12 +70,17 @@ func (s *Session) Do(cmd protocol.Command) error {
 
 func (s *Session) now() time.Time { return s.opt.Now() }
 
-// publish fills in the bookkeeping fields and hands u to emit.
-func (s *Session) publish(conn int, u protocol.Update) {
+// publish fills in the bookkeeping fields, runs the provider's decoder
+// over u and hands u, then what the decoder derived from it, to emit.
+// raw is a frame's payload bytes (nil for anything else). It returns the
+// decoder's typed message for the provider's Receive.
+func (s *Session) publish(conn int, u protocol.Update) { s.publishRaw(conn, u, nil) }
+
+func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
 	if s.emit == nil {
-		return
+		return nil
 	}
 	if u.Time.IsZero() {
 		u.Time = s.now()
@@ -82,7 +89,17 @@ func (s *Session) publish(conn int, u protocol.Update) {
 	if u.Conn == 0 {
 		u.Conn = conn
 	}
+	if s.dec != nil {
+		s.derived, msg = s.dec.Decode(s.derived[:0], &u, raw)
+	}
 	s.emit(u)
+	for i := range s.derived {
+		d := s.derived[i]
+		d.Time, d.Offset, d.Conn = u.Time, u.Offset, u.Conn
+		s.emit(d)
+		s.derived[i] = protocol.Update{} // let the GC have what it held
+	}
+	return msg
 }
 
 func (s *Session) state(conn int, st protocol.State) {

@@ -61,6 +61,6 @@ func BenchmarkReceiveNotification(b *testing.B) {
 			p.seq.reset(1)
 		}
 		_ = p.Classify(f)
-		p.Receive(nopLink{}, protocol.OpText, f)
+		p.Receive(nopLink{}, received{protocol.OpText, f})
 	}
 }

@@ -44,8 +44,37 @@ func (p *Provider) Classify(data []byte) string {
 	return ""
 }
 
+// received is the message the transitional decoder hands to Receive: the
+// frame itself, still decoded by Receive.
+type received struct {
+	op   protocol.Opcode
+	data []byte
+}
+
+// Decoder implements session.Provider. For now it only names frames;
+// Receive still decodes them.
+func (p *Provider) Decoder() protocol.Decoder {
+	return protocol.DecoderFunc(func(dst []protocol.Update, u *protocol.Update, raw []byte) ([]protocol.Update, any) {
+		if u.Frame == nil || (u.Frame.Op != protocol.OpText && u.Frame.Op != protocol.OpBinary) {
+			return dst, nil
+		}
+		if u.Frame.Op == protocol.OpText {
+			u.Frame.Type = p.Classify(raw)
+		}
+		if u.Kind != protocol.KindRecv {
+			return dst, nil
+		}
+		return dst, received{u.Frame.Op, raw}
+	})
+}
+
 // Receive handles one frame from the server.
-func (p *Provider) Receive(l session.Link, op protocol.Opcode, data []byte) {
+func (p *Provider) Receive(l session.Link, msg any) {
+	r := msg.(received)
+	p.receive(l, r.op, r.data)
+}
+
+func (p *Provider) receive(l session.Link, op protocol.Opcode, data []byte) {
 	if op != protocol.OpText {
 		emitError(l, "decode", "binary frame ignored: the WebSocket API sends only JSON text frames")
 		return
