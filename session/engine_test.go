@@ -34,6 +34,7 @@ func (p *topicProvider) Opened(l Link) {
 	l.State(protocol.State{Phase: protocol.PhaseLive})
 	l.Send([]byte(`{"type":"subscribe","topics":["customer_id:1:call"]}`))
 }
+
 // Decoder hands every received text frame to Receive as its message.
 func (p *topicProvider) Decoder() protocol.Decoder {
 	return protocol.DecoderFunc(func(dst []protocol.Update, u *protocol.Update, raw []byte) ([]protocol.Update, any) {

@@ -28,8 +28,8 @@ type Session struct {
 	emit    func(protocol.Update) // nil once Run has returned
 	dec     protocol.Decoder      // the provider's, run over every Update under emitMu
 	derived []protocol.Update     // scratch for dec, guarded by emitMu
-	start  time.Time
-	connN  int // guarded by emitMu: read by links while emitting
+	start   time.Time
+	connN   int // guarded by emitMu: read by links while emitting
 }
 
 // New builds a session for p.
