@@ -41,6 +41,10 @@ const (
 
 // Defaults from the notes (A0, A5, A9) unless marked otherwise.
 const (
+	// DefaultRate is evtap's choice for a command line's --rate: lively
+	// enough to watch stories unfold, slow enough to read. Config.Rate 0
+	// means no generated events.
+	DefaultRate         = 4.0
 	DefaultTokenTTL     = 7 * 24 * time.Hour // TokenExpiration
 	DefaultBufferSize   = 2000               // per connection; the excess is dropped
 	DefaultPingInterval = 10 * time.Second
