@@ -296,3 +296,29 @@ func TestInjectRaw(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// Generation runs at the rate while a client is connected, and stops on
+// Pause (and while nobody is connected).
+func TestPauseStopsGeneration(t *testing.T) {
+	s, base := startSim(t, Config{Rate: 1000, Seed: 2})
+	ticks := func() uint64 { s.mu.Lock(); defer s.mu.Unlock(); return s.pumpTicks }
+	waitTicks := func(n uint64) {
+		t0 := ticks()
+		waitUntil(t, "the pump to run", func() bool { return ticks() >= t0+n })
+	}
+	waitTicks(3)
+	if g := s.Counters().Generated; g != 0 {
+		t.Fatalf("generated %d events with nobody connected", g)
+	}
+	mustDial(t, base, s.AdminToken())
+	waitUntil(t, "generated events", func() bool { return s.Counters().Generated > 0 })
+	s.Pause()
+	waitTicks(2) // a tick that had started before Pause may still finish
+	g := s.Counters().Generated
+	waitTicks(5)
+	if g2 := s.Counters().Generated; g2 != g {
+		t.Fatalf("generated %d events while paused", g2-g)
+	}
+	s.Resume()
+	waitUntil(t, "generation to resume", func() bool { return s.Counters().Generated > g })
+}
