@@ -1,4 +1,8 @@
-package main
+// Package cli is evtap's command layer: one file per command, the flags
+// they share and the exit codes. It parses and validates; what a command
+// runs lives in internal/run, and everything about a provider comes from
+// the registry in internal/providers.
+package cli
 
 import (
 	"context"
@@ -10,31 +14,34 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/evtap/evtap/internal/run"
 )
 
-// version is set by the linker for release builds.
-var version = "dev"
+// Version is set by the linker for release builds
+// (-X github.com/evtap/evtap/internal/cli.Version=…).
+var Version = "dev"
 
-// run executes one evtap command line and returns its exit code.
-func run(args []string) int {
+// Main executes one evtap command line and returns its exit code.
+func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runWith(ctx, args, os.Stdout, os.Stderr)
+	return Run(ctx, args, os.Stdout, os.Stderr)
 }
 
-// runWith is run with its context and output made explicit, for tests.
-func runWith(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// Run is Main with its context and output made explicit, for tests.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "evtap:", err)
-		var ue usageError
+		var ue run.UsageError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(stderr, "Run 'evtap --help' for usage.")
 		}
 	}
-	return exitCode(err)
+	return ExitCode(err)
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -49,7 +56,7 @@ live, forced disconnects to watch recovery work, and recordings you replay.
 
 With no command, evtap starts its RingCentral emulator on loopback and opens
 the TUI connected to it (the same as 'evtap demo').`,
-		Version:       version,
+		Version:       Version,
 		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -59,7 +66,7 @@ the TUI connected to it (the same as 'evtap demo').`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return run.UsageError{Err: err} })
 	lf.register(root)
 	df.register(root)
 
@@ -76,22 +83,6 @@ the TUI connected to it (the same as 'evtap demo').`,
 		c.SilenceErrors = true
 	}
 	return root
-}
-
-func newDemoCmd(stdout, stderr io.Writer) *cobra.Command {
-	var lf liveFlags
-	var df demoFlags
-	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Start the RingCentral emulator on loopback and connect to it (the default)",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd.Context(), lf, df, stdout, stderr)
-		},
-	}
-	lf.register(cmd)
-	df.register(cmd)
-	return cmd
 }
 
 // noArgs refuses positional arguments as a usage error, naming them.

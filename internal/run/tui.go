@@ -1,4 +1,4 @@
-package main
+package run
 
 import (
 	"context"
@@ -13,8 +13,14 @@ import (
 	"github.com/evtap/evtap/ui/shell"
 )
 
+// TUIOptions shape the TUI.
+type TUIOptions struct {
+	Theme string // dark, light, high-contrast, mono; "" follows the terminal
+	Keep  int    // events kept on screen; the oldest are evicted
+}
+
 // liveSource is a live session as the UI sees it: the feed of its
-// Updates, its commands, and the recording the wiring owns.
+// Updates, its commands, and the recording the run owns.
 type liveSource struct {
 	ui.Source
 	rec *recording
@@ -23,10 +29,10 @@ type liveSource struct {
 // Recording reports the recording for the status line.
 func (s liveSource) Recording() ui.RecordingStatus { return s.rec.status() }
 
-// runTUI runs the session behind the TUI until the user quits or the
+// liveTUI runs the session behind the TUI until the user quits or the
 // session ends, and returns the session's own error (so a rejection still
 // exits 3 after the user has read it on screen).
-func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error {
+func liveTUI(ctx context.Context, o TUIOptions, s Session, rec *recording) error {
 	do := func(cmd protocol.Command) error {
 		if cmd.Kind == protocol.CmdRecord {
 			if cmd.Text == "" {
@@ -34,24 +40,24 @@ func runTUI(ctx context.Context, f uiFlags, l live, rec *recording) error {
 			}
 			return rec.start(cmd.Text)
 		}
-		return l.do(cmd)
+		return s.Do(cmd)
 	}
 	controls := protocol.Controls{protocol.CmdRecord: true}
-	for k, v := range l.controls {
+	for k, v := range s.Controls {
 		controls[k] = v
 	}
 	run := func(ctx context.Context, emit func(protocol.Update)) error {
-		return l.run(ctx, func(u protocol.Update) {
+		return s.Run(ctx, func(u protocol.Update) {
 			rec.write(u)
 			emit(u)
 		})
 	}
 	runErr, uiErr := showInTUI(ctx, run, func(feed *shell.Feed) tea.Model {
 		src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
-		return shell.New(src, shell.Options{Title: l.title, Keep: f.keep, Theme: f.chooseTheme()})
+		return shell.New(src, shell.Options{Title: s.Title, Keep: o.Keep, Theme: o.theme()})
 	})
 	if runErr != nil {
-		return sessionExit(runErr)
+		return runErr
 	}
 	return uiErr
 }
@@ -87,13 +93,13 @@ const feedLimit = 50000
 
 // theme picks the TUI's colours: --theme, else mono under NO_COLOR, else
 // after the terminal's background (asked only when it matters).
-func (f uiFlags) chooseTheme() themes.Theme {
+func (o TUIOptions) theme() themes.Theme {
 	noColor := os.Getenv("NO_COLOR")
 	dark := true
-	if f.theme == "" && noColor == "" {
+	if o.Theme == "" && noColor == "" {
 		dark = lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
 	}
-	th, err := themes.Choose(f.theme, noColor, dark)
+	th, err := themes.Choose(o.Theme, noColor, dark)
 	if err != nil { // the flag was validated already; be safe anyway
 		th, _ = themes.ByName("mono")
 	}

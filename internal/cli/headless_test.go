@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -89,8 +89,8 @@ func demoCreds(base string) []string {
 
 func TestDemoHeadlessPrintsOnlyUpdatesAndStopsAtCount(t *testing.T) {
 	var stdout, stderr syncBuffer
-	code := runWith(context.Background(), []string{"--headless", "--count", "5", "--rate", "50", "--seed", "3"}, &stdout, &stderr)
-	if code != exitOK {
+	code := Run(context.Background(), []string{"--headless", "--count", "5", "--rate", "50", "--seed", "3"}, &stdout, &stderr)
+	if code != ExitOK {
 		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
 	}
 	us := updates(t, stdout.String())
@@ -112,9 +112,9 @@ func TestConnectWithABadCredentialExitsThreeWithTheServersWords(t *testing.T) {
 	var stdout, stderr syncBuffer
 	args := append([]string{"connect", "ringcentral", "--headless"}, demoCreds(base)...)
 	args[len(args)-1] = "not-the-jwt"
-	code := runWith(context.Background(), args, &stdout, &stderr)
-	if code != exitRejected {
-		t.Fatalf("want exit %d, got %d; stderr: %s", exitRejected, code, stderr.String())
+	code := Run(context.Background(), args, &stdout, &stderr)
+	if code != ExitRejected {
+		t.Fatalf("want exit %d, got %d; stderr: %s", ExitRejected, code, stderr.String())
 	}
 	msg := strings.TrimSpace(stderr.String())
 	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "HTTP 400") || !strings.Contains(msg, "Invalid JWT") {
@@ -127,8 +127,8 @@ func TestConnectGivesUpAfterMaxRetriesWithExitFour(t *testing.T) {
 	srv.Close() // nothing listens there any more
 	var stdout, stderr syncBuffer
 	args := append([]string{"connect", "ringcentral", "--headless", "--max-retries", "2"}, demoCreds(base)...)
-	if code := runWith(context.Background(), args, &stdout, &stderr); code != exitGaveUp {
-		t.Fatalf("want exit %d, got %d; stderr: %s", exitGaveUp, code, stderr.String())
+	if code := Run(context.Background(), args, &stdout, &stderr); code != ExitGaveUp {
+		t.Fatalf("want exit %d, got %d; stderr: %s", ExitGaveUp, code, stderr.String())
 	}
 	var backoffs int
 	for _, u := range updates(t, stdout.String()) {
@@ -152,7 +152,7 @@ func TestEveryEventExactlyOnceAcrossDropsWithinTheRecoveryWindow(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		args := append([]string{"connect", "ringcentral", "--headless"}, demoCreds(base)...)
-		done <- runWith(ctx, args, &stdout, &stderr)
+		done <- Run(ctx, args, &stdout, &stderr)
 	}()
 	recovered := func(n int) func() bool {
 		return func() bool {
@@ -178,7 +178,7 @@ func TestEveryEventExactlyOnceAcrossDropsWithinTheRecoveryWindow(t *testing.T) {
 		return uint64(len(events(updates(t, stdout.String())))) >= generated
 	})
 	cancel()
-	if code := <-done; code != exitOK {
+	if code := <-done; code != ExitOK {
 		t.Fatalf("exit %d; stderr: %s", code, stderr.String())
 	}
 	seen := map[string]int{}
@@ -206,7 +206,7 @@ func TestALostSessionIsReportedAsAGapNotHidden(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		args := append([]string{"connect", "ringcentral", "--headless"}, demoCreds(base)...)
-		done <- runWith(ctx, args, &stdout, &stderr)
+		done <- Run(ctx, args, &stdout, &stderr)
 	}()
 	waitFor(t, "first events", 10*time.Second, func() bool { return len(events(updates(t, stdout.String()))) >= 5 })
 	srv.Forget("")

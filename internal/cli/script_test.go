@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -12,7 +12,7 @@ import (
 // and exit codes are checked exactly as a user or a shell script sees them.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"evtap": func() { os.Exit(run(os.Args[1:])) },
+		"evtap": func() { os.Exit(Main(os.Args[1:])) },
 	})
 }
 

@@ -1,4 +1,4 @@
-package main
+package run
 
 import (
 	"fmt"
@@ -9,10 +9,12 @@ import (
 	"github.com/evtap/evtap/record/har"
 )
 
-func runExport(path, out string, stdout io.Writer) error {
+// Export writes the recording at path as a HAR file to out ("-" is
+// stdout).
+func Export(path, out, version string, stdout io.Writer) error {
 	r, err := record.Open(path)
 	if err != nil {
-		return inputError{err}
+		return InputError{err}
 	}
 	defer r.Close()
 	w := stdout
@@ -25,20 +27,22 @@ func runExport(path, out string, stdout io.Writer) error {
 		w = f
 	}
 	if err := har.Export(r, version, w); err != nil {
-		return inputError{err}
+		return InputError{err}
 	}
 	return nil
 }
 
-func runImport(path, out string, stderr io.Writer) error {
+// Import turns the HAR capture at path into a recording at out and says
+// so on stderr.
+func Import(path, out, version string, stderr io.Writer) error {
 	in, err := os.Open(path)
 	if err != nil {
-		return inputError{err}
+		return InputError{err}
 	}
 	defer in.Close()
 	im, err := har.Import(in)
 	if err != nil {
-		return inputError{fmt.Errorf("%s: %w", path, err)}
+		return InputError{fmt.Errorf("%s: %w", path, err)}
 	}
 	w, err := record.Create(out, record.Header{Provider: im.Provider, Endpoint: im.Endpoint, Start: im.Start, EvtapVersion: version}, record.Options{})
 	if err != nil {
