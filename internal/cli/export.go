@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"github.com/evtap/evtap/internal/run"
 )
 
-func newExportCmd(stdout io.Writer) *cobra.Command {
+func (a app) exportCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "export FILE --har OUT.har",
@@ -18,7 +16,7 @@ func newExportCmd(stdout io.Writer) *cobra.Command {
 			if out == "" {
 				return usagef("--har OUT.har is required")
 			}
-			return run.Export(args[0], out, Version, stdout)
+			return run.Export(args[0], out, Version, a.stdout)
 		},
 	}
 	cmd.Flags().StringVar(&out, "har", "", "HAR `FILE` to write ('-' for stdout)")

@@ -1,8 +1,9 @@
 package cli
 
 import (
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/evtap/evtap/internal/providers"
 	"github.com/evtap/evtap/internal/run"
 )
 
@@ -15,8 +16,7 @@ type liveFlags struct {
 	ui         uiFlags
 }
 
-func (f *liveFlags) register(cmd *cobra.Command) {
-	fs := cmd.Flags()
+func (f *liveFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.Headless, "headless", false, "no TUI: print one JSON object per Update on stdout (also when stdin or stdout is not a terminal)")
 	fs.IntVar(&f.Count, "count", 0, "end the run cleanly after N events (0: no limit)")
 	fs.DurationVar(&f.Duration, "duration", 0, "end the run cleanly after this long, e.g. 30s (0: no limit)")
@@ -24,8 +24,8 @@ func (f *liveFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.Record, "record", "", "record the session to `FILE` (.gz to compress)")
 	fs.BoolVar(&f.NoRedact, "no-redact", false, "keep tokens and keys in recordings and headless output (they are replaced by placeholders by default)")
 	fs.StringVar(&f.JQ, "jq", "", "headless: print only Updates for which this jq `EXPR` is true, e.g. 'select(.kind==\"event\")'")
-	fs.StringArrayVar(&f.filters, "filter", nil, "RingCentral event `FILTER` to subscribe to (repeat for several; default: SMS and voicemail)")
-	f.ui.register(cmd)
+	fs.StringArrayVar(&f.filters, "filter", nil, "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several (default: the provider's own)")
+	f.ui.register(fs)
 }
 
 func (f *liveFlags) validate() error {
@@ -45,11 +45,15 @@ func (f *liveFlags) validate() error {
 	return nil
 }
 
+// options are the shared options of the session the flags ask for.
+func (f *liveFlags) options() providers.Options {
+	return providers.Options{Filters: f.filters, MaxRetries: f.maxRetries}
+}
+
 // uiFlags shape the TUI.
 type uiFlags struct{ run.TUIOptions }
 
-func (f *uiFlags) register(cmd *cobra.Command) {
-	fs := cmd.Flags()
+func (f *uiFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Theme, "theme", "", "colour theme: dark, light, high-contrast or mono (default: follow the terminal; NO_COLOR means mono)")
 	fs.IntVar(&f.Keep, "keep", 100000, "keep the last N events in the TUI, evicting the oldest")
 }
@@ -67,13 +71,9 @@ func (f *uiFlags) validate() error {
 }
 
 // demoFlags tune the emulator the demo starts.
-type demoFlags struct {
-	rate float64
-	seed int64
-}
+type demoFlags struct{ providers.DemoOptions }
 
-func (f *demoFlags) register(cmd *cobra.Command) {
-	fs := cmd.Flags()
-	fs.Float64Var(&f.rate, "rate", 2, "events per second the emulator generates")
-	fs.Int64Var(&f.seed, "seed", 0, "seed for the emulator's generated events (0: random)")
+func (f *demoFlags) register(fs *pflag.FlagSet) {
+	fs.Float64Var(&f.Rate, "rate", 2, "events per second the emulator generates")
+	fs.Int64Var(&f.Seed, "seed", 0, "seed for the emulator's generated events (0: random)")
 }

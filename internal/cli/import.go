@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"github.com/evtap/evtap/internal/run"
 )
 
-func newImportCmd(stderr io.Writer) *cobra.Command {
+func (a app) importCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "import IN.har --out FILE",
@@ -18,7 +16,7 @@ func newImportCmd(stderr io.Writer) *cobra.Command {
 			if out == "" {
 				return usagef("--out FILE is required")
 			}
-			return run.Import(args[0], out, Version, stderr)
+			return run.Import(args[0], out, Version, a.stderr)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "recording `FILE` to write")

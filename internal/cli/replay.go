@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"io"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -25,7 +24,7 @@ func (f *replayFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.JQ, "filter", "", "headless: print only Updates for which this jq `EXPR` is true")
 	fs.StringVar(&f.JQ, "jq", "", "same as --filter")
 	fs.BoolVar(&f.Paused, "paused", false, "TUI: start paused")
-	f.ui.register(cmd)
+	f.ui.register(fs)
 }
 
 // validate checks the flags and fills in what they mean.
@@ -48,7 +47,7 @@ func (f *replayFlags) validate() error {
 	return nil
 }
 
-func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
+func (a app) replayCmd() *cobra.Command {
 	var f replayFlags
 	cmd := &cobra.Command{
 		Use:   "replay FILE",
@@ -58,7 +57,8 @@ func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err := f.validate(); err != nil {
 				return err
 			}
-			return run.Replay(cmd.Context(), args[0], f.ReplayOptions, stdout, stderr)
+			f.Describe = a.reg.Describe
+			return run.Replay(cmd.Context(), args[0], f.ReplayOptions, a.stdout, a.stderr)
 		},
 	}
 	f.register(cmd)
