@@ -184,3 +184,22 @@ func TestRingCentralClaimsItsHARCapturesOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestRingCentralsUIChecksFiltersAndShortensThem(t *testing.T) {
+	e, _ := providers.Builtin().Lookup("ringcentral")
+	p := e.UI
+	if p.Filters == nil || len(p.Filters.Presets) == 0 || p.ContextTitle != "Recovery (wsc)" || !p.OneSubscription {
+		t.Fatalf("incomplete RingCentral UI description: %+v", p)
+	}
+	if err := p.Filters.Validate("/restapi/v1.0/account/~/extension/~/fax"); err == nil {
+		t.Fatal("an unknown resource passed the editor's check")
+	}
+	for _, pr := range p.Filters.Presets {
+		if err := p.Filters.Validate(pr.Value); err != nil {
+			t.Errorf("preset %s is refused by the validator: %v", pr.Name, err)
+		}
+	}
+	if got := p.ShortFilter("/restapi/v1.0/account/~/extension/~/voicemail"); got != "…/voicemail" {
+		t.Fatalf("short filter %q", got)
+	}
+}

@@ -68,6 +68,9 @@ func ringCentralUI() ui.Provider {
 		ContextTitle:       "Recovery (wsc)",
 		ContextEmpty:       "no recovery token yet",
 		SubscriptionsTitle: "Subscription",
+		// A WebSocket session has one subscription; a new POST replaces it.
+		OneSubscription: true,
+		ShortFilter:     shortFilter,
 		Phases: map[protocol.Phase]string{
 			protocol.PhaseUpgraded:       "upgraded, waiting for ConnectionDetails",
 			protocol.PhaseConnected:      "ConnectionDetails received",
@@ -82,6 +85,20 @@ func ringCentralUI() ui.Provider {
 			Presets:  presets,
 		},
 	}
+}
+
+// shortFilter drops the account/extension prefix every filter shares,
+// so the part that differs is what fits on screen.
+func shortFilter(f string) string {
+	const p = "/restapi/v1.0/account/"
+	if !strings.HasPrefix(f, p) {
+		return f
+	}
+	parts := strings.SplitN(f[len(p):], "/", 4)
+	if len(parts) == 4 && parts[1] == "extension" {
+		return "…/" + parts[3]
+	}
+	return f
 }
 
 // ringCentralHAR claims a socket on a RingCentral host, or one whose

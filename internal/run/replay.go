@@ -73,10 +73,9 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 	if o.Describe != nil {
 		desc = o.Describe(h.Provider)
 	}
-	_ = desc // the shell takes it once it knows no provider (next commit)
 	runErr, uiErr := showInTUI(ctx, p.Run, func(feed *shell.Feed) tea.Model {
 		src := replaySource{Source: shell.NewSource(feed, p.Controls(), p.Do), p: p}
-		return shell.New(src, shell.Options{Title: title, Keep: o.TUI.Keep, Theme: o.TUI.theme()})
+		return shell.New(src, shell.Options{Title: title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: desc})
 	})
 	if runErr != nil {
 		return InputError{runErr}

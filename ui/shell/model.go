@@ -23,6 +23,10 @@ type Options struct {
 	Theme themes.Theme // colours by role; the zero Theme is mono
 	// Now is the clock for countdowns; nil means time.Now.
 	Now func() time.Time
+	// Provider is what the panes say about the source's provider and
+	// what its filter editor checks; the zero value shows generic words
+	// and offers no editor.
+	Provider ui.Provider
 }
 
 type mode int
@@ -85,11 +89,13 @@ func New(src ui.Source, opts Options) Model {
 	// ! is the fault menu here; "only gaps and recoveries" moves to O.
 	lk.OnlyGaps = key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "only gaps+recoveries"))
 	list.SetKeyMap(lk)
+	stats := events.NewStats()
+	stats.GapNote = sanitize(opts.Provider.Gaps, 80)
 	return Model{
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
-		keys: newKeyMap(), st: newStyles(opts.Theme),
-		store: store, list: list, detail: events.NewDetail(est), stats: events.NewStats(),
-		editor: newEditor(), faults: newFaultMenu(src.Controls()),
+		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
+		store: store, list: list, detail: events.NewDetail(est), stats: stats,
+		editor: newEditor(opts.Provider.Filters), faults: newFaultMenu(src.Controls()),
 		input: textinput.New(), width: 80, height: 24,
 	}
 }
@@ -237,7 +243,7 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, km.Forget):
 		m.do(protocol.Command{Kind: protocol.CmdForget})
 	case key.Matches(k, km.Filters):
-		if !c.Has(protocol.CmdSetFilters) {
+		if !m.canEditFilters() {
 			m.say("this source has no filters to edit")
 			break
 		}
@@ -245,6 +251,10 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, m.editor.open(m.currentFilters())
 	case key.Matches(k, km.Faults):
+		if len(m.faults.items) == 0 {
+			m.say("this source accepts no faults")
+			break
+		}
 		m.mode = modeFaults
 	case key.Matches(k, km.Marker):
 		if !c.Has(protocol.CmdMarker) {
@@ -357,11 +367,12 @@ func (m *Model) do(cmd protocol.Command) {
 
 func (m *Model) say(s string) { m.notice, m.noticeAt = s, m.opts.Now() }
 
-func (m Model) currentFilters() []string {
-	if len(m.status.sub.Requested) > 0 {
-		return m.status.sub.Requested
-	}
-	return m.status.sub.Filters
+func (m Model) currentFilters() []string { return m.status.subs.filters() }
+
+// canEditFilters says whether f opens the editor: the provider describes
+// its filters and the source accepts new ones.
+func (m Model) canEditFilters() bool {
+	return m.editor.spec != nil && m.src.Controls().Has(protocol.CmdSetFilters)
 }
 
 func (m Model) paused() bool {

@@ -10,13 +10,20 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
 )
 
 // drive feeds us to a model at w×h by calling Update as the runtime
 // would, and returns the model.
 func drive(t *testing.T, src *fakeSource, w, h int, us ...protocol.Update) Model {
 	t.Helper()
-	m := New(src, Options{Title: "test", Now: fixedNow})
+	return driveWith(t, src, wscProvider(), w, h, us...)
+}
+
+// driveWith is drive under provider p.
+func driveWith(t *testing.T, src *fakeSource, p ui.Provider, w, h int, us ...protocol.Update) Model {
+	t.Helper()
+	m := New(src, Options{Title: "test", Now: fixedNow, Provider: p})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m = mm.(Model)
 	for _, u := range us {
