@@ -42,10 +42,16 @@ func (f *fakeSource) Next(ctx context.Context) ([]protocol.Update, int, bool) {
 	return f.feed.Next(ctx)
 }
 func (f *fakeSource) Controls() protocol.Controls { return f.controls }
+// Do records c; a frame sent by hand comes back as a sent Update, as a
+// session publishes it.
 func (f *fakeSource) Do(c protocol.Command) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.cmds = append(f.cmds, c)
+	if c.Kind == protocol.CmdSend {
+		f.feed.Push(protocol.Update{Time: at(9), Kind: protocol.KindSent, Conn: 1,
+			Frame: &protocol.Frame{Op: protocol.OpText, Data: c.Text, Size: len(c.Text)}})
+	}
 	return nil
 }
 func (f *fakeSource) sent() []protocol.Command {

@@ -11,7 +11,7 @@ import (
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom                   key.Binding
 	Detail, Back, Search, Next, Prev                          key.Binding
-	Drop, Forget, Filters, Faults, Marker, Record             key.Binding
+	Drop, Forget, Filters, Send, Faults, Marker, Record       key.Binding
 	Reveal, Help, Quit                                        key.Binding
 	Pause, Faster, Slower, Step, SeekStart, SeekEnd, SeekNext key.Binding
 	SeekTenth                                                 key.Binding
@@ -26,7 +26,8 @@ func newKeyMap() keyMap {
 		Back:      b("esc", "close / cancel", "esc"),
 		Drop:      b("d", "drop the connection (no close handshake)", "d"),
 		Forget:    b("x", "drop and make the server forget the session", "x"),
-		Filters:   b("f", "edit the subscription's event filters", "f"),
+		Filters:   b("f", "edit the subscription's filters", "f"),
+		Send:      b("s", "send a frame by hand (ctrl+s sends, ↑/↓ history)", "s"),
 		Faults:    b("!", "fault menu", "!"),
 		Marker:    b("m", "add a labelled marker", "m"),
 		Record:    b("R", "start/stop recording to a file", "R"),
@@ -60,6 +61,7 @@ func (m Model) actions() (before, after []action) {
 		{k.Drop, "drop", c.Has(protocol.CmdDrop)},
 		{k.Forget, "forget", c.Has(protocol.CmdForget)},
 		{k.Filters, "filters", m.canEditFilters()},
+		{k.Send, "send", c.Has(protocol.CmdSend)},
 		{k.Faults, "faults", len(m.faults.items) > 0},
 	}
 	after = []action{

@@ -38,6 +38,7 @@ const (
 	modeEditor
 	modeFaults
 	modePrompt
+	modeCompose
 )
 
 // prompt kinds: what the one-line input is for.
@@ -61,6 +62,7 @@ type Model struct {
 	detail        *events.Detail
 	stats         *events.Stats
 	editor        editor
+	composer      composer
 	faults        faultMenu
 	input         textinput.Model
 	prompt        string
@@ -95,7 +97,7 @@ func New(src ui.Source, opts Options) Model {
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
 		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
 		store: store, list: list, detail: events.NewDetail(est), stats: stats,
-		editor: newEditor(opts.Provider.Filters), faults: newFaultMenu(src.Controls()),
+		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls()),
 		input: textinput.New(), width: 80, height: 24,
 	}
 }
@@ -166,6 +168,8 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor, cmd = m.editor.update(msg)
 	case modePrompt:
 		m.input, cmd = m.input.Update(msg)
+	case modeCompose:
+		m.composer, cmd = m.composer.update(msg)
 	case modeDetail:
 		cmd = m.detail.Update(msg)
 	}
@@ -186,6 +190,8 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.editorKey(k)
 	case modePrompt:
 		return m.promptKey(k)
+	case modeCompose:
+		return m.composeKey(k)
 	case modeFaults:
 		if key.Matches(k, m.keys.Back) {
 			m.mode = modeList
@@ -250,6 +256,14 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.mode = modeEditor
 		m.resize()
 		return m, m.editor.open(m.currentFilters())
+	case key.Matches(k, km.Send):
+		if !c.Has(protocol.CmdSend) {
+			m.say("this source sends nothing by hand")
+			break
+		}
+		m.mode = modeCompose
+		m.resize()
+		return m, m.composer.open()
 	case key.Matches(k, km.Faults):
 		if len(m.faults.items) == 0 {
 			m.say("this source accepts no faults")
@@ -313,6 +327,35 @@ func (m Model) editorKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.editor, cmd = m.editor.update(k)
+	return m, cmd
+}
+
+// composeKey handles a key while the composer is open: send, walk the
+// history, close, or edit.
+func (m Model) composeKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.composer.close()
+		m.mode = modeList
+		m.resize()
+		return m, nil
+	case key.Matches(k, m.composer.send):
+		text, ok := m.composer.take()
+		if !ok {
+			return m, nil
+		}
+		if err := m.src.Do(protocol.Command{Kind: protocol.CmdSend, Text: text}); err != nil {
+			m.composer.ta.SetValue(text) // not sent: keep it to try again
+			m.composer.err = "not sent: " + err.Error()
+			return m, nil
+		}
+		m.say(fmt.Sprintf("sent %d bytes", len(text)))
+		return m, nil
+	case m.composer.walk(k):
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.composer, cmd = m.composer.update(k)
 	return m, cmd
 }
 
@@ -403,6 +446,7 @@ func (m Model) speedStep(f float64) float64 {
 func (m *Model) resize() {
 	m.detail.SetSize(m.width, m.height)
 	m.editor.setSize(m.width, m.height-2)
+	m.composer.setWidth(m.width)
 	m.list.SetSize(m.listWidth(), m.listHeight())
 	m.list.SetOrigin(0, m.listTop())
 }

@@ -83,3 +83,19 @@ func TestFaultMenuOffersOnlyWhatTheSourceAccepts(t *testing.T) {
 	}
 	golden.RequireEqual(t, []byte(screen))
 }
+
+func TestComposerScreen(t *testing.T) {
+	src := newFakeSource(liveSession()...)
+	src.controls[protocol.CmdSend] = true
+	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow, Provider: wscProvider()}), teatest.WithInitialTermSize(120, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 's', Text: "s"})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("esc closes")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Type(`{"type":"Heartbeat"}`) // messages are handled in order: the final model has it all
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	golden.RequireEqual(t, []byte(ansi.Strip(fm.View().Content)))
+}

@@ -46,7 +46,16 @@ func (m Model) listTop() int {
 }
 
 // listHeight includes the list's own footer line.
-func (m Model) listHeight() int { return max(m.height-m.listTop()-1 /*footer*/, 2) }
+func (m Model) listHeight() int { return max(m.height-m.listTop()-m.bottomHeight(), 2) }
+
+// bottomHeight is what lies under the list: the footer, or the composer
+// while it is open.
+func (m Model) bottomHeight() int {
+	if m.mode == modeCompose {
+		return m.composer.height()
+	}
+	return 1
+}
 
 // statsWidth is the width of the stats column beside the list; 0 when
 // the terminal is too narrow for one.
@@ -248,6 +257,12 @@ func (m Model) View() tea.View {
 		case modeFaults:
 			parts[len(parts)-1] = m.faults.view(m.st)
 			parts = append(parts, m.footer())
+		case modeCompose:
+			notice := ""
+			if m.opts.Now().Sub(m.noticeAt) < 4e9 {
+				notice = m.notice
+			}
+			parts = append(parts, m.composer.view(m.st, m.width, notice))
 		default:
 			parts = append(parts, m.footer())
 		}
