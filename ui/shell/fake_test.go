@@ -42,6 +42,7 @@ func (f *fakeSource) Next(ctx context.Context) ([]protocol.Update, int, bool) {
 	return f.feed.Next(ctx)
 }
 func (f *fakeSource) Controls() protocol.Controls { return f.controls }
+
 // Do records c; a frame sent by hand comes back as a sent Update, as a
 // session publishes it.
 func (f *fakeSource) Do(c protocol.Command) error {
