@@ -57,7 +57,7 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 		if err != nil {
 			return err
 		}
-		return run.Live(cmd.Context(), lf.LiveOptions, s, a.stdout, a.stderr)
+		return run.Live(cmd.Context(), lf.live(a.stdin), s, a.stdout, a.stderr)
 	}
 	return sub
 }

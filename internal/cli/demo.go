@@ -64,5 +64,5 @@ func (a app) demo(ctx context.Context, e *providers.Entry, lf liveFlags, df demo
 	if err != nil {
 		return err
 	}
-	return run.Live(ctx, lf.LiveOptions, s, a.stdout, a.stderr)
+	return run.Live(ctx, lf.live(a.stdin), s, a.stdout, a.stderr)
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"io"
+
 	"github.com/spf13/pflag"
 
 	"github.com/evtap/evtap/internal/providers"
@@ -43,6 +45,13 @@ func (f *liveFlags) validate() error {
 	}
 	f.TUI, f.Version = f.ui.TUIOptions, Version
 	return nil
+}
+
+// live is the options of a live run that reads stdin from in.
+func (f *liveFlags) live(in io.Reader) run.LiveOptions {
+	o := f.LiveOptions
+	o.Stdin = in
+	return o
 }
 
 // options are the shared options of the session the flags ask for.

@@ -90,7 +90,7 @@ func demoCreds(base string) []string {
 
 func TestDemoHeadlessPrintsOnlyUpdatesAndStopsAtCount(t *testing.T) {
 	var stdout, stderr syncBuffer
-	code := Run(context.Background(), providers.Builtin(), []string{"--headless", "--count", "5", "--rate", "50", "--seed", "3"}, &stdout, &stderr)
+	code := Run(context.Background(), providers.Builtin(), []string{"--headless", "--count", "5", "--rate", "50", "--seed", "3"}, nil, &stdout, &stderr)
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
 	}
@@ -113,7 +113,7 @@ func TestConnectWithABadCredentialExitsThreeWithTheServersWords(t *testing.T) {
 	var stdout, stderr syncBuffer
 	args := append([]string{"connect", "ringcentral", "--headless"}, demoCreds(base)...)
 	args[len(args)-1] = "not-the-jwt"
-	code := Run(context.Background(), providers.Builtin(), args, &stdout, &stderr)
+	code := Run(context.Background(), providers.Builtin(), args, nil, &stdout, &stderr)
 	if code != ExitRejected {
 		t.Fatalf("want exit %d, got %d; stderr: %s", ExitRejected, code, stderr.String())
 	}
@@ -128,7 +128,7 @@ func TestConnectGivesUpAfterMaxRetriesWithExitFour(t *testing.T) {
 	srv.Close() // nothing listens there any more
 	var stdout, stderr syncBuffer
 	args := append([]string{"connect", "ringcentral", "--headless", "--max-retries", "2"}, demoCreds(base)...)
-	if code := Run(context.Background(), providers.Builtin(), args, &stdout, &stderr); code != ExitGaveUp {
+	if code := Run(context.Background(), providers.Builtin(), args, nil, &stdout, &stderr); code != ExitGaveUp {
 		t.Fatalf("want exit %d, got %d; stderr: %s", ExitGaveUp, code, stderr.String())
 	}
 	var backoffs int
@@ -153,7 +153,7 @@ func TestEveryEventExactlyOnceAcrossDropsWithinTheRecoveryWindow(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		args := append([]string{"connect", "ringcentral", "--headless"}, demoCreds(base)...)
-		done <- Run(ctx, providers.Builtin(), args, &stdout, &stderr)
+		done <- Run(ctx, providers.Builtin(), args, nil, &stdout, &stderr)
 	}()
 	recovered := func(n int) func() bool {
 		return func() bool {
@@ -207,7 +207,7 @@ func TestALostSessionIsReportedAsAGapNotHidden(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		args := append([]string{"connect", "ringcentral", "--headless"}, demoCreds(base)...)
-		done <- Run(ctx, providers.Builtin(), args, &stdout, &stderr)
+		done <- Run(ctx, providers.Builtin(), args, nil, &stdout, &stderr)
 	}()
 	waitFor(t, "first events", 10*time.Second, func() bool { return len(events(updates(t, stdout.String()))) >= 5 })
 	srv.Forget("")

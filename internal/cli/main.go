@@ -29,13 +29,13 @@ var Version = "dev"
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, providers.Builtin(), args, os.Stdout, os.Stderr)
+	return Run(ctx, providers.Builtin(), args, os.Stdin, os.Stdout, os.Stderr)
 }
 
-// Run is Main with its context, registry and output made explicit, for
-// tests.
-func Run(ctx context.Context, reg *providers.Registry, args []string, stdout, stderr io.Writer) int {
-	a := app{reg: reg, stdout: stdout, stderr: stderr}
+// Run is Main with its context, registry, input and output made
+// explicit, for tests.
+func Run(ctx context.Context, reg *providers.Registry, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := app{reg: reg, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.rootCmd()
 	root.SetArgs(a.route(args))
 	err := root.ExecuteContext(ctx)
@@ -50,9 +50,10 @@ func Run(ctx context.Context, reg *providers.Registry, args []string, stdout, st
 }
 
 // app is one evtap invocation: the providers it knows and where it
-// writes.
+// reads and writes.
 type app struct {
 	reg            *providers.Registry
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 

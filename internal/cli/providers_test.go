@@ -28,7 +28,7 @@ func evtap(t *testing.T, reg *providers.Registry, d time.Duration, args ...strin
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var out, errw syncBuffer
-	code = Run(ctx, reg, args, &out, &errw)
+	code = Run(ctx, reg, args, nil, &out, &errw)
 	return code, out.String(), errw.String()
 }
 
@@ -100,5 +100,25 @@ func TestNoProviderFlagShadowsASharedFlag(t *testing.T) {
 		if fs.Lookup("listen") != nil {
 			t.Errorf("%s: its emulator defines --listen, which every `evtap sim` has", e.Name)
 		}
+	}
+}
+
+func TestHeadlessStdinLinesAreSentToASessionThatAsks(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errw syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, withFake(nil), []string{"connect", "fake://x", "--headless"}, strings.NewReader("first line\nsecond line\n"), &out, &errw)
+	}()
+	waitFor(t, "both lines sent", 10*time.Second, func() bool {
+		return strings.Contains(out.String(), `"data":"first line"`) && strings.Contains(out.String(), `"data":"second line"`)
+	})
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errw.String())
+	}
+	if i, j := strings.Index(out.String(), "first line"), strings.Index(out.String(), "second line"); i > j {
+		t.Fatal("lines were sent out of order")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/evtap/evtap/protocol"
 )
 
 // LiveOptions are what the user chose for a live run, whatever the
@@ -22,6 +24,9 @@ type LiveOptions struct {
 	TUI      TUIOptions
 	// Version is evtap's version, for recording headers.
 	Version string
+	// Stdin is where a headless run of a session that asks for it
+	// (Session.SendStdin) reads the lines it sends; nil sends none.
+	Stdin io.Reader
 }
 
 // Interactive reports whether a TUI may be opened: only when both stdin
@@ -62,7 +67,19 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 	}()
 
 	if o.Headless || !Interactive() {
+		if in := o.stdinFor(s); in != nil {
+			go sendLines(ctx, in, s.Do, stderr)
+		}
 		return headless(ctx, cancel, o, s, opts, rec, stdout)
 	}
 	return liveTUI(ctx, o.TUI, s, rec)
+}
+
+// stdinFor is what a headless run of s sends lines from: stdin when the
+// session asks for it and accepts frames by hand, else nil.
+func (o LiveOptions) stdinFor(s Session) io.Reader {
+	if s.SendStdin && s.Controls.Has(protocol.CmdSend) {
+		return o.Stdin
+	}
+	return nil
 }

@@ -24,6 +24,10 @@ type Session struct {
 	// UI is what the TUI shows and offers for this provider.
 	UI ui.Provider
 
+	// SendStdin asks a headless run to send each line of stdin as a
+	// text frame (CmdSend), so `producer | evtap connect … | jq` works.
+	SendStdin bool
+
 	Run      func(ctx context.Context, emit func(protocol.Update)) error
 	Do       func(protocol.Command) error
 	Controls protocol.Controls

@@ -128,7 +128,8 @@ func (l *Log) Closed() int {
 func Session(url string, greetings []string, log *Log) run.Session {
 	cmds := make(chan protocol.Command, 16)
 	return run.Session{
-		Endpoint: url,
+		Endpoint:  url,
+		SendStdin: true,
 		Run: func(ctx context.Context, emit func(protocol.Update)) error {
 			start := time.Now()
 			pub := func(u protocol.Update) {
