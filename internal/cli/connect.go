@@ -40,7 +40,7 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 	c := e.Connect
 	args := noArgs
 	if c.NArgs > 0 {
-		args = exactArgs(c.NArgs, strings.ToLower(c.Args))
+		args = exactArgs(c.NArgs, c.Args)
 	}
 	sub := &cobra.Command{
 		Use:   strings.TrimSpace(e.Name + " " + c.Args),
@@ -48,6 +48,7 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 		Long:  c.Long,
 		Args:  args,
 	}
+	sub.SetUsageTemplate(defaultUsage)
 	dial := c.Flags(sub.Flags())
 	sub.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := lf.validate(); err != nil {

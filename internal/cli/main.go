@@ -160,7 +160,8 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 
 // providerUsage is the usage of a command whose subcommands are the
 // providers (connect, sim): its help lists them once, under Providers,
-// not again as commands.
+// not again as commands. The providers' own commands keep cobra's
+// usage (defaultUsage), with their flags and the shared ones.
 const providerUsage = `Usage:
   {{.UseLine}}
 
@@ -169,3 +170,5 @@ Flags:
 
 Use "{{.CommandPath}} PROVIDER --help" for a provider's own flags.
 `
+
+var defaultUsage = (&cobra.Command{}).UsageTemplate()

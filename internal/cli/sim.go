@@ -36,6 +36,7 @@ func (a app) simCmd() *cobra.Command {
 			Long:  e.Emulator.Long,
 			Args:  noArgs,
 		}
+		sub.SetUsageTemplate(defaultUsage)
 		build := e.Emulator.Flags(sub.Flags())
 		sub.RunE = func(cmd *cobra.Command, _ []string) error {
 			sim, err := build(a.stderr)
