@@ -103,7 +103,7 @@ func (s *Session) exchange(ctx context.Context, n int, r Request, timeout time.D
 	case readErr != nil:
 		answer.Error = "reading the answer: " + scrubURLError(readErr).Error()
 		s.publishHTTP(n, protocol.KindRecv, answer, len(data))
-		return nil, &Retryable{Status: resp.StatusCode, Err: fmt.Errorf("%s: %s", where, answer.Error)}
+		return nil, &Retryable{Err: fmt.Errorf("%s: %s", where, answer.Error)}
 	case int64(len(data)) > s.opt.ReadLimit:
 		answer.Error = fmt.Sprintf("the answer is larger than the %d-byte read limit", s.opt.ReadLimit)
 		s.publishHTTP(n, protocol.KindRecv, answer, len(data))
