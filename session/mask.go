@@ -94,10 +94,16 @@ func (m masker) text(s string) string {
 
 // url masks the password of any userinfo and secret query parameters.
 func (m masker) url(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), Mask)
-			raw = u.String()
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		auth := rest
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			auth = rest[:j]
+		}
+		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+			if colon := strings.IndexByte(auth[:at], ':'); colon >= 0 {
+				raw = raw[:i+3] + auth[:colon+1] + Mask + rest[at:]
+			}
 		}
 	}
 	if i := strings.IndexByte(raw, '?'); i >= 0 {
