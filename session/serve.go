@@ -43,7 +43,7 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 	for {
 		var hDone, hLive, hDead <-chan struct{}
 		if h != nil {
-			if h.c == nil {
+			if !h.open {
 				hDone = h.done
 			} else {
 				hLive, hDead = h.l.live, h.c.dead
@@ -52,7 +52,7 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 		select {
 		case <-cur.dead:
 			cur.wait()
-			if h != nil && h.c != nil {
+			if h != nil && h.open {
 				// The old connection ended before the new one took
 				// over: what it would have delivered meanwhile may be
 				// lost, but the session goes on with the new one.
@@ -98,8 +98,9 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 		case <-hDone:
 			if h.err != nil {
 				retry(fmt.Sprintf("rotation: connection %d could not be opened: %v", h.n, h.err))
+				continue
 			}
-			// Otherwise it is open: wait for it to go live.
+			h.open = true // now wait for it to go live
 
 		case <-hLive:
 			old := cur
@@ -188,6 +189,7 @@ type handover struct {
 	done   chan struct{} // closed when Prepare and open are over
 	c      *conn         // the open connection, or nil with err; written before done closes
 	err    error
+	open   bool // serve has seen done with c set (serve's alone)
 }
 
 func (s *Session) startHandover(ctx context.Context) *handover {
