@@ -152,7 +152,9 @@ func TestMakeBeforeBreakRotationLosesNothing(t *testing.T) {
 		t.Errorf("Prepare ran for connections %v, want 1, 2, 3", got)
 	}
 	// Connection 2 was live before connection 1 closed.
-	live2 := index(ups, func(u protocol.Update) bool { return u.Conn == 2 && u.State != nil && u.State.Phase == protocol.PhaseLive })
+	live2 := index(ups, func(u protocol.Update) bool {
+		return u.Conn == 2 && u.State != nil && u.State.Phase == protocol.PhaseLive
+	})
 	close1 := index(ups, func(u protocol.Update) bool {
 		return u.Conn == 1 && u.Kind == protocol.KindSent && u.Frame.Op == protocol.OpClose
 	})
@@ -209,7 +211,9 @@ func TestBreakBeforeMakeRotationIsNoFailure(t *testing.T) {
 		}
 	}
 	rot := index(ups, func(u protocol.Update) bool { return u.State != nil && u.State.Phase == protocol.PhaseRotating })
-	closed := index(ups, func(u protocol.Update) bool { return u.Conn == 1 && u.Kind == protocol.KindRecv && u.Frame.Op == protocol.OpClose })
+	closed := index(ups, func(u protocol.Update) bool {
+		return u.Conn == 1 && u.Kind == protocol.KindRecv && u.Frame.Op == protocol.OpClose
+	})
 	dial2 := index(ups, func(u protocol.Update) bool { return u.Conn == 2 && u.State != nil })
 	if rot < 0 || closed < rot || dial2 < closed {
 		t.Errorf("rotating at %d, close answered at %d, connection 2 dialled at %d: want that order\n%s", rot, closed, dial2, dump(ups))
@@ -342,7 +346,9 @@ func TestFailedRotationIsRetriedWhileTheOldConnectionLives(t *testing.T) {
 			t.Fatalf("%s while the old connection lived\n%s", st.Phase, dump(ups))
 		}
 	}
-	close1 := index(ups, func(u protocol.Update) bool { return u.Conn == 1 && u.Kind == protocol.KindSent && u.Frame.Op == protocol.OpClose })
+	close1 := index(ups, func(u protocol.Update) bool {
+		return u.Conn == 1 && u.Kind == protocol.KindSent && u.Frame.Op == protocol.OpClose
+	})
 	if close1 >= 0 && ups[close1].Frame.Data != "rotated to connection 3" {
 		t.Errorf("connection 1 closed with %q", ups[close1].Frame.Data)
 	}
