@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -180,12 +181,18 @@ func fast() Options {
 // test are closed.
 func wsServer(t *testing.T, up *websocket.Upgrader, handle func(ws *websocket.Conn, r *http.Request)) string {
 	t.Helper()
+	return wsServerOn(t, nil, up, handle)
+}
+
+// wsServerOn is wsServer on a listener of the test's (nil: any).
+func wsServerOn(t *testing.T, l net.Listener, up *websocket.Upgrader, handle func(ws *websocket.Conn, r *http.Request)) string {
+	t.Helper()
 	if up == nil {
 		up = &websocket.Upgrader{}
 	}
 	var mu sync.Mutex
 	var conns []*websocket.Conn
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
@@ -196,6 +203,11 @@ func wsServer(t *testing.T, up *websocket.Upgrader, handle func(ws *websocket.Co
 		defer ws.Close()
 		handle(ws, r)
 	}))
+	if l != nil {
+		hs.Listener.Close()
+		hs.Listener = l
+	}
+	hs.Start()
 	t.Cleanup(func() {
 		mu.Lock()
 		for _, c := range conns {
