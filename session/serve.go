@@ -52,6 +52,9 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 		select {
 		case <-cur.dead:
 			cur.wait()
+			if h != nil && !h.open && closed(h.done) && h.err == nil {
+				h.open = true // opened just as the old one died
+			}
 			if h != nil && h.open {
 				// The old connection ended before the new one took
 				// over: what it would have delivered meanwhile may be
@@ -79,6 +82,9 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 
 		case <-rotC:
 			rotC = nil
+			if cur.isDead() {
+				continue // it died unannounced just now: a drop, not a rotation
+			}
 			expiry := cur.t.ExpiresAt.UTC().Format(time.RFC3339)
 			if !cur.t.MakeBeforeBreak {
 				s.state(cur.n, protocol.State{Phase: protocol.PhaseRotating, Info: cur.planInfo(),
@@ -256,7 +262,7 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 		s.stopHB.Store(cmd.On)
 		c.w.keepalive()
 	case protocol.CmdStallRead:
-		c.stallFor.Store(int64(cmd.Duration))
+		c.stallRead(cmd.Duration)
 	case protocol.CmdMarker:
 		s.marker(c.n, cmd.Text)
 	default:

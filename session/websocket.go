@@ -173,23 +173,14 @@ func (w *wsWire) readLoop() {
 	defer w.c.wg.Done()
 	c := w.c
 	for {
-		// A stall begins once the frame being waited for has arrived:
-		// a gorilla read cannot be interrupted without killing the
-		// connection.
-		if d := time.Duration(c.stallFor.Swap(0)); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-w.stop:
-				t.Stop()
-			}
-		}
+		c.pause()
 		w.resetDeadline()
 		typ, data, err := w.ws.ReadMessage()
 		if err != nil {
 			w.readFailed(err)
 			return
 		}
+		c.frames.Add(1)
 		w.lastRecv.Store(time.Now().UnixNano())
 		f := &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}
 		if typ == websocket.BinaryMessage {
