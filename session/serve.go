@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -52,8 +53,12 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 		select {
 		case <-cur.dead:
 			cur.wait()
-			if h != nil && !h.open && closed(h.done) && h.err == nil {
-				h.open = true // opened just as the old one died
+			if h != nil && !h.open && h.dialing.Load() {
+				// The next connection is being dialled (bounded by
+				// HandshakeTimeout): wait for it rather than throw it
+				// away. A Prepare still running is abandoned below.
+				<-h.done
+				h.open = h.err == nil
 			}
 			if h != nil && h.open {
 				// The old connection ended before the new one took
@@ -189,13 +194,14 @@ func (s *Session) retire(old *conn, next int) {
 // handover is the next connection of a make-before-break rotation, being
 // prepared and opened while the current one still runs.
 type handover struct {
-	n      int
-	l      *link
-	cancel context.CancelFunc
-	done   chan struct{} // closed when Prepare and open are over
-	c      *conn         // the open connection, or nil with err; written before done closes
-	err    error
-	open   bool // serve has seen done with c set (serve's alone)
+	n       int
+	l       *link
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when Prepare and open are over
+	c       *conn         // the open connection, or nil with err; written before done closes
+	err     error
+	open    bool        // serve has seen done with c set (serve's alone)
+	dialing atomic.Bool // Prepare is over; the connection is being opened
 }
 
 func (s *Session) startHandover(ctx context.Context) *handover {
@@ -206,6 +212,7 @@ func (s *Session) startHandover(ctx context.Context) *handover {
 		defer close(h.done)
 		t, err := s.prepare(hctx, h.l)
 		if err == nil {
+			h.dialing.Store(true)
 			h.c, err = s.open(hctx, h.l, t)
 		}
 		h.err = err
