@@ -66,7 +66,7 @@ func dialError(err error, resp *http.Response) error {
 	err = classify("upgrade", resp.StatusCode, resp.Header, body, time.Now())
 	var rt *Retryable
 	if errors.As(err, &rt) {
-		rt.Err = fmt.Errorf("upgrade refused: %w", rt.Err)
+		rt.Err = errors.New("upgrade refused: " + strings.TrimPrefix(rt.Err.Error(), "upgrade: "))
 	}
 	return err
 }
