@@ -88,6 +88,9 @@ type wsWire struct {
 
 	stop     chan struct{} // tells the writer to exit
 	stopOnce sync.Once
+	// closeSent is set once a close frame went out (ours, or the echo
+	// of the server's): nothing may be written after it.
+	closeSent atomic.Bool
 
 	lastRecv atomic.Int64 // unix nanos
 	lastSent atomic.Int64
@@ -123,6 +126,7 @@ func (w *wsWire) keepalive() { w.resetDeadline() }
 // close starts the close handshake; the reader ends the connection when
 // the server answers.
 func (w *wsWire) close(code int, text string) {
+	w.closeSent.Store(true)
 	msg := websocket.FormatCloseMessage(code, text)
 	w.c.s.publish(w.c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpClose, Data: text, Size: len(msg)}})
 	if err := w.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait)); err != nil {
@@ -253,6 +257,7 @@ func (w *wsWire) onClose(code int, text string) error {
 	if c.closing.Load() {
 		return nil // the server's answer to our close
 	}
+	w.closeSent.Store(true)
 	msg := websocket.FormatCloseMessage(code, "")
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpClose, Size: len(msg)}})
 	_ = w.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
@@ -342,7 +347,7 @@ func (w *wsWire) writeLoop() {
 
 // control publishes and writes a ping or pong.
 func (w *wsWire) control(op protocol.Opcode, typ int, data string) bool {
-	if w.c.closing.Load() {
+	if w.closeSent.Load() {
 		return true // no pings or pongs once a close is under way
 	}
 	w.c.s.publish(w.c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: op, Data: Sanitize(data, 125), Size: len(data)}})
@@ -354,9 +359,14 @@ func (w *wsWire) control(op protocol.Opcode, typ int, data string) bool {
 	return true
 }
 
-// write publishes and writes one text frame.
+// write publishes and writes one text frame. Once a close is under way
+// nothing more is written (gorilla would refuse it, and the refusal must
+// not replace the close as the connection's cause).
 func (w *wsWire) write(data []byte) bool {
 	c := w.c
+	if w.closeSent.Load() {
+		return true
+	}
 	c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}}, data)
 	w.lastSent.Store(time.Now().UnixNano())
 	_ = w.ws.SetWriteDeadline(time.Now().Add(writeWait))
