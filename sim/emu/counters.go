@@ -19,6 +19,7 @@ type Counters struct {
 	Dropped     uint64  `json:"dropped"`     // events the emulator's own buffers discarded before they were ever delivered
 	Unsent      uint64  `json:"unsent"`      // event frames still queued when their connection ended (a provider with replay may send them again)
 	Skipped     uint64  `json:"skipped"`     // events the rate asked for that the pump could not make in time
+	PumpTicks   uint64  `json:"pumpTicks"`   // times the pump has woken: a test can wait for it to have run
 	Queued      int64   `json:"queuedBytes"` // bytes waiting to be written now, all connections
 	MaxQueued   int64   `json:"maxQueuedBytes"`
 	Paused      bool    `json:"paused"` // generation paused
@@ -33,7 +34,7 @@ type Counters struct {
 type stats struct {
 	connections, refused, cut     atomic.Int64
 	generated, delivered, dropped atomic.Uint64
-	unsent, skipped               atomic.Uint64
+	unsent, skipped, ticks        atomic.Uint64
 }
 
 // AddGenerated counts n events the provider made (generated, sent on
@@ -64,6 +65,7 @@ func (s *Server) Counters() Counters {
 		Dropped:     s.stats.dropped.Load(),
 		Unsent:      s.stats.unsent.Load(),
 		Skipped:     s.stats.skipped.Load(),
+		PumpTicks:   s.stats.ticks.Load(),
 		Queued:      s.queued.Load(),
 		MaxQueued:   s.cfg.MaxQueued,
 		Paused:      paused,

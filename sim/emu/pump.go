@@ -98,6 +98,7 @@ func (s *Server) pump() {
 		case <-s.stop:
 			return
 		case now := <-t.C:
+			s.stats.ticks.Add(1)
 			dt := now.Sub(last).Seconds()
 			last = now
 			s.mu.Lock()

@@ -19,9 +19,11 @@ func TestPumpGeneratesAtTheRateAndPauses(t *testing.T) {
 	defer s.Close()
 	eventually(t, "events", func() bool { return made.Load() >= 50 })
 	s.Pause()
-	time.Sleep(2 * pumpInterval) // a tick in flight may still finish
+	t0 := s.Counters().PumpTicks
+	eventually(t, "a tick after the pause", func() bool { return s.Counters().PumpTicks > t0+1 })
 	before := made.Load()
-	time.Sleep(5 * pumpInterval)
+	t1 := s.Counters().PumpTicks
+	eventually(t, "five ticks while paused", func() bool { return s.Counters().PumpTicks >= t1+5 })
 	if got := made.Load(); got != before {
 		t.Fatalf("made %d while paused", got-before)
 	}
