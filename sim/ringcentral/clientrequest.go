@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // handleFrame answers one text frame from the client. A frame the
@@ -13,12 +14,12 @@ import (
 func (s *Server) handleFrame(c *conn, data []byte) {
 	f, err := decodeClientFrame(data)
 	if err != nil {
-		c.enqueue(outFrame{data: errorFrame(http.StatusBadRequest, errMalformedMessage, "Malformed message: "+err.Error())})
+		c.Send(errorFrame(http.StatusBadRequest, errMalformedMessage, "Malformed message: "+err.Error()))
 		return
 	}
 	switch f.Meta.Type {
 	case rc.TypeHeartbeat:
-		c.enqueue(outFrame{data: heartbeatReply(f.Meta.MessageID)})
+		c.Send(heartbeatReply(f.Meta.MessageID))
 	case rc.TypeClientRequest:
 		s.mu.Lock()
 		status, body := s.clientRequest(c, f)
@@ -26,11 +27,11 @@ func (s *Server) handleFrame(c *conn, data []byte) {
 		meta := rc.Meta{Type: rc.TypeClientRequest, MessageID: f.Meta.MessageID, Status: status,
 			Headers: map[string]string{"RCRequestId": rid, "Content-Type": "application/json;charset=UTF-8"}}
 		frame, _ := rc.Encode(meta, body)
-		c.enqueue(outFrame{data: frame})
+		c.Send(frame)
 		s.mu.Unlock()
 	default:
-		c.enqueue(outFrame{data: errorFrame(http.StatusBadRequest, errMalformedMessage,
-			"Malformed message: a client may send ClientRequest or Heartbeat, not "+string(f.Meta.Type))})
+		c.Send(errorFrame(http.StatusBadRequest, errMalformedMessage,
+			"Malformed message: a client may send ClientRequest or Heartbeat, not "+string(f.Meta.Type)))
 	}
 }
 
@@ -118,7 +119,7 @@ func (s *Server) subscribe(sess *session, body json.RawMessage) (int, any) {
 	}
 	now := s.now()
 	sess.sub = &subscription{id: s.newID(), filters: fs, created: now, expires: now.Add(subscriptionTTL)}
-	s.markStarted(startFirstSubscription)
+	s.Mark(emu.StartFirstSubscription)
 	s.logf("session %s: subscription %s to %d filter(s)", sess.id, sess.sub.id, len(fs))
 	return http.StatusOK, sess.sub.info()
 }

@@ -100,8 +100,6 @@ func TestControlAPIOverHTTP(t *testing.T) {
 	}
 }
 
-func (s *Server) ticks() uint64 { s.mu.Lock(); defer s.mu.Unlock(); return s.pumpTicks }
-
 func TestPauseStopsGenerationAndResumeRestartsIt(t *testing.T) {
 	s, base := startSim(t, Config{Rate: 200})
 	c, _, _ := connect(t, base)
@@ -109,8 +107,10 @@ func TestPauseStopsGenerationAndResumeRestartsIt(t *testing.T) {
 	c.mustSubscribe(smsFilter)
 	c.notification()
 	control(t, base, "pause", "")
-	paused, t0 := s.Counters().Generated, s.ticks()
-	eventually(t, "five pump ticks", func() bool { return s.ticks() >= t0+5 })
+	t0 := s.Counters().PumpTicks
+	eventually(t, "a pump tick after the pause", func() bool { return s.Counters().PumpTicks > t0+1 })
+	paused, t1 := s.Counters().Generated, s.Counters().PumpTicks
+	eventually(t, "five pump ticks", func() bool { return s.Counters().PumpTicks >= t1+5 })
 	if got := s.Counters().Generated; got != paused {
 		t.Fatalf("generated %d while paused (was %d)", got, paused)
 	}

@@ -27,7 +27,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	if !recovering {
 		sess := s.newSession(oauthSession)
 		s.bind(c, sess)
-		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, "", "")})
+		c.Send(s.connectionDetails(sess, sess.seq, "", ""))
 		return
 	}
 	old := s.sessions[wscSession]
@@ -43,10 +43,10 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	}
 	if code != "" {
 		s.counters.Recoveries.Failed++
-		s.logf("%s: recovery Failed (%s)", c.id, code)
+		s.logf("%s: recovery Failed (%s)", c.ID(), code)
 		sess := s.newSession(oauthSession)
 		s.bind(c, sess)
-		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, rc.RecoveryFailed, code)})
+		c.Send(s.connectionDetails(sess, sess.seq, rc.RecoveryFailed, code))
 		return
 	}
 	if prev := old.conn; prev != nil {
@@ -54,22 +54,22 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		// the new connection takes the session over.
 		old.conn = nil
 		prev.sess = nil
-		prev.kill()
+		prev.Kill()
 	}
 	s.counters.Recoveries.Successful++
-	s.logf("%s: recovery Successful for session %s from sequence %d (%d made since)", c.id, old.id, pos, old.seq-pos)
+	s.logf("%s: recovery Successful for session %s from sequence %d (%d made since)", c.ID(), old.id, pos, old.seq-pos)
 	s.bind(c, old)
-	c.enqueue(outFrame{data: s.connectionDetails(old, pos, rc.RecoverySuccessful, "")})
+	c.Send(s.connectionDetails(old, pos, rc.RecoverySuccessful, ""))
 	// @rc-ex/ws (1.4.2) re-attaches its notification listener only after
 	// it has awaited ConnectionDetails, so frames arriving in the same
 	// read are dropped by the SDK. A short pause puts the replay in a
 	// later read; everything after it waits too, so order holds.
 	if s.cfg.ReplayDelay > 0 {
-		c.enqueue(outFrame{pause: s.cfg.ReplayDelay})
+		c.Hold(s.cfg.ReplayDelay)
 	}
-	for _, b := range old.buf {
-		if b.seq > pos {
-			c.enqueue(outFrame{data: b.frame, notif: old})
+	for _, n := range old.buffered() {
+		if n.seq > pos {
+			c.SendEvent(n.frame, n)
 		}
 	}
 }
@@ -79,12 +79,22 @@ func (s *Server) bind(c *conn, sess *session) {
 	sess.conn = c
 }
 
-// discard removes a session and cuts its connection. Caller holds mu.
+// discard removes a session and cuts its connection; its buffered
+// notifications that never reached a socket are dropped for good. Caller
+// holds mu.
 func (s *Server) discard(sess *session) {
 	delete(s.sessions, sess.id)
+	unsent := 0
+	for _, n := range sess.buffered() {
+		if !n.sent.Load() {
+			unsent++
+		}
+	}
+	sess.buf, sess.head, sess.bufBytes = nil, 0, 0
+	s.AddDropped(unsent)
 	if c := sess.conn; c != nil {
 		sess.conn = nil
 		c.sess = nil
-		c.kill()
+		c.Kill()
 	}
 }

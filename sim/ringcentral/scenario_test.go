@@ -8,6 +8,7 @@ import (
 	"time"
 
 	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/sim/emu"
 )
 
 func TestParseScenario(t *testing.T) {
@@ -32,17 +33,17 @@ steps:
 		t.Fatalf("scenario %+v", sc)
 	}
 	s0, s1, s3, s4 := sc.Steps[0], sc.Steps[1], sc.Steps[3], sc.Steps[4]
-	if s0.At != 2*time.Second || s0.Action != "send" || s0.Kind != "sms" || s0.Count != 3 || s0.Line != 6 {
+	if s0.At != 2*time.Second || s0.Action != "send" || s0.Arg != (SendStep{KindSMS, 3}) || s0.Line != 6 {
 		t.Fatalf("steps are not in time order or send is wrong: %+v", s0)
 	}
 	if s1.Action != "drop" || s1.Target != "" {
 		t.Fatalf("drop all: %+v", s1)
 	}
-	if s3.Code != 4001 || s3.Target != "c1" || s3.Reason != "bye" {
+	if s3.Arg != (emu.CloseArg{Code: 4001, Reason: "bye"}) || s3.Target != "c1" {
 		t.Fatalf("close: %+v", s3)
 	}
-	if string(s4.Body) != `{"telephonyStatus":"Ringing"}` {
-		t.Fatalf("inject body %s", s4.Body)
+	if in := s4.Arg.(InjectStep); string(in.Body) != `{"telephonyStatus":"Ringing"}` {
+		t.Fatalf("inject body %s", in.Body)
 	}
 }
 

@@ -18,11 +18,12 @@ type session struct {
 	created      time.Time
 	seq          uint64 // last wsc sequence used; ConnectionDetails of a new session is 1
 	sub          *subscription
-	buf          []buffered // newest BufferSize notifications, oldest first
-	conn         *conn      // nil while lost
+	buf          []*note // from head on: the newest BufferSize notifications, oldest first
+	head         int     // buf[:head] are evicted
+	bufBytes     int     // the size of the live frames
+	conn         *conn   // nil while lost
 	lostAt       time.Time
 	gen          *generator
-	credit       float64 // fractional notifications owed by the rate
 	generated    uint64
 	delivered    atomic.Uint64
 }
@@ -35,11 +36,25 @@ type subscription struct {
 	expires time.Time
 }
 
-// buffered is a notification frame kept for replay, with its sequence.
-type buffered struct {
+// note is a notification frame kept for replay, with its sequence. The
+// core tells it when it has been written to a socket.
+type note struct {
 	seq   uint64
 	frame []byte
+	sess  *session
+	sent  atomic.Bool // written to a socket at least once
 }
+
+// Delivered counts a write of the notification.
+func (n *note) Delivered() {
+	n.sent.Store(true)
+	n.sess.delivered.Add(1)
+}
+
+// maxBufferBytes bounds one session's recovery buffer in bytes as well
+// as in notifications (evtap's choice: hostile 1 MiB notifications must
+// not hold 100 MiB per session).
+const maxBufferBytes = 16 << 20
 
 // subscriptionTTL is what the subscription body reports; WebSocket
 // subscriptions renew themselves while the session lives (DOCS).
@@ -87,18 +102,47 @@ func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 		SubscriptionID: sess.sub.id, OwnerID: DemoExtensionID, Body: body,
 	})
 	sess.generated++
-	s.counters.Generated++
+	s.AddGenerated(1)
+	n := &note{seq: sess.seq, frame: frame, sess: sess}
 	if s.cfg.BufferSize > 0 {
-		if len(sess.buf) >= s.cfg.BufferSize {
-			copy(sess.buf, sess.buf[1:])
-			sess.buf = sess.buf[:len(sess.buf)-1]
-		}
-		sess.buf = append(sess.buf, buffered{seq: sess.seq, frame: frame})
+		s.keep(sess, n)
 	}
-	if sess.conn != nil {
-		sess.conn.enqueue(outFrame{data: frame, notif: sess})
+	switch {
+	case sess.conn != nil:
+		sess.conn.SendEvent(frame, n)
+	case s.cfg.BufferSize == 0:
+		s.AddDropped(1) // no connection and no buffer: nobody will ever have it
 	}
 }
+
+// keep puts a notification in the session's recovery buffer, evicting
+// the oldest beyond BufferSize notifications or maxBufferBytes. An
+// evicted notification that never reached a socket is dropped for good.
+// Caller holds mu.
+func (s *Server) keep(sess *session, n *note) {
+	sess.buf = append(sess.buf, n)
+	sess.bufBytes += len(n.frame)
+	for len(sess.buf)-sess.head > s.cfg.BufferSize || (sess.bufBytes > maxBufferBytes && len(sess.buf)-sess.head > 1) {
+		old := sess.buf[sess.head]
+		sess.buf[sess.head] = nil
+		sess.head++
+		sess.bufBytes -= len(old.frame)
+		if !old.sent.Load() {
+			s.AddDropped(1)
+		}
+	}
+	// Evicting by moving the head keeps emit cheap with a large buffer;
+	// the slice is compacted once the dead part is as long as the live.
+	if sess.head > 0 && sess.head >= len(sess.buf)-sess.head {
+		live := copy(sess.buf, sess.buf[sess.head:])
+		clear(sess.buf[live:])
+		sess.buf, sess.head = sess.buf[:live], 0
+	}
+}
+
+// buffered is the session's recovery buffer, oldest first. Caller holds
+// mu.
+func (sess *session) buffered() []*note { return sess.buf[sess.head:] }
 
 // generate makes one notification from the session's filters, of kind k
 // if k is not empty. It reports false when no filter matches k.
