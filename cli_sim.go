@@ -47,8 +47,8 @@ func (f *simFlags) register(cmd *cobra.Command) {
 
 func (f *simFlags) validate() error {
 	switch {
-	case f.rate < 0:
-		return usagef("--rate must be 0 or more, got %g", f.rate)
+	case checkRate(f.rate) != nil:
+		return checkRate(f.rate)
 	case f.bufferSize < 0:
 		return usagef("--buffer-size must be 0 or more, got %d", f.bufferSize)
 	case f.recoveryTimeout < 0, f.idleTimeout < 0, f.absoluteTimeout < 0, f.pingInterval < 0, f.wsTokenTTL <= 0:

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // liveFlags are the flags of every command that shows a live session
@@ -78,6 +81,20 @@ type demoFlags struct {
 
 func (f *demoFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.Float64Var(&f.rate, "rate", 2, "events per second the emulator generates")
+	fs.Float64Var(&f.rate, "rate", 2, fmt.Sprintf("events per second the emulator generates (at most %d)", emu.MaxRate))
 	fs.Int64Var(&f.seed, "seed", 0, "seed for the emulator's generated events (0: random)")
+}
+
+func (f *demoFlags) validate() error { return checkRate(f.rate) }
+
+// checkRate is the usage error for an emulator rate below 0 or above the
+// core's ceiling (sim/emu.MaxRate).
+func checkRate(r float64) error {
+	if r < 0 {
+		return usagef("--rate must be 0 or more, got %g", r)
+	}
+	if err := emu.CheckRate(r); err != nil {
+		return usagef("--rate: %v", err)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/evtap/evtap/protocol"
 	rcsession "github.com/evtap/evtap/session/ringcentral"
+	"github.com/evtap/evtap/sim/emu"
 	rcsim "github.com/evtap/evtap/sim/ringcentral"
 )
 
@@ -33,11 +34,15 @@ func runConnectRingCentral(ctx context.Context, lf liveFlags, c ringCentralCreds
 }
 
 // runDemo starts the emulator in-process on loopback and a session
-// against it. Faults only the emulator can cause (forget the session,
-// refuse a token, delay or reorder frames) are routed to it; the rest go
-// to the session, exactly as with a real server.
+// against it. The faults the emulator offers (close from the server
+// side, forget the session, refuse a token, delay or reorder frames) are
+// routed to it; the rest go to the session, exactly as with a real
+// server.
 func runDemo(ctx context.Context, lf liveFlags, df demoFlags, stdout, stderr io.Writer) error {
 	if err := lf.validate(); err != nil {
+		return err
+	}
+	if err := df.validate(); err != nil {
 		return err
 	}
 	srv := rcsim.New(rcsim.Config{Rate: df.rate, Seed: df.seed})
@@ -54,30 +59,7 @@ func runDemo(ctx context.Context, lf liveFlags, df demoFlags, stdout, stderr io.
 		Filters:      lf.filters,
 		MaxRetries:   lf.maxRetries,
 	})
-	controls := protocol.Controls{}
-	for k, v := range s.Controls() {
-		controls[k] = v
-	}
-	for _, k := range []protocol.CommandKind{protocol.CmdForget, protocol.CmdRefuseToken, protocol.CmdDelayFrames, protocol.CmdReorderFrames} {
-		controls[k] = true
-	}
-	do := func(cmd protocol.Command) error {
-		switch cmd.Kind {
-		case protocol.CmdForget:
-			srv.Forget("") // also cuts the connection, with no close handshake
-			return nil
-		case protocol.CmdRefuseToken:
-			srv.RefuseNextToken()
-			return nil
-		case protocol.CmdDelayFrames:
-			srv.SetFrameDelay(cmd.Duration)
-			return nil
-		case protocol.CmdReorderFrames:
-			srv.SetReorder(cmd.On)
-			return nil
-		}
-		return s.Do(cmd)
-	}
+	controls, do := withEmulatorFaults(s.Controls(), s.Do, srv)
 	return runLive(ctx, lf, live{
 		provider: rcsession.ProviderName,
 		endpoint: base,
@@ -87,4 +69,24 @@ func runDemo(ctx context.Context, lf liveFlags, df demoFlags, stdout, stderr io.
 		controls: controls,
 		title:    "RingCentral emulator " + base,
 	}, stdout, stderr)
+}
+
+// withEmulatorFaults adds the faults an emulator offers to a session's
+// controls and routes commands of those kinds to the emulator.
+func withEmulatorFaults(c protocol.Controls, do func(protocol.Command) error, f emu.Faulter) (protocol.Controls, func(protocol.Command) error) {
+	controls := protocol.Controls{}
+	for k, v := range c {
+		controls[k] = v
+	}
+	mine := map[protocol.CommandKind]bool{}
+	for _, fault := range f.Faults() {
+		controls[fault.Kind] = true
+		mine[fault.Kind] = true
+	}
+	return controls, func(cmd protocol.Command) error {
+		if mine[cmd.Kind] {
+			return f.Fault(cmd)
+		}
+		return do(cmd)
+	}
 }
