@@ -215,6 +215,13 @@ func (c *Conn) poke() {
 func (c *Conn) enqueue(f frame) bool {
 	s := c.s
 	n := int64(len(f.data))
+	if n > int64(s.cfg.MaxFrame) {
+		if f.event {
+			s.stats.unsent.Add(1)
+		}
+		s.Logf("%s: a frame of %s not sent: larger than the %s any one frame may be", c.id, size(n), size(int64(s.cfg.MaxFrame)))
+		return false
+	}
 	c.qmu.Lock()
 	if c.dead {
 		c.qmu.Unlock()

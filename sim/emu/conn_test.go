@@ -212,3 +212,20 @@ func TestReorderSwapsAdjacentEventsOnly(t *testing.T) {
 		t.Fatalf("order %v, want %s", got, want)
 	}
 }
+
+func TestNoFrameLargerThanMaxFrameIsWritten(t *testing.T) {
+	var log syncBuffer
+	e, base := newEcho(t, Config{MaxFrame: 1000, Log: &log})
+	cl := dial(t, base)
+	c := e.only(t)
+	if c.Send(make([]byte, 1001)) {
+		t.Fatal("an oversized frame was queued")
+	}
+	c.Send([]byte("small"))
+	if got := cl.read(); got != "small" {
+		t.Fatalf("got %q", got)
+	}
+	if !strings.Contains(log.String(), "not sent: larger than") {
+		t.Fatalf("log: %s", log.String())
+	}
+}

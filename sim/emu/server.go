@@ -30,6 +30,7 @@ const (
 	DefaultMaxQueued     = 64 << 20 // bytes waiting to be written, all connections together
 	DefaultMaxConnQueued = 32 << 20 // bytes waiting to be written on one connection
 	DefaultMaxConnFrames = 100000   // frames waiting to be written on one connection
+	DefaultMaxFrame      = 4 << 20  // bytes of one frame the server writes
 )
 
 // Config describes one emulator to the core. Only Name is required; a
@@ -74,6 +75,10 @@ type Config struct {
 	// client that lets more pile up unread is cut, as a real server would.
 	MaxConnQueued int64
 	MaxConnFrames int
+	// MaxFrame bounds any one frame the server writes, whatever a client
+	// asked: a larger one is not sent, and the log says so. It guards
+	// against a provider whose answer grows with the request.
+	MaxFrame int
 }
 
 func (c Config) withDefaults() Config {
@@ -91,6 +96,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxConnFrames <= 0 {
 		c.MaxConnFrames = DefaultMaxConnFrames
+	}
+	if c.MaxFrame <= 0 {
+		c.MaxFrame = DefaultMaxFrame
 	}
 	return c
 }

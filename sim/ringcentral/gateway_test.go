@@ -183,10 +183,10 @@ func TestIdleTimeoutSendsWSG902ThenCloses(t *testing.T) {
 }
 
 func TestHeartbeatsKeepAnIdleConnectionOpen(t *testing.T) {
-	_, base := startSim(t, Config{IdleTimeout: 300 * time.Millisecond})
+	_, base := startSim(t, Config{IdleTimeout: 500 * time.Millisecond})
 	c, _, _ := connect(t, base)
 	c.readType(rc.TypeConnectionDetails)
-	for i := 0; i < 8; i++ { // 8 x 100 ms: well past the idle limit
+	for i := 0; i < 10; i++ { // 10 x 100 ms: well past the idle limit
 		time.Sleep(100 * time.Millisecond)
 		c.send(`[{"type":"Heartbeat","messageId":"hb"}]`)
 		c.readType(rc.TypeHeartbeat)
