@@ -34,10 +34,18 @@ type ConnOptions struct {
 	Header       http.Header
 }
 
-// Tracker is told when an event frame has been written to its socket.
-// A provider uses it to know which events a client has had (RingCentral
-// counts them per session and knows which buffered ones were never sent).
-type Tracker interface{ Delivered() }
+// Tracker follows one event frame given to SendEvent: exactly one of its
+// methods is called for each SendEvent, Delivered once the frame has
+// been written to the socket, Discarded if it never will be (the
+// connection ended or was cut first, or the frame was refused). A
+// provider uses it to know which events a client has had and which are
+// lost (RingCentral counts them per session, and counts a notification
+// as dropped once it has left both the recovery buffer and every queue
+// unwritten). Both are called without any lock of the core held.
+type Tracker interface {
+	Delivered()
+	Discarded()
+}
 
 // Conn is one WebSocket connection. Gorilla's discipline holds: Serve is
 // the only reader and a writer goroutine the only writer; every other
@@ -71,6 +79,18 @@ type frame struct {
 	held  bool    // already swapped once by the reorder fault
 	hold  time.Duration
 	close *closing
+}
+
+// discard counts an event frame that will never be written and tells
+// its tracker.
+func (f frame) discard(s *Server) {
+	if !f.event {
+		return
+	}
+	s.stats.unsent.Add(1)
+	if f.track != nil {
+		f.track.Discarded()
+	}
 }
 
 // closing ends a connection cleanly: frames first (such as a provider's
@@ -216,26 +236,20 @@ func (c *Conn) enqueue(f frame) bool {
 	s := c.s
 	n := int64(len(f.data))
 	if n > int64(s.cfg.MaxFrame) {
-		if f.event {
-			s.stats.unsent.Add(1)
-		}
+		f.discard(s)
 		s.Logf("%s: a frame of %s not sent: larger than the %s any one frame may be", c.id, size(n), size(int64(s.cfg.MaxFrame)))
 		return false
 	}
 	c.qmu.Lock()
 	if c.dead {
 		c.qmu.Unlock()
-		if f.event {
-			s.stats.unsent.Add(1)
-		}
+		f.discard(s)
 		return false
 	}
 	if len(c.queue) >= s.cfg.MaxConnFrames || c.qbytes+n > s.cfg.MaxConnQueued {
 		frames, bytes := len(c.queue), c.qbytes
 		c.qmu.Unlock()
-		if f.event {
-			s.stats.unsent.Add(1)
-		}
+		f.discard(s)
 		c.cut(fmt.Sprintf("%d frames (%s) waiting, the most one connection may hold", frames, size(bytes)))
 		return false
 	}
@@ -287,9 +301,7 @@ func (c *Conn) kill() {
 	if !c.dead {
 		c.dead = true
 		for _, f := range c.queue {
-			if f.event {
-				c.s.stats.unsent.Add(1)
-			}
+			f.discard(c.s)
 		}
 		c.s.queued.Add(-c.qbytes)
 		c.queue, c.qbytes = nil, 0
@@ -378,7 +390,7 @@ func (c *Conn) writeLoop() {
 		defer t.Stop()
 		ping = t.C
 	}
-	var written []Tracker
+	var written []frame
 	for {
 		select {
 		case <-c.done:
@@ -400,19 +412,28 @@ func (c *Conn) writeLoop() {
 // drain writes every queued frame, gathering them into few system
 // calls; false means the connection is over. Events are counted as
 // delivered once the bytes holding them have gone to the socket.
-func (c *Conn) drain(written []Tracker) ([]Tracker, bool) {
+func (c *Conn) drain(written []frame) ([]frame, bool) {
 	s := c.s
-	events := 0
+	// written are the events gathered since the last flush: delivered
+	// when it succeeds, discarded when it fails.
 	flush := func() bool {
-		if err := c.bc.flush(); err != nil {
+		err := c.bc.flush()
+		for _, f := range written {
+			if err != nil {
+				f.discard(s)
+				continue
+			}
+			s.stats.delivered.Add(1)
+			if f.track != nil {
+				f.track.Delivered()
+			}
+		}
+		clear(written)
+		written = written[:0]
+		if err != nil {
 			c.kill()
 			return false
 		}
-		s.stats.delivered.Add(uint64(events))
-		for _, t := range written {
-			t.Delivered()
-		}
-		events, written = 0, written[:0]
 		return true
 	}
 	_ = c.bc.batch(true)
@@ -456,15 +477,17 @@ func (c *Conn) drain(written []Tracker) ([]Tracker, bool) {
 			continue
 		}
 		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-		if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
-			c.kill()
-			return written, false
-		}
+		err := c.ws.WriteMessage(websocket.TextMessage, f.data)
 		if f.event {
-			events++
-			if f.track != nil {
-				written = append(written, f.track)
+			written = append(written, f)
+		}
+		if err != nil {
+			for _, f := range written {
+				f.discard(s)
 			}
+			clear(written)
+			c.kill()
+			return written[:0], false
 		}
 	}
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-type countTracker struct{ n atomic.Int64 }
+type countTracker struct{ n, lost atomic.Int64 }
 
 func (c *countTracker) Delivered() { c.n.Add(1) }
+func (c *countTracker) Discarded() { c.lost.Add(1) }
 
 // only returns the one open connection of e.
 func (e *echo) only(t testing.TB) *Conn {
@@ -119,8 +120,9 @@ func TestKillCutsWithoutHandshakeAndCountsWhatWasUnsent(t *testing.T) {
 	cl := dial(t, base)
 	c := e.only(t)
 	e.SetFrameDelay(time.Second)
+	var tr countTracker
 	for i := 0; i < 3; i++ {
-		c.SendEvent([]byte("never"), nil)
+		c.SendEvent([]byte("never"), &tr)
 	}
 	c.Kill()
 	err := cl.readClosed()
@@ -134,8 +136,13 @@ func TestKillCutsWithoutHandshakeAndCountsWhatWasUnsent(t *testing.T) {
 	if got := e.Counters().Unsent; got < 2 {
 		t.Fatalf("unsent %d, want the events still queued", got)
 	}
-	if c.SendEvent([]byte("late"), nil) {
+	if c.SendEvent([]byte("late"), &tr) {
 		t.Fatal("a dead connection accepted a frame")
+	}
+	// Every event is accounted for exactly once: written or discarded.
+	eventually(t, "each event written or discarded", func() bool { return tr.n.Load()+tr.lost.Load() == 4 })
+	if tr.lost.Load() < 3 {
+		t.Fatalf("tracker: %d delivered, %d discarded", tr.n.Load(), tr.lost.Load())
 	}
 }
 

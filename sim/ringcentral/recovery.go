@@ -69,7 +69,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	}
 	for _, n := range old.buffered() {
 		if n.seq > pos {
-			c.SendEvent(n.frame, n)
+			n.queue(c)
 		}
 	}
 }
@@ -84,14 +84,10 @@ func (s *Server) bind(c *conn, sess *session) {
 // holds mu.
 func (s *Server) discard(sess *session) {
 	delete(s.sessions, sess.id)
-	unsent := 0
 	for _, n := range sess.buffered() {
-		if !n.sent.Load() {
-			unsent++
-		}
+		n.evict()
 	}
 	sess.buf, sess.head, sess.bufBytes = nil, 0, 0
-	s.AddDropped(unsent)
 	if c := sess.conn; c != nil {
 		sess.conn = nil
 		c.sess = nil

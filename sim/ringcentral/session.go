@@ -36,19 +36,53 @@ type subscription struct {
 	expires time.Time
 }
 
-// note is a notification frame kept for replay, with its sequence. The
-// core tells it when it has been written to a socket.
+// note is one notification: its frame and sequence, kept for replay,
+// and what has become of it. The core tells it when a queued copy has
+// been written or discarded; it counts itself dropped, once, when it has
+// left the recovery buffer and every queue without ever being written.
 type note struct {
-	seq   uint64
-	frame []byte
-	sess  *session
-	sent  atomic.Bool // written to a socket at least once
+	seq     uint64
+	frame   []byte
+	sess    *session
+	s       *Server
+	sent    atomic.Bool  // written to a socket at least once
+	pending atomic.Int32 // queued copies not yet written or discarded
+	evicted atomic.Bool  // out of the recovery buffer (or never in it)
+	lost    atomic.Bool  // counted as dropped
+}
+
+// queue sends the notification on c; the core will call Delivered or
+// Discarded for it.
+func (n *note) queue(c *conn) {
+	n.pending.Add(1)
+	c.SendEvent(n.frame, n)
 }
 
 // Delivered counts a write of the notification.
 func (n *note) Delivered() {
 	n.sent.Store(true)
 	n.sess.delivered.Add(1)
+	n.pending.Add(-1)
+}
+
+// Discarded is a queued copy that will never be written.
+func (n *note) Discarded() {
+	n.pending.Add(-1)
+	n.checkLost()
+}
+
+// evict takes the notification out of the recovery buffer.
+func (n *note) evict() {
+	n.evicted.Store(true)
+	n.checkLost()
+}
+
+// checkLost counts the notification as dropped when nothing can deliver
+// it any more and nothing ever did.
+func (n *note) checkLost() {
+	if n.evicted.Load() && n.pending.Load() == 0 && !n.sent.Load() && n.lost.CompareAndSwap(false, true) {
+		n.s.AddDropped(1)
+	}
 }
 
 // maxBufferBytes bounds one session's recovery buffer in bytes as well
@@ -103,22 +137,20 @@ func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 	})
 	sess.generated++
 	s.AddGenerated(1)
-	n := &note{seq: sess.seq, frame: frame, sess: sess}
+	n := &note{seq: sess.seq, frame: frame, sess: sess, s: s}
+	if c := sess.conn; c != nil {
+		n.queue(c)
+	}
 	if s.cfg.BufferSize > 0 {
 		s.keep(sess, n)
-	}
-	switch {
-	case sess.conn != nil:
-		sess.conn.SendEvent(frame, n)
-	case s.cfg.BufferSize == 0:
-		s.AddDropped(1) // no connection and no buffer: nobody will ever have it
+	} else {
+		n.evict() // never kept: lost unless the queued copy is written
 	}
 }
 
 // keep puts a notification in the session's recovery buffer, evicting
-// the oldest beyond BufferSize notifications or maxBufferBytes. An
-// evicted notification that never reached a socket is dropped for good.
-// Caller holds mu.
+// the oldest beyond BufferSize notifications or maxBufferBytes. Caller
+// holds mu.
 func (s *Server) keep(sess *session, n *note) {
 	sess.buf = append(sess.buf, n)
 	sess.bufBytes += len(n.frame)
@@ -127,9 +159,7 @@ func (s *Server) keep(sess *session, n *note) {
 		sess.buf[sess.head] = nil
 		sess.head++
 		sess.bufBytes -= len(old.frame)
-		if !old.sent.Load() {
-			s.AddDropped(1)
-		}
+		old.evict()
 	}
 	// Evicting by moving the head keeps emit cheap with a large buffer;
 	// the slice is compacted once the dead part is as long as the live.
