@@ -20,11 +20,18 @@ const batchSize = 64 << 10
 // times (pings, a pong from the reader, close frames) they go straight
 // through. gorilla serializes its own writes; mu also orders them with
 // flush, which the writer calls outside gorilla.
+//
+// accepted and sent count bytes since the connection began: taken by
+// Write, and handed to the socket. A frame whose last byte is at
+// accepted offset N has reached the socket once sent >= N, even when a
+// later write failed part way.
 type batchConn struct {
 	net.Conn
 	mu       sync.Mutex
 	buf      []byte
 	batching bool
+	accepted int64
+	sent     int64
 }
 
 func (b *batchConn) Write(p []byte) (int, error) {
@@ -35,10 +42,14 @@ func (b *batchConn) Write(p []byte) (int, error) {
 			return 0, err
 		}
 		if !b.batching || len(p) > batchSize {
-			return b.Conn.Write(p)
+			b.accepted += int64(len(p))
+			n, err := b.Conn.Write(p)
+			b.sent += int64(n)
+			return n, err
 		}
 	}
 	b.buf = append(b.buf, p...)
+	b.accepted += int64(len(p))
 	return len(p), nil
 }
 
@@ -46,9 +57,17 @@ func (b *batchConn) flushLocked() error {
 	if len(b.buf) == 0 {
 		return nil
 	}
-	_, err := b.Conn.Write(b.buf)
+	n, err := b.Conn.Write(b.buf)
+	b.sent += int64(n)
 	b.buf = b.buf[:0]
 	return err
+}
+
+// offsets returns the bytes accepted and sent so far.
+func (b *batchConn) offsets() (accepted, sent int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.accepted, b.sent
 }
 
 // batch turns gathering on or off; turning it off writes what was

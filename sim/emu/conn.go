@@ -93,6 +93,13 @@ func (f frame) discard(s *Server) {
 	}
 }
 
+// gathered is an event written into the batch, with the offset of its
+// last byte.
+type gathered struct {
+	frame
+	end int64
+}
+
 // closing ends a connection cleanly: frames first (such as a provider's
 // Error frame), then a close frame with code and reason.
 type closing struct {
@@ -108,7 +115,7 @@ type closing struct {
 // frames and must call Serve, which reads until the connection ends.
 func (s *Server) Upgrade(w http.ResponseWriter, r *http.Request, opt ConnOptions) (*Conn, error) {
 	s.mu.Lock()
-	closed, full := s.closed, len(s.conns) >= s.cfg.MaxConns
+	closed, full := s.closed, len(s.conns) >= s.cfg.Limits.MaxConns
 	s.mu.Unlock()
 	switch {
 	case closed:
@@ -116,8 +123,8 @@ func (s *Server) Upgrade(w http.ResponseWriter, r *http.Request, opt ConnOptions
 		return nil, ErrClosed
 	case full:
 		s.AddRefused()
-		s.Logf("refused a connection from %s: %d already open", r.RemoteAddr, s.cfg.MaxConns)
-		http.Error(w, fmt.Sprintf("too many connections (the emulator allows %d at once)", s.cfg.MaxConns), http.StatusServiceUnavailable)
+		s.Logf("refused a connection from %s: %d already open", r.RemoteAddr, s.cfg.Limits.MaxConns)
+		http.Error(w, fmt.Sprintf("too many connections (the emulator allows %d at once)", s.cfg.Limits.MaxConns), http.StatusServiceUnavailable)
 		return nil, errFull
 	}
 	up := s.upgrader
@@ -235,9 +242,9 @@ func (c *Conn) poke() {
 func (c *Conn) enqueue(f frame) bool {
 	s := c.s
 	n := int64(len(f.data))
-	if n > int64(s.cfg.MaxFrame) {
+	if n > int64(s.cfg.Limits.MaxFrame) {
 		f.discard(s)
-		s.Logf("%s: a frame of %s not sent: larger than the %s any one frame may be", c.id, size(n), size(int64(s.cfg.MaxFrame)))
+		s.Logf("%s: a frame of %s not sent: larger than the %s any one frame may be", c.id, size(n), size(int64(s.cfg.Limits.MaxFrame)))
 		return false
 	}
 	c.qmu.Lock()
@@ -246,7 +253,7 @@ func (c *Conn) enqueue(f frame) bool {
 		f.discard(s)
 		return false
 	}
-	if len(c.queue) >= s.cfg.MaxConnFrames || c.qbytes+n > s.cfg.MaxConnQueued {
+	if len(c.queue) >= s.cfg.Limits.MaxConnFrames || c.qbytes+n > s.cfg.Limits.MaxConnQueued {
 		frames, bytes := len(c.queue), c.qbytes
 		c.qmu.Unlock()
 		f.discard(s)
@@ -256,7 +263,7 @@ func (c *Conn) enqueue(f frame) bool {
 	c.queue = append(c.queue, f)
 	c.qbytes += n
 	c.qmu.Unlock()
-	if s.queued.Add(n) > s.cfg.MaxQueued {
+	if s.queued.Add(n) > s.cfg.Limits.MaxQueued {
 		s.overBudget()
 	}
 	c.poke()
@@ -270,7 +277,7 @@ func (s *Server) overBudget() {
 		return // another goroutine is cutting
 	}
 	defer s.budgetMu.Unlock()
-	for s.queued.Load() > s.cfg.MaxQueued {
+	for s.queued.Load() > s.cfg.Limits.MaxQueued {
 		var worst *Conn
 		var most int64
 		s.mu.Lock()
@@ -283,7 +290,7 @@ func (s *Server) overBudget() {
 		if worst == nil {
 			return
 		}
-		worst.cut(fmt.Sprintf("the longest backlog (%s) when all connections held more than %s", size(most), size(s.cfg.MaxQueued)))
+		worst.cut(fmt.Sprintf("the longest backlog (%s) when all connections held more than %s", size(most), size(s.cfg.Limits.MaxQueued)))
 	}
 }
 
@@ -390,7 +397,7 @@ func (c *Conn) writeLoop() {
 		defer t.Stop()
 		ping = t.C
 	}
-	var written []frame
+	var written []gathered
 	for {
 		select {
 		case <-c.done:
@@ -412,20 +419,24 @@ func (c *Conn) writeLoop() {
 // drain writes every queued frame, gathering them into few system
 // calls; false means the connection is over. Events are counted as
 // delivered once the bytes holding them have gone to the socket.
-func (c *Conn) drain(written []frame) ([]frame, bool) {
+func (c *Conn) drain(written []gathered) ([]gathered, bool) {
 	s := c.s
-	// written are the events gathered since the last flush: delivered
-	// when it succeeds, discarded when it fails.
-	flush := func() bool {
-		err := c.bc.flush()
-		for _, f := range written {
-			if err != nil {
-				f.discard(s)
+	// written are the events gathered since the last flush. Each counts
+	// as delivered once the bytes up to its end have reached the socket,
+	// and as discarded if the connection fails first.
+	settle := func(err error) bool {
+		if err == nil {
+			err = c.bc.flush()
+		}
+		_, sent := c.bc.offsets()
+		for _, g := range written {
+			if g.end > sent {
+				g.discard(s)
 				continue
 			}
 			s.stats.delivered.Add(1)
-			if f.track != nil {
-				f.track.Delivered()
+			if g.track != nil {
+				g.track.Delivered()
 			}
 		}
 		clear(written)
@@ -436,6 +447,7 @@ func (c *Conn) drain(written []frame) ([]frame, bool) {
 		}
 		return true
 	}
+	flush := func() bool { return settle(nil) }
 	_ = c.bc.batch(true)
 	defer func() { _ = c.bc.batch(false) }()
 	for {
@@ -479,15 +491,11 @@ func (c *Conn) drain(written []frame) ([]frame, bool) {
 		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 		err := c.ws.WriteMessage(websocket.TextMessage, f.data)
 		if f.event {
-			written = append(written, f)
+			end, _ := c.bc.offsets()
+			written = append(written, gathered{f, end})
 		}
 		if err != nil {
-			for _, f := range written {
-				f.discard(s)
-			}
-			clear(written)
-			c.kill()
-			return written[:0], false
+			return written, settle(err)
 		}
 	}
 }

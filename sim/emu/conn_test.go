@@ -149,7 +149,7 @@ func TestKillCutsWithoutHandshakeAndCountsWhatWasUnsent(t *testing.T) {
 // A client that lets too much pile up unread is cut, as a real server
 // would cut it.
 func TestAClientThatDoesNotReadIsCut(t *testing.T) {
-	e, base := newEcho(t, Config{MaxConnFrames: 50})
+	e, base := newEcho(t, Config{Limits: Limits{MaxConnFrames: 50}})
 	cl := dial(t, base)
 	c := e.only(t)
 	e.SetFrameDelay(time.Second) // the writer takes nothing meanwhile
@@ -165,7 +165,7 @@ func TestAClientThatDoesNotReadIsCut(t *testing.T) {
 // MaxQueued: the longest is cut first.
 func TestAllBacklogsTogetherStayWithinTheBudget(t *testing.T) {
 	const budget = 1 << 20
-	e, base := newEcho(t, Config{MaxQueued: budget})
+	e, base := newEcho(t, Config{Limits: Limits{MaxQueued: budget}})
 	var cls []*client
 	for i := 0; i < 4; i++ {
 		cls = append(cls, dial(t, base))
@@ -188,7 +188,7 @@ func TestAllBacklogsTogetherStayWithinTheBudget(t *testing.T) {
 }
 
 func TestConnectionsBeyondMaxConnsAreRefused(t *testing.T) {
-	e, base := newEcho(t, Config{MaxConns: 2})
+	e, base := newEcho(t, Config{Limits: Limits{MaxConns: 2}})
 	dial(t, base)
 	dial(t, base)
 	_, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws", nil)
@@ -222,7 +222,7 @@ func TestReorderSwapsAdjacentEventsOnly(t *testing.T) {
 
 func TestNoFrameLargerThanMaxFrameIsWritten(t *testing.T) {
 	var log syncBuffer
-	e, base := newEcho(t, Config{MaxFrame: 1000, Log: &log})
+	e, base := newEcho(t, Config{Limits: Limits{MaxFrame: 1000}, Log: &log})
 	cl := dial(t, base)
 	c := e.only(t)
 	if c.Send(make([]byte, 1001)) {

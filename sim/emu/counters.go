@@ -67,7 +67,7 @@ func (s *Server) Counters() Counters {
 		Skipped:     s.stats.skipped.Load(),
 		PumpTicks:   s.stats.ticks.Load(),
 		Queued:      s.queued.Load(),
-		MaxQueued:   s.cfg.MaxQueued,
+		MaxQueued:   s.cfg.Limits.MaxQueued,
 		Paused:      paused,
 		Rate:        rate,
 		MaxRate:     MaxRate,

@@ -65,6 +65,15 @@ type Config struct {
 	// control action; never a token and never text from a client.
 	Log io.Writer
 
+	// Limits bound what clients can make the server hold; zero fields
+	// take the defaults.
+	Limits Limits
+}
+
+// Limits bound what clients can make an emulator hold in memory, so that
+// a handful of hostile or stuck clients cannot take it past a few
+// hundred MB. A zero field takes its default.
+type Limits struct {
 	// MaxConns bounds the connections open at once; more are refused
 	// with 503 before the upgrade.
 	MaxConns int
@@ -81,26 +90,26 @@ type Config struct {
 	MaxFrame int
 }
 
-func (c Config) withDefaults() Config {
-	if c.MaxConns <= 0 {
-		c.MaxConns = DefaultMaxConns
+func (l Limits) withDefaults() Limits {
+	if l.MaxConns <= 0 {
+		l.MaxConns = DefaultMaxConns
 	}
-	if c.MaxQueued <= 0 {
-		c.MaxQueued = DefaultMaxQueued
+	if l.MaxQueued <= 0 {
+		l.MaxQueued = DefaultMaxQueued
 	}
-	if c.MaxConnQueued <= 0 {
-		c.MaxConnQueued = DefaultMaxConnQueued
+	if l.MaxConnQueued <= 0 {
+		l.MaxConnQueued = DefaultMaxConnQueued
 	}
-	if c.MaxConnQueued > c.MaxQueued {
-		c.MaxConnQueued = c.MaxQueued
+	if l.MaxConnQueued > l.MaxQueued {
+		l.MaxConnQueued = l.MaxQueued
 	}
-	if c.MaxConnFrames <= 0 {
-		c.MaxConnFrames = DefaultMaxConnFrames
+	if l.MaxConnFrames <= 0 {
+		l.MaxConnFrames = DefaultMaxConnFrames
 	}
-	if c.MaxFrame <= 0 {
-		c.MaxFrame = DefaultMaxFrame
+	if l.MaxFrame <= 0 {
+		l.MaxFrame = DefaultMaxFrame
 	}
-	return c
+	return l
 }
 
 // Server is the part of an emulator every provider shares: the listener
@@ -141,7 +150,7 @@ type Server struct {
 // New builds a server. Its pump and scenario start at once; Close stops
 // them.
 func New(cfg Config) *Server {
-	cfg = cfg.withDefaults()
+	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Server{
 		cfg:      cfg,
 		mux:      http.NewServeMux(),
@@ -177,6 +186,9 @@ func New(cfg Config) *Server {
 	}
 	return s
 }
+
+// Limits are the limits in force (defaults filled in).
+func (s *Server) Limits() Limits { return s.cfg.Limits }
 
 // Handle registers a provider endpoint, as http.ServeMux.Handle does.
 // Request bodies are limited to MaxBody.

@@ -80,6 +80,7 @@ func New(cfg Config) *Server {
 		Scenario: cfg.Scenario,
 		Do:       s.do,
 		Log:      cfg.Log,
+		Limits:   cfg.Limits,
 	})
 	s.routes()
 	s.controlRoutes()

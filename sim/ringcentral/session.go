@@ -87,8 +87,15 @@ func (n *note) checkLost() {
 
 // maxBufferBytes bounds one session's recovery buffer in bytes as well
 // as in notifications (evtap's choice: hostile 1 MiB notifications must
-// not hold 100 MiB per session).
+// not hold 100 MiB per session). It is also kept under half of what one
+// connection may queue, so that a replay never gets its own connection
+// cut.
 const maxBufferBytes = 16 << 20
+
+// bufferBytes is the byte bound of a recovery buffer in force.
+func (s *Server) bufferBytes() int {
+	return int(min(maxBufferBytes, s.Limits().MaxConnQueued/2))
+}
 
 // subscriptionTTL is what the subscription body reports; WebSocket
 // subscriptions renew themselves while the session lives (DOCS).
@@ -154,7 +161,7 @@ func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 func (s *Server) keep(sess *session, n *note) {
 	sess.buf = append(sess.buf, n)
 	sess.bufBytes += len(n.frame)
-	for len(sess.buf)-sess.head > s.cfg.BufferSize || (sess.bufBytes > maxBufferBytes && len(sess.buf)-sess.head > 1) {
+	for len(sess.buf)-sess.head > s.cfg.BufferSize || (sess.bufBytes > s.bufferBytes() && len(sess.buf)-sess.head > 1) {
 		old := sess.buf[sess.head]
 		sess.buf[sess.head] = nil
 		sess.head++
