@@ -57,7 +57,20 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		prev.Kill()
 	}
 	s.counters.Recoveries.Successful++
-	s.logf("%s: recovery Successful for session %s from sequence %d (%d made since)", c.ID(), old.id, pos, old.seq-pos)
+	replay := 0
+	for _, n := range old.buffered() {
+		if n.seq > pos {
+			replay++
+		}
+	}
+	if made := int(old.seq - pos); made > replay {
+		// The buffer keeps the newest BufferSize: the client will see the
+		// rest as a jump in the sequence, and the counters as dropped.
+		s.logf("%s: recovery Successful for session %s from sequence %d: %d made since, the oldest %d no longer buffered; replaying %d",
+			c.ID(), old.id, pos, made, made-replay, replay)
+	} else {
+		s.logf("%s: recovery Successful for session %s from sequence %d; replaying %d", c.ID(), old.id, pos, replay)
+	}
 	s.bind(c, old)
 	c.Send(s.connectionDetails(old, pos, rc.RecoverySuccessful, ""))
 	// @rc-ex/ws (1.4.2) re-attaches its notification listener only after
