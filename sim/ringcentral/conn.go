@@ -8,7 +8,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 )
 
@@ -32,8 +31,8 @@ var errSeq atomic.Uint64
 // errorFrame builds an Error frame in the gateway's style.
 func errorFrame(status int, code, msg string) []byte {
 	id := fmt.Sprintf("evtap-err-%d", errSeq.Add(1))
-	meta := rc.Meta{Type: rc.TypeError, MessageID: id, Status: status, Headers: map[string]string{"RCRequestId": id}}
-	f, _ := rc.Encode(meta, rc.ErrorBody{ErrorCode: code, Message: msg})
+	meta := meta{Type: typeError, MessageID: id, Status: status, Headers: map[string]string{"RCRequestId": id}}
+	f := encodeFrame(meta, errBody{ErrorCode: code, Message: msg})
 	return f
 }
 
@@ -49,14 +48,14 @@ func (s *Server) checkTimeouts(now time.Time) {
 		case c.timeout:
 		case cfg.IdleTimeout > 0 && now.Sub(c.LastRead()) >= cfg.IdleTimeout:
 			c.timeout = true
-			s.logf("%s: idle for %s, Error %s and close", c.ID(), cfg.IdleTimeout, rc.WSGIdleTimeout)
-			c.CloseNow(websocket.CloseNormalClosure, rc.WSGIdleTimeout,
-				errorFrame(http.StatusRequestTimeout, rc.WSGIdleTimeout, "Idle timeout: no messages from the client"))
+			s.logf("%s: idle for %s, Error %s and close", c.ID(), cfg.IdleTimeout, wsgIdleTimeout)
+			c.CloseNow(websocket.CloseNormalClosure, wsgIdleTimeout,
+				errorFrame(http.StatusRequestTimeout, wsgIdleTimeout, "Idle timeout: no messages from the client"))
 		case cfg.AbsoluteTimeout > 0 && now.Sub(c.Opened()) >= cfg.AbsoluteTimeout:
 			c.timeout = true
-			s.logf("%s: open for %s, Error %s and close", c.ID(), cfg.AbsoluteTimeout, rc.WSGAbsoluteTimeout)
-			c.CloseNow(websocket.CloseNormalClosure, rc.WSGAbsoluteTimeout,
-				errorFrame(http.StatusRequestTimeout, rc.WSGAbsoluteTimeout, "Absolute timeout: the connection is too old"))
+			s.logf("%s: open for %s, Error %s and close", c.ID(), cfg.AbsoluteTimeout, wsgAbsoluteTimeout)
+			c.CloseNow(websocket.CloseNormalClosure, wsgAbsoluteTimeout,
+				errorFrame(http.StatusRequestTimeout, wsgAbsoluteTimeout, "Absolute timeout: the connection is too old"))
 		}
 	}
 }
@@ -84,6 +83,6 @@ const errMalformedMessage = "WSG-101"
 // heartbeatReply echoes a Heartbeat (the shape is undocumented; every
 // client ignores its content).
 func heartbeatReply(id string) []byte {
-	f, _ := rc.Encode(rc.Meta{Type: rc.TypeHeartbeat, MessageID: id, Status: 200}, nil)
+	f := encodeFrame(meta{Type: typeHeartbeat, MessageID: id, Status: 200}, nil)
 	return f
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 )
 
@@ -38,9 +37,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		id, pos, err := s.wsc.decode(wscParam[0])
 		if err != nil {
 			s.counters.Recoveries.Malformed++
-			s.logf("%s: malformed wsc, Error %s and close", c.ID(), rc.WSGBadContext)
-			c.Close(websocket.ClosePolicyViolation, rc.WSGBadContext,
-				errorFrame(http.StatusBadRequest, rc.WSGBadContext, "Malformed WebSocket session context token"))
+			s.logf("%s: malformed wsc, Error %s and close", c.ID(), wsgBadContext)
+			c.Close(websocket.ClosePolicyViolation, wsgBadContext,
+				errorFrame(http.StatusBadRequest, wsgBadContext, "Malformed WebSocket session context token"))
 		} else {
 			s.attach(c, oauthSession, true, id, pos)
 		}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 )
 
@@ -27,10 +26,10 @@ func TestNoAnswerGrowsWithTheRequest(t *testing.T) {
 	_, base := startSim(t, Config{})
 	c, _, _ := connect(t, base)
 	c.ws.SetReadLimit(1 << 30) // let a huge answer through, to measure it
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 
-	_, data := c.rawRequest(rc.Meta{Type: rc.TypeClientRequest, MessageID: "many", Method: "POST", Path: rc.PathSubscription},
-		rc.SubscriptionRequest{EventFilters: badFilters(900), DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket}})
+	_, data := c.rawRequest(meta{Type: typeClientRequest, MessageID: "many", Method: "POST", Path: pathSubscription},
+		subscriptionRequest{EventFilters: badFilters(900), DeliveryMode: deliveryMode{TransportType: transportWebSocket}})
 	if len(data) > 8<<10 {
 		t.Fatalf("answer to 900 bad filters is %d bytes", len(data))
 	}
@@ -38,35 +37,31 @@ func TestNoAnswerGrowsWithTheRequest(t *testing.T) {
 		t.Fatalf("answer does not count the filters it does not describe: %.400s", data)
 	}
 
-	f, data := c.rawRequest(rc.Meta{Type: rc.TypeClientRequest, MessageID: "too-many", Method: "POST", Path: rc.PathSubscription},
-		rc.SubscriptionRequest{EventFilters: badFilters(1200)})
+	f, data := c.rawRequest(meta{Type: typeClientRequest, MessageID: "too-many", Method: "POST", Path: pathSubscription},
+		subscriptionRequest{EventFilters: badFilters(1200)})
 	if f.Meta.Status != 400 || len(data) > 2<<10 || !strings.Contains(string(data), "at most 1000") {
 		t.Fatalf("1200 filters: status %d, %d bytes: %.300s", f.Meta.Status, len(data), data)
 	}
 
-	f, data = c.rawRequest(rc.Meta{Type: rc.TypeClientRequest, MessageID: "path", Method: "GET", Path: "/restapi/" + strings.Repeat("x", 100<<10)}, nil)
+	f, data = c.rawRequest(meta{Type: typeClientRequest, MessageID: "path", Method: "GET", Path: "/restapi/" + strings.Repeat("x", 100<<10)}, nil)
 	if f.Meta.Status != 404 || len(data) > 2<<10 {
 		t.Fatalf("a 100 KiB path: status %d, %d bytes", f.Meta.Status, len(data))
 	}
 
-	f, data = c.rawRequest(rc.Meta{Type: rc.TypeClientRequest, MessageID: strings.Repeat("m", 100<<10), Method: "GET", Path: rc.PathSubscription}, nil)
-	if f.Meta.Type != rc.TypeError || len(data) > 2<<10 {
+	f, data = c.rawRequest(meta{Type: typeClientRequest, MessageID: strings.Repeat("m", 100<<10), Method: "GET", Path: pathSubscription}, nil)
+	if f.Meta.Type != typeError || len(data) > 2<<10 {
 		t.Fatalf("a 100 KiB messageId: %s, %d bytes", f.Meta.Type, len(data))
 	}
 }
 
 // rawRequest sends a ClientRequest with the given meta and returns the
 // next frame that is not a notification.
-func (c *client) rawRequest(meta rc.Meta, body any) (rc.Frame, []byte) {
+func (c *client) rawRequest(m meta, body any) (frame, []byte) {
 	c.t.Helper()
-	frame, err := rc.Encode(meta, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.send(string(frame))
+	c.send(string(encodeFrame(m, body)))
 	for {
 		f, data := c.read()
-		if f.Meta.Type != rc.TypeServerNotification {
+		if f.Meta.Type != typeServerNotification {
 			return f, data
 		}
 	}
@@ -81,8 +76,8 @@ func TestClientsThatSendLargeRequestsAndNeverReadStaySmall(t *testing.T) {
 	}
 	var log syncBuffer
 	_, base := startSim(t, Config{Log: &log})
-	req, _ := rc.Encode(rc.Meta{Type: rc.TypeClientRequest, MessageID: "m", Method: "POST", Path: rc.PathSubscription},
-		rc.SubscriptionRequest{EventFilters: badFilters(12000), DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket}})
+	req := encodeFrame(meta{Type: typeClientRequest, MessageID: "m", Method: "POST", Path: pathSubscription},
+		subscriptionRequest{EventFilters: badFilters(12000), DeliveryMode: deliveryMode{TransportType: transportWebSocket}})
 	if len(req) > readLimit {
 		t.Fatalf("request of %d bytes is over the read limit", len(req))
 	}
@@ -131,7 +126,7 @@ func TestCloseReturnsPromptlyWhileGeneratingAtTheCeiling(t *testing.T) {
 		t.Fatalf("rate %g, want the ceiling %d", got, emu.MaxRate)
 	}
 	c, _, _ := connect(t, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter, presenceFilter)
 	eventually(t, "generation at full speed", func() bool { return s.Counters().Generated > 2000 })
 	t0 := time.Now()

@@ -4,8 +4,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // BenchmarkRate50000 runs the emulator in real time at 50,000
@@ -28,7 +26,7 @@ func BenchmarkRate50000(b *testing.B) {
 	}
 	defer s.Close()
 	c, _, _ := connect(b, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter, presenceFilter)
 	read := make(chan int, 1)
 	go func() {

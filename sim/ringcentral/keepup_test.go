@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 )
 
@@ -26,7 +25,7 @@ func TestAClientThatKeepsUpGetsEverything(t *testing.T) {
 			if err != nil {
 				break
 			}
-			f, err := rc.Decode(data)
+			f, err := decodeFrame(data)
 			if err != nil || f.Meta.WSC == nil || f.Meta.WSC.Sequence != last+2 && last != 0 {
 				break
 			}
@@ -74,7 +73,7 @@ func TestAClientThatCannotKeepUpIsCutAndTheGapSaysWhatItLost(t *testing.T) {
 		}
 	}
 	// It reads what reached it before the cut.
-	var last *rc.WSC
+	var last *wscRef
 	read := 0
 	for {
 		_ = c.ws.SetReadDeadline(time.Now().Add(waitFor))
@@ -82,7 +81,7 @@ func TestAClientThatCannotKeepUpIsCutAndTheGapSaysWhatItLost(t *testing.T) {
 		if err != nil {
 			break
 		}
-		f, err := rc.Decode(data)
+		f, err := decodeFrame(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +102,7 @@ func TestAClientThatCannotKeepUpIsCutAndTheGapSaysWhatItLost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoverySuccessful {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoverySuccessful {
 		t.Fatalf("recoveryState %q", d.RecoveryState)
 	}
 	first, _ := c2.notification()

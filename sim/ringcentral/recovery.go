@@ -1,21 +1,19 @@
 package ringcentral
 
-import rc "github.com/evtap/evtap/protocol/ringcentral"
-
 // connectionDetails is the first frame of a connection.
 func (s *Server) connectionDetails(sess *session, seq uint64, state, code string) []byte {
-	meta := rc.Meta{
-		Type: rc.TypeConnectionDetails, MessageID: sess.gen.uuid(), Status: 200,
-		WSC:     &rc.WSC{Token: s.wsc.encode(sess.id, seq), Sequence: seq},
+	meta := meta{
+		Type: typeConnectionDetails, MessageID: sess.gen.uuid(), Status: 200,
+		WSC:     &wscRef{Token: s.wsc.encode(sess.id, seq), Sequence: seq},
 		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
 	}
-	body := rc.ConnectionDetails{
-		CreationTime: sess.created.UTC().Format(rc.TimeLayout), MaxConnectionsPerSession: 50,
+	body := connDetails{
+		CreationTime: sess.created.UTC().Format(detailsTimeLayout), MaxConnectionsPerSession: 50,
 		RecoveryBufferSize: s.cfg.BufferSize, RecoveryTimeout: seconds(s.cfg.RecoveryTimeout),
 		IdleTimeout: seconds(s.cfg.IdleTimeout), AbsoluteTimeout: seconds(s.cfg.AbsoluteTimeout),
 		MaxActiveRequests: 10, RecoveryState: state, RecoveryErrorCode: code,
 	}
-	frame, _ := rc.Encode(meta, body)
+	frame := encodeFrame(meta, body)
 	return frame
 }
 
@@ -34,11 +32,11 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	code := ""
 	switch {
 	case old == nil:
-		code = rc.WSGNoSubscription // forgotten or expired: nothing to recover
+		code = wsgNoSubscription // forgotten or expired: nothing to recover
 	case old.oauthSession != oauthSession:
-		code = rc.WSGOtherSession
+		code = wsgOtherSession
 	case old.sub == nil:
-		code = rc.WSGNoSubscription
+		code = wsgNoSubscription
 		s.discard(old)
 	}
 	if code != "" {
@@ -46,7 +44,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		s.logf("%s: recovery Failed (%s)", c.ID(), code)
 		sess := s.newSession(oauthSession)
 		s.bind(c, sess)
-		c.Send(s.connectionDetails(sess, sess.seq, rc.RecoveryFailed, code))
+		c.Send(s.connectionDetails(sess, sess.seq, recoveryFailed, code))
 		return
 	}
 	if prev := old.conn; prev != nil {
@@ -72,7 +70,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		s.logf("%s: recovery Successful for session %s from sequence %d; replaying %d", c.ID(), old.id, pos, replay)
 	}
 	s.bind(c, old)
-	c.Send(s.connectionDetails(old, pos, rc.RecoverySuccessful, ""))
+	c.Send(s.connectionDetails(old, pos, recoverySuccessful, ""))
 	// @rc-ex/ws (1.4.2) re-attaches its notification listener only after
 	// it has awaited ConnectionDetails, so frames arriving in the same
 	// read are dropped by the SDK. A short pause puts the replay in a

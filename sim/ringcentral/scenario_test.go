@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 )
 
@@ -83,7 +82,7 @@ steps:
 	}
 	s, base := startSim(t, Config{Scenario: sc})
 	c, _, _ := connect(t, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter, voicemailF)
 	for i := 0; i < 3; i++ {
 		if _, n := c.notification(); !strings.Contains(n.Event, "instant?type=SMS") {
@@ -101,7 +100,7 @@ func TestSameSeedGeneratesTheSameNotifications(t *testing.T) {
 	run := func(seed int64) []string {
 		s, base := startSim(t, Config{Seed: seed, Now: clock.Now})
 		c, _, _ := connect(t, base)
-		c.readType(rc.TypeConnectionDetails)
+		c.readType(typeConnectionDetails)
 		c.mustSubscribe(smsFilter, voicemailF, presenceFilter, "/restapi/v1.0/account/~/extension/~/telephony/sessions", "/restapi/v1.0/account/~/extension/~/message-store")
 		s.Generate("", "", 12)
 		var out []string

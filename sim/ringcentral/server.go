@@ -91,14 +91,14 @@ func New(cfg Config) *Server {
 }
 
 func (s *Server) routes() {
-	s.Handle("POST "+tokenPath, s.handleToken)
-	s.Handle("POST "+revokePath, s.handleRevoke)
-	s.Handle("POST "+wsTokenPath, s.handleWSToken)
+	s.Handle("POST "+pathToken, s.handleToken)
+	s.Handle("POST "+pathRevoke, s.handleRevoke)
+	s.Handle("POST "+pathWSToken, s.handleWSToken)
 	s.Handle("GET /ws", s.handleWS)
 	s.Handle("GET /restapi/v1.0/account/{account}/extension/{extension}", s.handleExtension)
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "CMN-102", "Resource for parameter [path] is not found: "+r.Method+" "+r.URL.Path+
-			" (evtap sim serves "+tokenPath+", "+revokePath+", "+wsTokenPath+", /ws and "+ControlPrefix+"...)")
+			" (evtap sim serves "+pathToken+", "+pathRevoke+", "+pathWSToken+", /ws and "+ControlPrefix+"...)")
 	})
 }
 
@@ -111,7 +111,7 @@ func (s *Server) banner(base string) []string {
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
 	return []string{
 		"  server (RINGCENTRAL_SERVER_URL): " + base,
-		"  websocket:                       " + ws + " (token from POST " + wsTokenPath + ")",
+		"  websocket:                       " + ws + " (token from POST " + pathWSToken + ")",
 		"  client id:     " + s.cfg.ClientID,
 		"  client secret: " + showSecret(s.cfg.ClientSecret, DemoClientSecret),
 		"  jwt:           " + showSecret(s.cfg.JWT, DemoJWT),

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"sync/atomic"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // session is one WebSocket session: what a wsc token recovers. It
@@ -113,17 +111,17 @@ func (s *Server) newSession(oauthSession string) *session {
 }
 
 // info is the subscription as the REST API describes it.
-func (sub *subscription) info() rc.SubscriptionInfo {
+func (sub *subscription) info() subscriptionInfo {
 	f := false
 	events := make([]string, len(sub.filters))
 	for i, x := range sub.filters {
 		events[i] = x.event
 	}
-	return rc.SubscriptionInfo{
-		URI: rc.PathSubscription + "/" + sub.id, ID: sub.id, CreationTime: rcTime(sub.created),
+	return subscriptionInfo{
+		URI: pathSubscription + "/" + sub.id, ID: sub.id, CreationTime: rcTime(sub.created),
 		Status: "Active", EventFilters: events, ExpirationTime: rcTime(sub.expires),
 		ExpiresIn:    int(subscriptionTTL / time.Second),
-		DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket, Encryption: &f},
+		DeliveryMode: deliveryMode{TransportType: transportWebSocket, Encryption: &f},
 	}
 }
 
@@ -133,12 +131,12 @@ func (sub *subscription) info() rc.SubscriptionInfo {
 func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 	sess.seq++
 	uuid := sess.gen.uuid()
-	meta := rc.Meta{
-		Type: rc.TypeServerNotification, MessageID: uuid, Status: 200,
-		WSC:     &rc.WSC{Token: s.wsc.encode(sess.id, sess.seq), Sequence: sess.seq},
+	meta := meta{
+		Type: typeServerNotification, MessageID: uuid, Status: 200,
+		WSC:     &wscRef{Token: s.wsc.encode(sess.id, sess.seq), Sequence: sess.seq},
 		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
 	}
-	frame := notificationFrame(meta, rc.Notification{
+	frame := notificationFrame(meta, notification{
 		UUID: uuid, Event: event, Timestamp: rcTime(s.now()),
 		SubscriptionID: sess.sub.id, OwnerID: DemoExtensionID, Body: body,
 	})
@@ -203,11 +201,11 @@ func (s *Server) generate(sess *session, k Kind) bool {
 	return true
 }
 
-// notificationFrame encodes [meta, n] as rc.Encode would, but splices
+// notificationFrame encodes [meta, n] as encodeFrameErr would, but splices
 // n.Body in as it is instead of re-validating it: bodies come from the
 // generator or from an Inject that has checked them, and this is the
 // emulator's hottest path (see BenchmarkGenerate).
-func notificationFrame(meta rc.Meta, n rc.Notification) []byte {
+func notificationFrame(meta meta, n notification) []byte {
 	m, _ := json.Marshal(meta)
 	out := make([]byte, 0, len(m)+len(n.Body)+256)
 	out = append(out, '[')
