@@ -87,10 +87,13 @@ func startSimB(b *testing.B) (*Server, string) {
 }
 
 func TestNotificationFrameEqualsEncode(t *testing.T) {
-	m := meta{Type: typeServerNotification, MessageID: "m", Status: 200, WSC: &wscRef{Token: "t", Sequence: 7}}
-	n := notification{UUID: "u", Event: `/e?type="SMS"<&>`, Timestamp: "ts", SubscriptionID: "s", OwnerID: "o", Body: []byte(`{"a":[1,2]}`)}
-	want := encodeFrame(m, n)
-	if got := notificationFrame(m, n); string(got) != string(want) {
-		t.Fatalf("got  %s\nwant %s", got, want)
+	for _, event := range []string{smsFilter, `/e?type="SMS"<&>`, "/é\u2028\x01"} {
+		w := wscRef{Token: "t", Sequence: 7}
+		n := notification{UUID: "u", Event: event, Timestamp: "ts", SubscriptionID: "s", OwnerID: "o", Body: []byte(`{"a":[1,2]}`)}
+		want := encodeFrame(meta{Type: typeServerNotification, MessageID: "m", Status: 200, WSC: &w,
+			Headers: map[string]string{"RCRequestId": "r"}}, n)
+		if got := notificationFrame("m", "r", w, n); string(got) != string(want) {
+			t.Fatalf("got  %s\nwant %s", got, want)
+		}
 	}
 }

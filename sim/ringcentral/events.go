@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -71,14 +72,24 @@ func newGenerator(seed int64) *generator {
 }
 
 // uuid draws a version-4-shaped UUID from the session's source.
-func (g *generator) uuid() string {
-	b := make([]byte, 16)
+func (g *generator) uuid() string { return drawUUID(g.rng) }
+
+// drawUUID draws a version-4-shaped UUID from r.
+func drawUUID(r *rand.Rand) string {
+	var b [16]byte
 	for i := range b {
-		b[i] = byte(g.rng.Intn(256))
+		b[i] = byte(r.Intn(256))
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	hex.Encode(out[9:13], b[4:6])
+	hex.Encode(out[14:18], b[6:8])
+	hex.Encode(out[19:23], b[8:10])
+	hex.Encode(out[24:36], b[10:16])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 func (g *generator) digits(n int) string {

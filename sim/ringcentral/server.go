@@ -29,7 +29,7 @@ type Server struct {
 	*emu.Server
 	cfg  Config
 	seed int64
-	wsc  wscCodec
+	wsc  *wscCodec
 
 	mu           sync.Mutex
 	ids          *mrand.Rand // session and subscription ids, from the seed
@@ -69,7 +69,7 @@ func New(cfg Config) *Server {
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	s.wsc = wscCodec{key: key}
+	s.wsc = newWSCCodec(key)
 	s.ids = mrand.New(mrand.NewSource(s.seed))
 	s.Server = emu.New(emu.Config{
 		Name:     "RingCentral",
@@ -149,15 +149,7 @@ func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // newID draws an id shaped like a UUID from the seeded source. Caller
 // holds mu.
-func (s *Server) newID() string {
-	var b [16]byte
-	for i := range b {
-		b[i] = byte(s.ids.Intn(256))
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func (s *Server) newID() string { return drawUUID(s.ids) }
 
 // secret makes an unguessable URL-safe token with a readable prefix.
 func secret(prefix string) string {

@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"encoding/json"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -131,15 +132,9 @@ func (sub *subscription) info() subscriptionInfo {
 func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 	sess.seq++
 	uuid := sess.gen.uuid()
-	meta := meta{
-		Type: typeServerNotification, MessageID: uuid, Status: 200,
-		WSC:     &wscRef{Token: s.wsc.encode(sess.id, sess.seq), Sequence: sess.seq},
-		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
-	}
-	frame := notificationFrame(meta, notification{
-		UUID: uuid, Event: event, Timestamp: rcTime(s.now()),
-		SubscriptionID: sess.sub.id, OwnerID: DemoExtensionID, Body: body,
-	})
+	frame := notificationFrame(uuid, sess.gen.uuid(), wscRef{Token: s.wsc.encode(sess.id, sess.seq), Sequence: sess.seq},
+		notification{UUID: uuid, Event: event, Timestamp: rcTime(s.now()),
+			SubscriptionID: sess.sub.id, OwnerID: DemoExtensionID, Body: body})
 	sess.generated++
 	s.AddGenerated(1)
 	n := &note{seq: sess.seq, frame: frame, sess: sess, s: s}
@@ -201,27 +196,52 @@ func (s *Server) generate(sess *session, k Kind) bool {
 	return true
 }
 
-// notificationFrame encodes [meta, n] as encodeFrameErr would, but splices
-// n.Body in as it is instead of re-validating it: bodies come from the
+// notificationFrame writes a ServerNotification frame, byte for byte
+// what encodeFrame makes of
+//
+//	[meta{ServerNotification, messageID, 200, wsc, {RCRequestId: requestID}}, n]
+//
+// but by hand, and with n.Body spliced in as it is: bodies come from the
 // generator or from an Inject that has checked them, and this is the
 // emulator's hottest path (see BenchmarkGenerate).
-func notificationFrame(meta meta, n notification) []byte {
-	m, _ := json.Marshal(meta)
-	out := make([]byte, 0, len(m)+len(n.Body)+256)
-	out = append(out, '[')
-	out = append(out, m...)
-	field := func(sep, name, v string) {
-		out = append(out, sep...)
-		out = append(out, name...)
-		q, _ := json.Marshal(v)
-		out = append(out, q...)
+func notificationFrame(messageID, requestID string, wsc wscRef, n notification) []byte {
+	out := make([]byte, 0, len(n.Body)+len(n.Event)+len(wsc.Token)+320)
+	out = append(out, `[{"type":"ServerNotification","messageId":`...)
+	out = appendJSONString(out, messageID)
+	out = append(out, `,"status":200,"wsc":{"token":`...)
+	out = appendJSONString(out, wsc.Token)
+	out = append(out, `,"sequence":`...)
+	out = strconv.AppendUint(out, wsc.Sequence, 10)
+	out = append(out, `},"headers":{"RCRequestId":`...)
+	out = appendJSONString(out, requestID)
+	out = append(out, `}},{"uuid":`...)
+	out = appendJSONString(out, n.UUID)
+	out = append(out, `,"event":`...)
+	out = appendJSONString(out, n.Event)
+	out = append(out, `,"timestamp":`...)
+	out = appendJSONString(out, n.Timestamp)
+	out = append(out, `,"subscriptionId":`...)
+	out = appendJSONString(out, n.SubscriptionID)
+	if n.OwnerID != "" {
+		out = append(out, `,"ownerId":`...)
+		out = appendJSONString(out, n.OwnerID)
 	}
-	field(",{", `"uuid":`, n.UUID)
-	field(",", `"event":`, n.Event)
-	field(",", `"timestamp":`, n.Timestamp)
-	field(",", `"subscriptionId":`, n.SubscriptionID)
-	field(",", `"ownerId":`, n.OwnerID)
 	out = append(out, `,"body":`...)
 	out = append(out, n.Body...)
 	return append(out, "}]"...)
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes
+// it. The plain ASCII of ids, tokens and paths is copied; anything else
+// goes through encoding/json.
+func appendJSONString(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(out, q...)
+		}
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"')
 }
