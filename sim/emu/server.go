@@ -330,7 +330,9 @@ func (s *Server) Close() error {
 	if srv != nil {
 		err = srv.Close()
 	}
-	s.Drop("")
+	for _, c := range s.pick("") {
+		c.kill()
+	}
 	s.bg.Wait()
 	return err
 }
