@@ -39,37 +39,38 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 }
 
-// BenchmarkPublishFanout is one event published to 20 connections with a
-// mix of prefixes (most match, some twice), their buffers kept empty.
-func BenchmarkPublishFanout(b *testing.B) {
-	s := New(Config{Seed: 1})
-	b.Cleanup(func() { s.Close() })
+// BenchmarkMatchFanout is the topic work of one event for 20
+// connections with a mix of prefixes: its topic strings, and every
+// connection's prefixes against each.
+func BenchmarkMatchFanout(b *testing.B) {
+	g := newGenerator(1, cust)
 	subs := [][]string{
 		{custTopic + ":call"}, {custTopic + ":call:call_updated"}, {custTopic},
 		{custTopic + ":queuecall", custTopic + ":agent"}, {custTopic + ":transcribe:transcribe_speech_interim"},
 	}
+	var conns []*conn
 	for i := 0; i < 20; i++ {
-		s.conns = append(s.conns, &conn{s: s, topics: subs[i%len(subs)], out: make(chan []byte, 1<<16)})
+		conns = append(conns, &conn{topics: subs[i%len(subs)]})
 	}
-	b.Cleanup(func() { s.mu.Lock(); s.conns = nil; s.mu.Unlock() }) // they have no socket to close
 	var evs []event
 	for i := 0; i < 1000; i++ {
-		evs = append(evs, s.gen.next(benchNow))
+		evs = append(evs, g.next(benchNow))
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	matched := 0
 	for i := 0; i < b.N; i++ {
 		e := evs[i%len(evs)]
-		s.publish(e.Type, e.Data)
-		if i%1000 == 999 {
-			for _, c := range s.conns {
-				for len(c.out) > 0 {
-					<-c.out
+		for _, t := range publishTopics(e.Type, e.Data, cust) {
+			for _, c := range conns {
+				if c.matches(t) {
+					matched++
 				}
 			}
 		}
+	}
+	if matched == 0 {
+		b.Fatal("nothing matched")
 	}
 }
 

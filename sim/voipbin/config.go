@@ -3,6 +3,8 @@ package voipbin
 import (
 	"io"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // Demo identities and credentials the emulator accepts when Config leaves
@@ -49,7 +51,6 @@ const (
 	DefaultBufferSize   = 2000               // per connection; the excess is dropped
 	DefaultPingInterval = 10 * time.Second
 	DefaultPongTimeout  = 60 * time.Second // read deadline, reset only by a pong
-	DefaultWriteWait    = 10 * time.Second // deadline of each ping and frame write
 )
 
 // Config configures an emulator. The zero value is usable: every zero field
@@ -87,8 +88,12 @@ type Config struct {
 	// PongTimeout is the read deadline, reset only by a pong (default
 	// 60 s; negative: none).
 	PongTimeout time.Duration
-	// WriteWait is the deadline of each write (default 10 s).
-	WriteWait time.Duration
+	// Scenario is an optional script of timed actions (see
+	// ParseScenario).
+	Scenario *Scenario
+	// Limits bound what clients can make the emulator hold (sim/emu's
+	// defaults when zero).
+	Limits emu.Limits
 	// Now is the clock for timestamps and token expiry; nil means
 	// time.Now.
 	Now func() time.Time
@@ -109,9 +114,6 @@ func (c Config) withDefaults() Config {
 	def(&c.PongTimeout, DefaultPongTimeout)
 	if c.TokenTTL <= 0 {
 		c.TokenTTL = DefaultTokenTTL
-	}
-	if c.WriteWait <= 0 {
-		c.WriteWait = DefaultWriteWait
 	}
 	if c.BufferSize <= 0 {
 		c.BufferSize = DefaultBufferSize

@@ -3,60 +3,51 @@ package voipbin
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"slices"
-	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
-// Limits of one connection.
-const (
-	// readLimit bounds one client frame. VoIPBin sets none; evtap keeps
-	// a local client from making the emulator allocate without bound.
-	readLimit = 64 << 20
-	// closeWait is how long a close handshake started by the control API
-	// may take before the socket is cut.
-	closeWait = time.Second
-)
+// readLimit bounds one client frame. VoIPBin sets none; evtap keeps a
+// local client from making the emulator allocate without bound.
+const readLimit = 64 << 20
 
 // Why a connection ended, as counted and logged.
 const (
-	endClient      = "closed by the client"
+	endClient      = "closed or cut by the client (or the control API)"
 	endBadTopic    = "bad topic: dropped without a close frame"
-	endBinary      = "binary frame: closed"
+	endBinary      = "binary frame: dropped without a close frame"
 	endPongTimeout = "no pong within the pong timeout"
-	endWrite       = "write failed"
-	endDropped     = "dropped by the control API"
-	endClosed      = "closed by the control API"
 )
 
-// conn is one socket. Gorilla discipline: the handler goroutine is the
-// only reader, writeLoop the only writer of data frames; pings from the
-// writer, pongs from the reader and close frames from the control API go
-// through WriteControl, which gorilla allows alongside.
+// conn is one socket: the core's connection (one writer, the fault
+// switches) plus what VoIPBin keeps per connection — the identity, the
+// subscribed prefixes and the bounded buffer of event frames.
 type conn struct {
-	id     string
-	s      *Server
-	ws     *websocket.Conn
-	who    identity
-	opened time.Time
-	topics []string // subscribed prefixes, in order; guarded by Server.mu
-	end    string   // why it ended; guarded by Server.mu
+	*emu.Conn
+	s   *Server
+	who identity
+	// topics are the subscribed prefixes, in order; guarded by Server.mu.
+	topics []string
 
-	out  chan []byte // the per-connection buffer (Config.BufferSize)
-	done chan struct{}
-	once sync.Once
-
+	// inflight counts event frames handed to the core and not yet
+	// written or discarded: VoIPBin's per-connection buffer.
+	inflight  atomic.Int64
 	delivered atomic.Uint64
 	dropped   atomic.Uint64
-	pings     atomic.Uint64
-	pongs     atomic.Uint64
 }
+
+// Delivered and Discarded make conn the core's Tracker of its own event
+// frames, so the buffer empties as frames are written.
+func (c *conn) Delivered() { c.inflight.Add(-1); c.delivered.Add(1) }
+
+// Discarded is told of a frame that will never be written.
+func (c *conn) Discarded() { c.inflight.Add(-1) }
 
 // handleWS is GET /v1.0/ws and /v1.0/service_agents/ws: authenticate,
 // then upgrade, then read client frames until the connection ends. The
@@ -64,9 +55,7 @@ type conn struct {
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	who, aerr := s.authenticate(r)
 	if aerr != nil {
-		s.mu.Lock()
-		s.counters.Refused++
-		s.mu.Unlock()
+		s.AddRefused()
 		s.logf("upgrade refused (401 %s): %s", aerr.reason, aerr.why)
 		s.writeUnauthenticated(w, aerr)
 		return
@@ -78,138 +67,93 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	ec, err := s.Upgrade(w, r, emu.ConnOptions{ReadLimit: readLimit, PingInterval: s.cfg.PingInterval, PongTimeout: s.cfg.PongTimeout})
 	if err != nil {
-		return // gorilla has answered (400)
+		return // answered
 	}
+	c := &conn{Conn: ec, s: s, who: who}
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		_ = ws.Close()
+	s.conns = append(s.conns, c)
+	s.mu.Unlock()
+	s.logf("%s: connected as %s (%s)", c.ID(), who.name, who.kind)
+	var end string
+	err = c.Serve(func(typ int, data []byte) {
+		if end = c.frame(typ, data); end != "" {
+			c.Kill() // no close frame, as VoIPBin's deferred ws.Close()
+		}
+	})
+	s.mu.Lock()
+	s.conns = slices.DeleteFunc(s.conns, func(o *conn) bool { return o == c })
+	var ne net.Error
+	switch {
+	case end == endBadTopic:
+		s.counters.BadTopicDrops++
+	case end == endBinary:
+		s.counters.BinaryCloses++
+	case errors.As(err, &ne) && ne.Timeout():
+		end = endPongTimeout
+		s.counters.PongTimeouts++
+	case end == "":
+		end = endClient
+	}
+	s.mu.Unlock()
+	s.logf("%s: ended: %s (delivered %d, dropped %d)", c.ID(), end, c.delivered.Load(), c.dropped.Load())
+}
+
+// frame handles one client frame; it returns why the connection must
+// end, or "".
+func (c *conn) frame(typ int, data []byte) string {
+	if typ == websocket.BinaryMessage {
+		return endBinary
+	}
+	var m struct {
+		Type   string   `json:"type"`
+		Topics []string `json:"topics"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		c.s.logf("%s: ignored a frame that is not {type, topics} JSON (%d bytes)", c.ID(), len(data))
+		return ""
+	}
+	if m.Type != "subscribe" && m.Type != "unsubscribe" {
+		c.s.logf("%s: ignored type %q", c.ID(), m.Type)
+		return ""
+	}
+	for _, t := range m.Topics {
+		if err := validateTopic(c.who, t); err != nil {
+			c.s.logf("%s: %s topic %q refused (%v): dropping the connection without a close frame", c.ID(), m.Type, t, err)
+			return endBadTopic
+		}
+	}
+	c.s.mu.Lock()
+	if m.Type == "subscribe" {
+		for _, t := range m.Topics {
+			if !slices.Contains(c.topics, t) {
+				c.topics = append(c.topics, t)
+			}
+		}
+	} else {
+		c.topics = slices.DeleteFunc(c.topics, func(t string) bool { return slices.Contains(m.Topics, t) })
+	}
+	n := len(c.topics)
+	c.s.mu.Unlock()
+	if m.Type == "subscribe" && n > 0 {
+		c.s.Mark(emu.StartFirstSubscription)
+	}
+	c.s.logf("%s: %s %d topic(s); %d subscribed", c.ID(), m.Type, len(m.Topics), n)
+	return ""
+}
+
+// offer hands an event frame to the core's writer, or drops and counts
+// it when the connection's buffer (Config.BufferSize) is full. Caller
+// holds Server.mu, so it must not block.
+func (c *conn) offer(frame []byte) {
+	if c.inflight.Load() >= int64(c.s.cfg.BufferSize) {
+		c.dropped.Add(1)
+		c.s.AddDropped(1)
 		return
 	}
-	s.connSeq++
-	c := &conn{id: fmt.Sprintf("c%d", s.connSeq), s: s, ws: ws, who: who, opened: s.now(),
-		out: make(chan []byte, s.cfg.BufferSize), done: make(chan struct{})}
-	s.conns = append(s.conns, c)
-	s.counters.Connections++
-	s.bg.Add(1)
-	s.mu.Unlock()
-	s.logf("%s: connected as %s (%s)", c.id, who.name, who.kind)
-	go c.writeLoop()
-	c.readLoop()
-}
-
-// readLoop is the connection's only reader. The read deadline is reset
-// only by a pong: a client that sends frames but never answers pings is
-// still dropped.
-func (c *conn) readLoop() {
-	defer c.finish()
-	ws, cfg := c.ws, c.s.cfg
-	ws.SetReadLimit(readLimit)
-	if cfg.PongTimeout > 0 {
-		_ = ws.SetReadDeadline(time.Now().Add(cfg.PongTimeout))
-	}
-	ws.SetPongHandler(func(string) error {
-		c.pongs.Add(1)
-		if cfg.PongTimeout > 0 {
-			return ws.SetReadDeadline(time.Now().Add(cfg.PongTimeout))
-		}
-		return nil
-	})
-	for {
-		typ, data, err := ws.ReadMessage()
-		if err != nil {
-			var ne net.Error
-			switch {
-			case errors.As(err, &ne) && ne.Timeout():
-				c.setEnd(endPongTimeout)
-			default:
-				c.setEnd(endClient)
-			}
-			return
-		}
-		if typ == websocket.BinaryMessage {
-			c.setEnd(endBinary)
-			return
-		}
-		var m struct {
-			Type   string   `json:"type"`
-			Topics []string `json:"topics"`
-		}
-		if json.Unmarshal(data, &m) != nil {
-			c.s.logf("%s: ignored a frame that is not {type, topics} JSON (%d bytes)", c.id, len(data))
-			continue
-		}
-		if m.Type != "subscribe" && m.Type != "unsubscribe" {
-			c.s.logf("%s: ignored type %q", c.id, m.Type)
-			continue
-		}
-		for _, t := range m.Topics {
-			if err := validateTopic(c.who, t); err != nil {
-				c.s.logf("%s: %s topic %q refused (%v): dropping the connection without a close frame", c.id, m.Type, t, err)
-				c.setEnd(endBadTopic)
-				return
-			}
-		}
-		c.s.mu.Lock()
-		if m.Type == "subscribe" {
-			for _, t := range m.Topics {
-				if !slices.Contains(c.topics, t) {
-					c.topics = append(c.topics, t)
-				}
-			}
-		} else {
-			c.topics = slices.DeleteFunc(c.topics, func(t string) bool { return slices.Contains(m.Topics, t) })
-		}
-		n := len(c.topics)
-		c.s.mu.Unlock()
-		c.s.logf("%s: %s %d topic(s); %d subscribed", c.id, m.Type, len(m.Topics), n)
-	}
-}
-
-// setEnd records the first reason the connection ended.
-func (c *conn) setEnd(why string) {
-	c.s.mu.Lock()
-	if c.end == "" {
-		c.end = why
-	}
-	c.s.mu.Unlock()
-}
-
-// finish runs once when the reader stops: the connection is forgotten
-// (with its topics: VoIPBin keeps nothing for a reconnect) and the socket
-// closed without a close frame, as VoIPBin's deferred ws.Close does.
-func (c *conn) finish() {
-	c.once.Do(func() {
-		close(c.done)
-		_ = c.ws.Close()
-		s := c.s
-		s.mu.Lock()
-		s.conns = slices.DeleteFunc(s.conns, func(o *conn) bool { return o == c })
-		switch c.end {
-		case endBadTopic:
-			s.counters.BadTopicDrops++
-		case endBinary:
-			s.counters.BinaryCloses++
-		case endPongTimeout:
-			s.counters.PongTimeouts++
-		}
-		end := c.end
-		s.mu.Unlock()
-		s.logf("%s: ended: %s (delivered %d, dropped %d)", c.id, end, c.delivered.Load(), c.dropped.Load())
-	})
-}
-
-// offer puts a frame in the connection's buffer, or drops and counts it
-// when the buffer is full. Caller holds Server.mu, so it must not block.
-func (c *conn) offer(frame []byte) {
-	select {
-	case c.out <- frame:
-	default:
-		c.dropped.Add(1)
-		c.s.dropped.Add(1)
-	}
+	c.inflight.Add(1)
+	c.SendEvent(frame, c)
 }
 
 // matches reports whether any subscribed prefix is a raw string prefix of
@@ -222,67 +166,4 @@ func (c *conn) matches(topic string) bool {
 		}
 	}
 	return false
-}
-
-// writeLoop is the only writer of data frames, and sends the pings. Any
-// write error ends the connection.
-func (c *conn) writeLoop() {
-	defer c.s.bg.Done()
-	cfg := c.s.cfg
-	var ping <-chan time.Time
-	if cfg.PingInterval > 0 {
-		t := time.NewTicker(cfg.PingInterval)
-		defer t.Stop()
-		ping = t.C
-	}
-	for {
-		select {
-		case <-c.done:
-			return
-		case f := <-c.out:
-			if d := time.Duration(c.s.delay.Load()); d > 0 {
-				t := time.NewTimer(d)
-				select {
-				case <-t.C:
-				case <-c.done:
-					t.Stop()
-					return
-				}
-			}
-			_ = c.ws.SetWriteDeadline(time.Now().Add(cfg.WriteWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, f); err != nil {
-				c.kill(endWrite)
-				return
-			}
-			c.delivered.Add(1)
-			c.s.delivered.Add(1)
-		case <-ping:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteWait)); err != nil {
-				c.kill(endWrite)
-				return
-			}
-			c.pings.Add(1)
-		}
-	}
-}
-
-// kill cuts the TCP connection with no close frame; the reader then fails
-// and finishes the connection.
-func (c *conn) kill(why string) {
-	c.setEnd(why)
-	_ = c.ws.NetConn().Close()
-}
-
-// closeWithFrame sends a close frame, waits closeWait for the client to
-// answer, then cuts the socket.
-func (c *conn) closeWithFrame(code int, reason string) {
-	c.setEnd(endClosed)
-	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(c.s.cfg.WriteWait))
-	t := time.NewTimer(closeWait)
-	defer t.Stop()
-	select {
-	case <-c.done:
-	case <-t.C:
-	}
-	_ = c.ws.NetConn().Close()
 }

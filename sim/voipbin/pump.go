@@ -1,43 +1,17 @@
 package voipbin
 
-import "time"
-
-// pumpInterval is how often the generator runs.
-const pumpInterval = 20 * time.Millisecond
-
-// pump generates events at the configured rate while a client is
-// connected (nobody would see them otherwise, and a client that connects
-// later should see stories from their start).
-func (s *Server) pump() {
-	defer s.bg.Done()
-	t := time.NewTicker(pumpInterval)
-	defer t.Stop()
-	last := time.Now()
-	credit := 0.0
-	for {
-		select {
-		case <-s.stop:
-			return
-		case tick := <-t.C:
-			dt := tick.Sub(last).Seconds()
-			last = tick
-			s.mu.Lock()
-			s.pumpTicks++
-			if s.paused || s.rate <= 0 || len(s.conns) == 0 {
-				credit = 0
-				s.mu.Unlock()
-				continue
-			}
-			credit += s.rate * dt
-			if max := s.rate + 1; credit > max {
-				credit = max // a stalled pump does not burst
-			}
-			for credit >= 1 {
-				credit--
-				s.generateLocked()
-			}
-			s.mu.Unlock()
-		}
+// generateN is the core pump's Generate: the generator's next n events,
+// published. It makes none while nobody is connected (nobody would see
+// them, and a client that connects later should see stories from their
+// start).
+func (s *Server) generateN(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.conns) == 0 {
+		return
+	}
+	for i := 0; i < n; i++ {
+		s.generateLocked()
 	}
 }
 
@@ -45,6 +19,6 @@ func (s *Server) pump() {
 // holds mu.
 func (s *Server) generateLocked() {
 	e := s.gen.next(s.now())
-	s.counters.Generated++
+	s.AddGenerated(1)
 	s.publish(e.Type, e.Data)
 }

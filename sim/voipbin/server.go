@@ -4,18 +4,15 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // Paths of the API the emulator serves.
@@ -24,46 +21,34 @@ const (
 	PathWS           = "/v1.0/ws"
 	PathServiceAgent = "/v1.0/service_agents/ws"
 	// ControlPrefix is the reserved path prefix of the control API.
-	ControlPrefix = "/_evtap/"
+	ControlPrefix = emu.ControlPrefix
 )
 
 // Server is a VoIPBin emulator: POST /auth/login, the topic WebSocket at
 // /v1.0/ws and /v1.0/service_agents/ws, and the control API under
-// ControlPrefix. All methods are safe for concurrent use.
+// ControlPrefix. It is built on the shared core (sim/emu), whose methods
+// — Start, URL, Close, Drop, CloseConn, Pause, Resume, SetRate,
+// InjectRaw, SetFrameDelay, SetReorder, Faults, Fault — are its own. All
+// methods are safe for concurrent use.
 //
-// One mutex (mu) guards the connections, their topics, the generator and
-// the switches. Events are published while mu is held, so every
-// connection receives them in the order they were made.
+// One mutex (mu) guards the VoIPBin state: the connections and their
+// topics, the generator and the switches. Events are published while mu
+// is held, so every connection receives them in the order they were
+// made.
 type Server struct {
+	*emu.Server
 	cfg      Config
 	seed     int64
 	customer uuid
 	agents   map[string]*demoAgent // by username
-	mux      *http.ServeMux
-	upgrader websocket.Upgrader
 
 	mu          sync.Mutex
 	ids         *rand.Rand // request ids; not the generator's source
 	gen         *generator
 	conns       []*conn // open connections, in the order they opened
-	connSeq     int
-	rate        float64
-	paused      bool
 	wrapped     bool
 	refuseLogin bool
-	counters    Counters // the cumulative fields only
-	closed      bool
-	pumpTicks   uint64
-
-	delivered atomic.Uint64
-	dropped   atomic.Uint64
-	delay     atomic.Int64 // frame delay (ns), read by every writer
-	logMu     sync.Mutex
-
-	stop    chan struct{}
-	bg      sync.WaitGroup // pump and connection goroutines
-	httpSrv *http.Server
-	baseURL string
+	counters    Counters // the VoIPBin fields only
 }
 
 // demoAgent is an agent that can log in.
@@ -71,17 +56,18 @@ type demoAgent struct {
 	claim agentClaim
 }
 
-// New builds an emulator. Its generator starts at once (it makes events
-// only while a client is connected); Close stops it.
+// New builds an emulator. Its generator (which makes events only while a
+// client is connected) and scenario start at once; Close stops them.
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:      cfg,
 		seed:     cfg.Seed,
 		customer: mustUUID(DemoCustomerID),
-		rate:     cfg.Rate,
 		wrapped:  cfg.Wrapped,
-		stop:     make(chan struct{}),
+	}
+	if cfg.Scenario != nil && cfg.Scenario.Seed != nil && s.seed == 0 {
+		s.seed = *cfg.Scenario.Seed
 	}
 	if s.seed == 0 {
 		var b [8]byte
@@ -103,100 +89,37 @@ func New(cfg Config) *Server {
 		a.claim.Username = cfg.Username
 		s.agents[cfg.Username] = a
 	}
-	s.upgrader = websocket.Upgrader{
-		// VoIPBin's CheckOrigin always returns true; no subprotocol.
-		CheckOrigin: func(*http.Request) bool { return true },
-	}
-	s.mux = http.NewServeMux()
+	s.Server = emu.New(emu.Config{
+		Name:     "VoIPBin",
+		Rate:     cfg.Rate,
+		Generate: s.generateN,
+		Banner:   s.banner,
+		Counters: func() any { return s.Counters() },
+		Scenario: cfg.Scenario,
+		Do:       s.do,
+		Log:      cfg.Log,
+		Limits:   cfg.Limits,
+	})
 	s.routes()
-	s.bg.Add(1)
-	go s.pump()
+	s.controlRoutes()
+	s.offerFaults()
 	return s
 }
 
 func (s *Server) routes() {
-	s.mux.HandleFunc("POST "+PathLogin, s.handleLogin)
-	s.mux.HandleFunc("GET "+PathWS, s.handleWS)
-	s.mux.HandleFunc("GET "+PathServiceAgent, s.handleWS)
-	s.controlRoutes()
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	s.Handle("POST "+PathLogin, s.handleLogin)
+	s.Handle("GET "+PathWS, s.handleWS)
+	s.Handle("GET "+PathServiceAgent, s.handleWS)
+	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "404 page not found (evtap sim voipbin serves POST "+PathLogin+", GET "+PathWS+", GET "+
 			PathServiceAgent+" and "+ControlPrefix+"...)", http.StatusNotFound)
 	})
 }
 
-// Handler serves login, the sockets and the control API; it works with
-// httptest.NewServer.
-func (s *Server) Handler() http.Handler { return s.mux }
-
-// Start listens on addr ("127.0.0.1:0" picks a port) and serves in the
-// background. It returns the base URL, e.g. "http://127.0.0.1:40123".
-func (s *Server) Start(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	s.mu.Lock()
-	started, closed := s.httpSrv != nil, s.closed
-	s.mu.Unlock()
-	switch {
-	case closed:
-		return "", errClosed
-	case started:
-		return "", errors.New("sim: already started at " + s.URL())
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("sim: listen on %s: %w", addr, err)
-	}
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
-	host := ln.Addr().String()
-	if strings.HasPrefix(host, "[::]:") || strings.HasPrefix(host, "0.0.0.0:") {
-		host = "127.0.0.1:" + host[strings.LastIndex(host, ":")+1:]
-	}
-	s.mu.Lock()
-	s.httpSrv = srv
-	s.baseURL = "http://" + host
-	s.mu.Unlock()
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
-		_ = srv.Serve(ln)
-	}()
-	return s.baseURL, nil
-}
-
-// URL is the base URL after Start ("" before).
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.baseURL
-}
-
-// Close stops serving, cuts every connection and stops generation.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	srv := s.httpSrv
-	s.mu.Unlock()
-	close(s.stop)
-	var err error
-	if srv != nil {
-		err = srv.Close()
-	}
-	s.Drop("")
-	s.bg.Wait()
-	return err
-}
-
 // Seed is the seed in use (the random one when Config.Seed was 0).
 func (s *Server) Seed() int64 { return s.seed }
 
-// AdminToken and AgentToken are tokens for the two demo agents, as login
-// would return them.
+// AdminToken is a token for the admin agent, as login would return it.
 func (s *Server) AdminToken() string {
 	return s.agentToken(s.agents[s.cfg.Username].claim, s.now().Add(s.cfg.TokenTTL))
 }
@@ -206,62 +129,47 @@ func (s *Server) AgentToken() string {
 	return s.agentToken(s.agents[DemoAgentUsername].claim, s.now().Add(s.cfg.TokenTTL))
 }
 
-// Banner is what `evtap sim voipbin` prints: where login, the socket and
-// the control API are, and the credentials and topics to try.
-func (s *Server) Banner() string {
-	base := s.URL()
-	if base == "" {
-		base = "http://HOST:PORT"
-	}
+// banner is the VoIPBin part of the banner: where login and the socket
+// are, the identities and credentials, and the topics to try.
+func (s *Server) banner(base string) []string {
 	ws := "ws" + strings.TrimPrefix(base, "http") + PathWS
 	admin := s.agents[s.cfg.Username].claim
-	var b strings.Builder
-	fmt.Fprintf(&b, "evtap VoIPBin emulator\n")
-	fmt.Fprintf(&b, "  server (VOIPBIN_SERVER_URL): %s\n", base)
-	fmt.Fprintf(&b, "  login:        POST %s%s {\"username\",\"password\"}\n", base, PathLogin)
-	fmt.Fprintf(&b, "  websocket:    %s?token=JWT  (or ?accesskey=KEY; also %s)\n", ws, PathServiceAgent)
-	fmt.Fprintf(&b, "  control API:  %s%s (GET %scounters)\n", base, ControlPrefix, ControlPrefix)
-	fmt.Fprintf(&b, "  customer:     %s\n", DemoCustomerID)
-	fmt.Fprintf(&b, "  admin agent:  %s (CustomerAdmin 0x20) username %s password %s\n", admin.ID, s.cfg.Username, showSecret(s.cfg.Password, DemoPassword))
-	fmt.Fprintf(&b, "  plain agent:  %s (CustomerAgent 0x10) username %s, same password\n", DemoAgentID, DemoAgentUsername)
-	fmt.Fprintf(&b, "  access key:   %s (CustomerAdmin, no agent id)\n", showSecret(s.cfg.AccessKey, DemoAccessKey))
-	fmt.Fprintf(&b, "  signing key:  %s (HS256; expire claim %q)\n", showSecret(s.cfg.SigningKey, DemoSigningKey), expireLayout)
+	lines := []string{
+		"  server (VOIPBIN_SERVER_URL): " + base,
+		"  login:        POST " + base + PathLogin + ` {"username","password"}`,
+		"  websocket:    " + ws + "?token=JWT  (or ?accesskey=KEY; also " + PathServiceAgent + ")",
+		"  customer:     " + DemoCustomerID,
+		fmt.Sprintf("  admin agent:  %s (CustomerAdmin 0x20) username %s password %s", admin.ID, s.cfg.Username, showSecret(s.cfg.Password, DemoPassword)),
+		fmt.Sprintf("  plain agent:  %s (CustomerAgent 0x10) username %s, same password", DemoAgentID, DemoAgentUsername),
+		fmt.Sprintf("  access key:   %s (CustomerAdmin, no agent id)", showSecret(s.cfg.AccessKey, DemoAccessKey)),
+		fmt.Sprintf("  signing key:  %s (HS256; expire claim %q)", showSecret(s.cfg.SigningKey, DemoSigningKey), expireLayout),
+	}
 	if s.cfg.Password == DemoPassword && s.cfg.SigningKey == DemoSigningKey {
-		fmt.Fprintf(&b, "  admin token:  %s\n", s.AdminToken())
-		fmt.Fprintf(&b, "  agent token:  %s\n", s.AgentToken())
+		lines = append(lines, "  admin token:  "+s.AdminToken(), "  agent token:  "+s.AgentToken())
 	}
 	key := "KEY"
 	if s.cfg.AccessKey == DemoAccessKey {
 		key = DemoAccessKey
 	}
-	fmt.Fprintf(&b, "  try:          wscat -c '%s?accesskey=%s'\n", ws, key)
-	fmt.Fprintf(&b, "                > {\"type\":\"subscribe\",\"topics\":[\"customer_id:%s:call\"]}\n", DemoCustomerID)
 	s.mu.Lock()
-	rate, wrapped := s.rate, s.wrapped
+	wrapped := s.wrapped
 	s.mu.Unlock()
 	shape := "unwrapped (bare resource)"
 	if wrapped {
-		shape = "wrapped {\"type\",\"data\"}"
+		shape = `wrapped {"type","data"}`
 	}
-	fmt.Fprintf(&b, "  rate %g events/s, seed %d, frames %s, buffer %d, ping %s, pong timeout %s\n",
-		rate, s.seed, shape, s.cfg.BufferSize, s.cfg.PingInterval, s.cfg.PongTimeout)
-	return b.String()
+	return append(lines,
+		"  try:          wscat -c '"+ws+"?accesskey="+key+"'",
+		`                > {"type":"subscribe","topics":["customer_id:`+DemoCustomerID+`:call"]}`,
+		fmt.Sprintf("  rate %g events/s (at most %d), seed %d, frames %s, buffer %d, ping %s, pong timeout %s",
+			s.Rate(), emu.MaxRate, s.seed, shape, s.cfg.BufferSize, s.cfg.PingInterval, s.cfg.PongTimeout),
+	)
 }
 
 // Serve starts an emulator on listen, prints its banner to out and runs
 // until ctx ends. It is the whole of `evtap sim voipbin`.
 func Serve(ctx context.Context, cfg Config, listen string, out io.Writer) error {
-	s := New(cfg)
-	if _, err := s.Start(listen); err != nil {
-		s.Close()
-		return err
-	}
-	if _, err := io.WriteString(out, s.Banner()); err != nil {
-		s.Close()
-		return err
-	}
-	<-ctx.Done()
-	return s.Close()
+	return New(cfg).Server.Serve(ctx, listen, out)
 }
 
 // showSecret prints a demo credential in full (it opens nothing but this
@@ -277,19 +185,8 @@ func showSecret(v, demo string) string {
 	return v[:4] + "…" + v[len(v)-2:] + " (as given, masked)"
 }
 
-// logf writes one line to Config.Log. Callers may hold mu; logMu keeps
-// lines whole when several goroutines log.
-func (s *Server) logf(format string, a ...any) {
-	if s.cfg.Log == nil {
-		return
-	}
-	line := time.Now().UTC().Format("15:04:05.000") + " " + fmt.Sprintf(format, a...) + "\n"
-	s.logMu.Lock()
-	_, _ = io.WriteString(s.cfg.Log, line)
-	s.logMu.Unlock()
-}
+// logf writes one line to the operator log.
+func (s *Server) logf(format string, a ...any) { s.Logf(format, a...) }
 
 // now is the configured clock.
 func (s *Server) now() time.Time { return s.cfg.Now() }
-
-var errClosed = errors.New("sim: server closed")
