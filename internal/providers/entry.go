@@ -8,6 +8,7 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -121,11 +122,11 @@ type Sim interface {
 	// Banner tells a person where everything is and which credentials
 	// work.
 	Banner() string
-	// Faults lists the commands only the emulator can carry out
-	// (forget a session, refuse the next token, delay or reorder
-	// frames). The demo offers them beside the session's own controls
-	// and routes them here.
-	Faults() protocol.Controls
+	// Faults lists what only the emulator can do (close from the server
+	// side, forget a session, expire a subscription), each described by
+	// the emulator itself. The demo offers them in the fault menu beside
+	// the session's own controls and routes them here.
+	Faults() []emu.Fault
 	// Do carries out one of Faults.
 	Do(cmd protocol.Command) error
 	// Close stops the emulator and cuts every connection.
