@@ -44,8 +44,12 @@ func TestDropThenRecoverReplaysMissedInOrderWithoutLoss(t *testing.T) {
 	if d := details(t, cd); d.RecoveryState != rc.RecoverySuccessful {
 		t.Fatalf("recoveryState %q, want Successful", d.RecoveryState)
 	}
-	if cd.Meta.WSC.Sequence != last.Sequence {
-		t.Fatalf("ConnectionDetails sequence %d, want the client's position %d", cd.Meta.WSC.Sequence, last.Sequence)
+	if cd.Meta.WSC.Sequence != last.Sequence+5 {
+		t.Fatalf("ConnectionDetails sequence %d, want the session's newest, %d: the client's position %d plus the 5 made while it was away",
+			cd.Meta.WSC.Sequence, last.Sequence+5, last.Sequence)
+	}
+	if _, pos, err := s.wsc.decode(cd.Meta.WSC.Token); err != nil || pos != last.Sequence {
+		t.Fatalf("ConnectionDetails token resumes at %d (%v), want the client's position %d", pos, err, last.Sequence)
 	}
 	for want := last.Sequence + 1; want <= last.Sequence+5; want++ {
 		f, n := c2.notification()
