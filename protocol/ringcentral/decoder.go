@@ -66,7 +66,11 @@ func (d *Decoder) Decode(dst []protocol.Update, u *protocol.Update, raw []byte) 
 	if u.Conn != d.conn {
 		dst = d.newConn(dst, u.Conn)
 	}
-	dst = d.seq.expire(dst, u.Time)
+	// Times are compared as wall clock readings only: a replay reads
+	// them back from a file without the monotonic part, and must derive
+	// what the live session did.
+	now := u.Time.Round(0)
+	dst = d.seq.expire(dst, now)
 	switch u.Kind {
 	case protocol.KindState:
 		if u.State != nil {
@@ -88,7 +92,7 @@ func (d *Decoder) Decode(dst []protocol.Update, u *protocol.Update, raw []byte) 
 		if raw != nil && string(raw) != data {
 			data = string(raw)
 		}
-		return d.text(dst, u, data, sent)
+		return d.text(dst, u, now, data, sent)
 	case f.Op == protocol.OpBinary && !sent:
 		return decodeError(dst, "binary frame ignored: the WebSocket API sends only JSON text frames"), nil
 	}
@@ -155,7 +159,7 @@ type frame struct {
 	answered bool // a pending request matched the answer's messageId
 }
 
-func (d *Decoder) text(dst []protocol.Update, u *protocol.Update, data string, sent bool) ([]protocol.Update, any) {
+func (d *Decoder) text(dst []protocol.Update, u *protocol.Update, now time.Time, data string, sent bool) ([]protocol.Update, any) {
 	var fr frame
 	if msg := d.read(&fr, data, sent); msg != "" {
 		if fr.typ != "" {
@@ -168,7 +172,7 @@ func (d *Decoder) text(dst []protocol.Update, u *protocol.Update, data string, s
 	}
 	u.Frame.Type = fr.typ
 	if sent {
-		d.sent(&fr, u.Time)
+		d.sent(&fr, now)
 		return dst, nil
 	}
 	if fr.badSeq != "" {
@@ -178,23 +182,23 @@ func (d *Decoder) text(dst []protocol.Update, u *protocol.Update, data string, s
 	case TypeConnectionDetails:
 		return d.greeting(dst, &fr)
 	case TypeServerNotification:
-		return d.notification(dst, u, &fr)
+		return d.notification(dst, now, &fr)
 	case TypeClientRequest:
-		dst, keep := d.account(dst, &fr, u.Time)
+		dst, keep := d.account(dst, &fr, now)
 		return d.answer(dst, &fr, keep)
 	case TypeHeartbeat:
-		dst, keep := d.account(dst, &fr, u.Time)
+		dst, keep := d.account(dst, &fr, now)
 		if t, ok := d.beats[fr.id]; ok {
 			delete(d.beats, fr.id)
-			rtt := max(u.Time.Round(0).Sub(t.Round(0)), 0)
+			rtt := max(now.Sub(t), 0)
 			dst = append(dst, protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "message", RTT: protocol.Millis(rtt)}})
 		}
 		return dst, keepMsg(keep)
 	case TypeError:
-		dst, keep := d.account(dst, &fr, u.Time)
+		dst, keep := d.account(dst, &fr, now)
 		return dst, &ServerError{Status: fr.status, Body: fr.errBody, Keep: keep}
 	}
-	dst, keep := d.account(dst, &fr, u.Time)
+	dst, keep := d.account(dst, &fr, now)
 	dst = decodeError(dst, "unknown message type "+strconv.Quote(clip(fr.typ, 40))+" ignored")
 	return dst, keepMsg(keep)
 }

@@ -60,7 +60,7 @@ type noteBlock struct {
 
 // notification turns a ServerNotification into an event, after the gaps
 // its sequence number reveals.
-func (d *Decoder) notification(dst []protocol.Update, u *protocol.Update, fr *frame) ([]protocol.Update, any) {
+func (d *Decoder) notification(dst []protocol.Update, now time.Time, fr *frame) ([]protocol.Update, any) {
 	if !fr.hasBody {
 		return decodeError(dst, "ServerNotification without a body: no event"), nil
 	}
@@ -70,8 +70,8 @@ func (d *Decoder) notification(dst []protocol.Update, u *protocol.Update, fr *fr
 	var v verdict
 	if fr.hasSeq {
 		seq := fr.wsc.Sequence
-		dst, v = d.seq.observe(dst, seq, idHash(e.uuid), u.Time)
-		dst = d.seq.expire(dst, u.Time)
+		dst, v = d.seq.observe(dst, seq, idHash(e.uuid), now)
+		dst = d.seq.expire(dst, now)
 		if v.restart != "" {
 			dst = decodeError(dst, "wsc sequence: "+v.restart+"; the server restarted or garbled its numbering, which is followed from here")
 		}

@@ -18,6 +18,14 @@ const DefaultGreetingTimeout = 60 * time.Second
 // answer, as @rc-ex/ws does.
 const DefaultRequestTimeout = 60 * time.Second
 
+// The backoff between subscription requests the server did not answer:
+// the request timeout plus at most a minute, so a server that comes
+// back is asked again within two.
+const (
+	DefaultSubscribeRetryBase = time.Second
+	DefaultSubscribeRetryMax  = 60 * time.Second
+)
+
 // defaultRecoveryTimeout applies until a ConnectionDetails says
 // otherwise (the documents' 180 s).
 const defaultRecoveryTimeout = 180 * time.Second
@@ -52,8 +60,12 @@ type Config struct {
 	// upgrade (default 60 s).
 	GreetingTimeout time.Duration
 	// RequestTimeout bounds the wait for the answer to a subscription
-	// request (default 60 s, as @rc-ex/ws).
+	// request (default 60 s, as @rc-ex/ws). An unanswered request is
+	// asked again after SubscribeRetry's delay.
 	RequestTimeout time.Duration
+	// SubscribeRetry spaces those retries (default 1 s doubling to a
+	// 60 s cap, with jitter), for as long as the connection lasts.
+	SubscribeRetry session.Backoff
 	// Session holds the engine's timings (ping, heartbeat, backoff, …);
 	// MaxRetries and Now above override its fields when set.
 	Session session.Options
@@ -77,6 +89,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.SubscribeRetry.Base == 0 {
+		c.SubscribeRetry.Base = DefaultSubscribeRetryBase
+	}
+	if c.SubscribeRetry.Max == 0 {
+		c.SubscribeRetry.Max = DefaultSubscribeRetryMax
 	}
 	return c
 }
