@@ -73,7 +73,7 @@ func (sc *scanner) peek() byte {
 
 // end checks that only whitespace is left.
 func (sc *scanner) end() {
-	if sc.peek() != 0 {
+	if sc.ws(); sc.i < len(sc.s) {
 		sc.fail("data after the top-level value")
 	}
 }
@@ -367,7 +367,7 @@ func (sc *scanner) next() kind {
 		return kindBool
 	case c == 'n':
 		return kindNull
-	case c == 0:
+	case sc.i >= len(sc.s):
 		sc.fail("unexpected end of JSON")
 	default:
 		sc.fail("invalid character " + strconv.QuoteRune(rune(c)) + " looking for a value")
