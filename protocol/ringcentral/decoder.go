@@ -88,8 +88,12 @@ func (d *Decoder) Decode(dst []protocol.Update, u *protocol.Update, raw []byte) 
 	sent := u.Kind == protocol.KindSent
 	switch {
 	case f.Op == protocol.OpText:
+		// Data is the payload as text (the engine makes it from raw);
+		// read it, so the strings the decoder hands out share it. A
+		// caller that gave only raw, or a Data of another length, is
+		// read from raw.
 		data := f.Data
-		if raw != nil && string(raw) != data {
+		if raw != nil && len(raw) != len(data) {
 			data = string(raw)
 		}
 		return d.text(dst, u, now, data, sent)

@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -504,4 +505,50 @@ func BenchmarkDecoderBaseline(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecoderRatio interleaves batches of the decoder and of the
+// baseline (json.Unmarshal of the same frames into a generic value), so
+// that load on a shared machine falls on both alike, and reports the
+// decoder's time as a fraction of the baseline's ("x-baseline") and its
+// allocations per notification ("allocs/decode").
+func BenchmarkDecoderRatio(b *testing.B) {
+	frames := benchFrames(1024)
+	var d *Decoder
+	var dst []protocol.Update
+	var dec, base time.Duration
+	var ms0, ms1 runtime.MemStats
+	var allocs uint64
+	const batch = 256
+	i := 0
+	for b.Loop() {
+		runtime.ReadMemStats(&ms0)
+		t0 := time.Now()
+		for range batch {
+			if i%len(frames) == 0 {
+				d = NewDecoder()
+			}
+			f := frames[i%len(frames)]
+			u := protocol.Update{Kind: protocol.KindRecv, Conn: 1, Frame: &protocol.Frame{Op: protocol.OpText, Data: f.s}}
+			dst, _ = d.Decode(dst[:0], &u, f.b)
+			i++
+		}
+		t1 := time.Now()
+		runtime.ReadMemStats(&ms1)
+		dec += t1.Sub(t0)
+		allocs += ms1.Mallocs - ms0.Mallocs
+		t1 = time.Now()
+		for k := range batch {
+			var v any
+			if err := json.Unmarshal(frames[(i+k)%len(frames)].b, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		base += time.Since(t1)
+	}
+	n := float64(b.N) * batch
+	b.ReportMetric(float64(dec)/float64(base), "x-baseline")
+	b.ReportMetric(float64(dec.Nanoseconds())/n, "ns/decode")
+	b.ReportMetric(float64(base.Nanoseconds())/n, "ns/baseline")
+	b.ReportMetric(float64(allocs)/n, "allocs/decode")
 }

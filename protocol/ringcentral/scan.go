@@ -151,35 +151,46 @@ func (sc *scanner) arrayNext() bool {
 	return false
 }
 
+// plainByte marks the bytes a string can hold as they are: not a
+// quote, a backslash, a control character or the start of non-ASCII.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads a string value; the caller has seen '"'.
 func (sc *scanner) str() string {
 	s := sc.s
 	start := sc.i + 1
 	escaped, high := false, false
 	j := start
-	for ; j < len(s); j++ {
+	for {
+		for j < len(s) && plainByte[s[j]] {
+			j++
+		}
+		if j >= len(s) {
+			sc.i = len(s)
+			sc.fail("unterminated string")
+			return ""
+		}
 		c := s[j]
 		if c == '"' {
 			break
 		}
-		if c < 0x20 {
+		switch {
+		case c == '\\':
+			escaped = true
+			j += 2 // the escaped byte is checked by unquote
+		case c < 0x20:
 			sc.i = j
 			sc.fail("control character in a string")
 			return ""
-		}
-		if c == '\\' {
-			escaped = true
-			j++ // the escaped byte; checked by unquote
-			continue
-		}
-		if c >= utf8.RuneSelf {
+		default:
 			high = true
+			j++
 		}
-	}
-	if j >= len(s) {
-		sc.i = len(s)
-		sc.fail("unterminated string")
-		return ""
 	}
 	sc.i = j + 1
 	raw := s[start:j]
