@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ import (
 // foreignMode varies how the foreign server behaves.
 type foreignMode struct {
 	numbered bool // a wsc sequence on every frame
-	ignore   int  // subscription requests left unanswered before one is answered
+	ignore   int  // subscription requests left unanswered (over all connections) before one is answered
 }
 
 func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
@@ -46,6 +47,7 @@ func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
 		_, _ = w.Write([]byte(`{"access_token":"AT","token_type":"bearer","expires_in":3600}`))
 	})
 	var wsURL string
+	var ignored atomic.Int64 // subscription requests left unanswered so far
 	mux.HandleFunc("POST "+rc.PathWSToken, func(w http.ResponseWriter, r *http.Request) {
 		if !strings.EqualFold(r.Header.Get("Authorization"), "bearer AT") {
 			report("wstoken without the bearer token")
@@ -90,10 +92,13 @@ func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
 		}
 		send(`[{"type":"ConnectionDetails","messageId":"cd","status":200` + wsc(1) + `},{"recoveryTimeout":180,"idleTimeout":1800}]`)
 		var meta map[string]any
-		for asked := 0; asked <= mode.ignore; {
+		for answer := false; !answer; {
 			var req []json.RawMessage
 			select {
-			case data := <-in:
+			case data, open := <-in:
+				if !open {
+					return // the client went
+				}
 				if err := json.Unmarshal(data, &req); err != nil || len(req) == 0 {
 					report("not a JSON array: %s", data)
 					return
@@ -107,7 +112,7 @@ func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
 			if meta["type"] == "Heartbeat" {
 				continue
 			}
-			asked++
+			answer = ignored.Add(1) > int64(mode.ignore)
 			var body map[string]any
 			if len(req) == 2 {
 				_ = json.Unmarshal(req[1], &body)
@@ -225,5 +230,30 @@ func TestUnansweredSubscriptionIsAskedAgain(t *testing.T) {
 	}
 	if lastPhase(ups) != protocol.PhaseLive {
 		t.Errorf("not live: %v", phases(ups))
+	}
+}
+
+// Rule: a connection on which the subscription goes unanswered three
+// times is given up; the next connection asks again and gets events.
+func TestUnansweredSubscriptionEndsTheConnection(t *testing.T) {
+	problems := make(chan string, 8)
+	base := foreign(t, problems, foreignMode{ignore: 4})
+	r := start(t, simConfig{}, func(c *ringcentral.Config) {
+		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
+		c.RequestTimeout = 60 * time.Millisecond
+		c.SubscribeRetry = session.Backoff{Base: 10 * time.Millisecond, Max: 20 * time.Millisecond}
+	})
+	ups := r.out.waitFor("6 events after four unanswered requests", countEvents(6))
+	select {
+	case p := <-problems:
+		t.Fatal(p)
+	default:
+	}
+	d := stateOf(ups, protocol.PhaseDropped)
+	if d == nil || !strings.Contains(d.Cause, "3 subscription requests had no answer") {
+		t.Fatalf("dropped %+v, want the unanswered requests as the cause", d)
+	}
+	if n := ups[len(ups)-1].Conn; n != 2 {
+		t.Errorf("events on connection %d, want 2:\n%s", n, dump(ups))
 	}
 }

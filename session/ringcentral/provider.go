@@ -96,6 +96,7 @@ func (p *Provider) resetConn(n int) {
 	p.conn, p.connected = n, false
 	p.pending = map[string][]string{}
 	p.retry.stop()
+	p.retry.attempt = 0
 	if p.greeting != nil {
 		p.greeting.Stop()
 		p.greeting = nil

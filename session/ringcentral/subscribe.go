@@ -26,9 +26,9 @@ func (r *subscribeRetry) stop() {
 
 // subscribe sends POST /restapi/v1.0/subscription with the wanted
 // filters; the decoder pairs the answer with it. A request with no
-// answer within RequestTimeout is asked again after a backoff, for as
-// long as the connection lasts, so an unattended run ends up receiving.
-// Caller holds mu.
+// answer within RequestTimeout is asked again after a backoff; after
+// socketTries on one connection, on a new connection. So an unattended
+// run ends up receiving. Caller holds mu.
 func (p *Provider) subscribe(l session.Link) {
 	p.retry.stop()
 	id := newID()
@@ -59,6 +59,11 @@ func (p *Provider) subscribe(l session.Link) {
 	l.Send(f)
 }
 
+// socketTries is how many subscription requests may go unanswered on
+// one connection before it is given up as wedged: the engine then
+// reconnects with its backoff, and the new connection asks again.
+const socketTries = 3
+
 // unanswered schedules the next try after a request timed out, and says
 // so in the connection pane. Caller holds mu.
 func (p *Provider) unanswered(l session.Link, waited time.Duration) {
@@ -66,6 +71,10 @@ func (p *Provider) unanswered(l session.Link, waited time.Duration) {
 		return // a later request is in flight; its answer decides
 	}
 	p.retry.attempt++
+	if p.retry.attempt >= socketTries {
+		l.Fail(fmt.Sprintf("%d subscription requests had no answer within %s each; reconnecting", p.retry.attempt, waited))
+		return
+	}
 	d := p.cfg.SubscribeRetry.Delay(p.retry.attempt)
 	st := protocol.State{Phase: protocol.PhaseConnected, Attempt: p.retry.attempt + 1, Delay: protocol.Millis(d), Until: l.Now().Add(d),
 		Cause: fmt.Sprintf("no answer to the subscription request within %s; asking again in %s (attempt %d)",
