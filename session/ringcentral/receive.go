@@ -69,6 +69,7 @@ func (p *Provider) onGreeting(l session.Link, g *rc.Greeting) {
 	l.State(protocol.State{Phase: protocol.PhaseConnected, Recovery: rec, Info: detailsInfo(cd)})
 
 	if !g.NewSession {
+		l.Working() // recovered: the backoff restarts from its first step
 		st := protocol.State{Phase: protocol.PhaseRecovered, Recovery: rec}
 		if n := g.Replay.Count(); n > 0 {
 			st.Cause = fmt.Sprintf("the server replays notifications %d to %d from its buffer (%d), marked R", g.Replay.From+1, g.Replay.To, n)

@@ -116,6 +116,7 @@ func (p *Provider) onAnswer(l session.Link, a *rc.Answer) {
 		p.retry.stop()
 		p.retry.attempt = 0
 		p.sub, p.subRequested = a.Subscription, a.Request.Filters
+		l.Working() // subscribed: the backoff restarts from its first step
 		if len(p.pending) == 0 {
 			l.State(protocol.State{Phase: protocol.PhaseLive})
 		}
