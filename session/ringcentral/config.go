@@ -50,7 +50,8 @@ type Config struct {
 	// Filters are the event filters to subscribe; empty means
 	// DefaultFilters.
 	Filters []string
-	// HTTPClient makes the REST calls; nil uses one with a 15 s timeout.
+	// HTTPClient makes the REST calls (through the engine's REST helper,
+	// bounded by Session.RESTTimeout); nil leaves Session.HTTPClient.
 	HTTPClient *http.Client
 	// MaxRetries: see session.Options.MaxRetries (0 = retry forever).
 	MaxRetries int
@@ -78,9 +79,6 @@ func (c Config) withDefaults() Config {
 	if len(c.Filters) == 0 {
 		c.Filters = DefaultFilters
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
-	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -107,5 +105,8 @@ func New(cfg Config) *session.Session {
 		opt.MaxRetries = cfg.MaxRetries
 	}
 	opt.Now = cfg.Now
+	if cfg.HTTPClient != nil {
+		opt.HTTPClient = cfg.HTTPClient
+	}
 	return session.New(NewProvider(cfg), opt)
 }

@@ -64,7 +64,7 @@ func (p *Provider) Decoder() protocol.Decoder { return rc.NewDecoder() }
 // drop, as the documents say.
 func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target, error) {
 	l.State(protocol.State{Phase: protocol.PhaseToken, URL: strings.TrimRight(p.cfg.Server, "/") + rc.PathWSToken})
-	wt, err := p.wsToken(ctx)
+	wt, err := p.wsToken(ctx, l)
 	if err != nil {
 		return session.Target{}, err
 	}
