@@ -51,11 +51,12 @@ func (p *Provider) subscribe(l session.Link) {
 			p.unanswered(l, t)
 		})
 	}
-	cause := fmt.Sprintf("POST %s with %d filter(s)", rc.PathSubscription, len(p.filters))
+	st := protocol.State{Phase: protocol.PhaseSubscribing, Cause: fmt.Sprintf("POST %s with %d filter(s)", rc.PathSubscription, len(p.filters))}
 	if p.retry.attempt > 0 {
-		cause += fmt.Sprintf(" (attempt %d)", p.retry.attempt+1)
+		st.Attempt = p.retry.attempt + 1
+		st.Cause += fmt.Sprintf(" (attempt %d)", st.Attempt)
 	}
-	l.State(protocol.State{Phase: protocol.PhaseSubscribing, Attempt: p.retry.attempt + 1, Cause: cause})
+	l.State(st)
 	l.Send(f)
 }
 
