@@ -50,7 +50,7 @@ where everything is and which credentials work.`,
 				}, o), nil
 			},
 		},
-		Decoder: func() protocol.Decoder { return rcsession.NewProvider(rcsession.Config{}).Decoder() },
+		Decoder: func() protocol.Decoder { return rc.NewDecoder() },
 		UI:      ringCentralUI(),
 		// The recorder's default rules know every secret RingCentral
 		// sends (access_token, ws_access_token, wsc, …).
