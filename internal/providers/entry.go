@@ -36,7 +36,8 @@ type Entry struct {
 
 	// Decoder makes a fresh decoder of the provider's frames, for a
 	// replay or a HAR import. A live session's decoder comes from its
-	// session.Provider.
+	// session.Provider. Callers use NewDecoder, which adds what every
+	// session shares.
 	Decoder func() protocol.Decoder
 	// UI is what the TUI shows and offers for this provider: pane
 	// titles, phase words, the filter editor.
@@ -131,4 +132,15 @@ type Sim interface {
 	Do(cmd protocol.Command) error
 	// Close stops the emulator and cuts every connection.
 	Close() error
+}
+
+// NewDecoder is the decoder a replay or an import runs over this
+// provider's recorded Updates: the provider's own, with the layer the
+// live engine adds too (protocol.WithPings), so both derive the same.
+func (e *Entry) NewDecoder() protocol.Decoder {
+	var d protocol.Decoder
+	if e.Decoder != nil {
+		d = e.Decoder()
+	}
+	return protocol.WithPings(d)
 }
