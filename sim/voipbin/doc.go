@@ -4,7 +4,9 @@
 // grammar and permission rules, raw-prefix matching with publication
 // under every topic string production uses, its keepalive and its
 // bounded per-connection buffer, and generated events for every
-// customer-visible event type.
+// customer-visible event type. The lifecycle, banner, control API,
+// scenarios, faults, limits and counters come from the shared core,
+// sim/emu.
 //
 // It is built from the VoIPBin document (shared/seeds/002) and the wire
 // notes (shared/protocols/voipbin.md) alone. It never imports evtap's
