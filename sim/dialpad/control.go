@@ -25,7 +25,7 @@ func (s *Server) Send(kind string, count int) ([]LedgerEntry, error) {
 			if err != nil {
 				return out, err
 			}
-			out = append(out, *e)
+			out = append(out, s.ledger.snapshot(e))
 		}
 	}
 	s.logf("control: sent %d %s stor(ies), %d event(s)", count, kind, len(out))
@@ -49,7 +49,7 @@ func (s *Server) Inject(kind string, event []byte) (LedgerEntry, error) {
 		return LedgerEntry{}, err
 	}
 	s.logf("control: injected a %s event, %d route(s)", kind, len(e.Routes))
-	return *e, nil
+	return s.ledger.snapshot(e), nil
 }
 
 // InjectRaw writes frame verbatim on connection connID ("" = all), even

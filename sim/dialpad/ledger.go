@@ -122,15 +122,27 @@ func (l *ledger) page(since uint64, limit int) LedgerPage {
 		if len(p.Entries) == limit {
 			break
 		}
-		c := *e
-		c.Routes = make([]Route, len(e.Routes))
-		for i, r := range e.Routes {
-			r.Queued = append([]string{}, r.Queued...)
-			r.Written = append([]string{}, r.Written...)
-			c.Routes[i] = r
-		}
-		p.Entries = append(p.Entries, c)
+		p.Entries = append(p.Entries, deepCopy(e))
 		p.Next = e.Seq
 	}
 	return p
+}
+
+// snapshot copies e, which writers may be marking meanwhile.
+func (l *ledger) snapshot(e *LedgerEntry) LedgerEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return deepCopy(e)
+}
+
+// deepCopy copies e with its routes. Caller holds l.mu.
+func deepCopy(e *LedgerEntry) LedgerEntry {
+	c := *e
+	c.Routes = make([]Route, len(e.Routes))
+	for i, r := range e.Routes {
+		r.Queued = append([]string{}, r.Queued...)
+		r.Written = append([]string{}, r.Written...)
+		c.Routes[i] = r
+	}
+	return c
 }
