@@ -15,7 +15,9 @@ import (
 // module's stack has no JWT library and this needs none of one's
 // generality (no key sets, no other algorithms).
 
-var b64 = base64.RawURLEncoding
+// b64 is base64url without padding; strict, so that each token has one
+// spelling (a variant in the unused low bits would otherwise verify too).
+var b64 = base64.RawURLEncoding.Strict()
 
 // jwsHeader is the protected header of a compact JWS.
 type jwsHeader struct {

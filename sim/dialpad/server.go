@@ -173,7 +173,11 @@ func (s *Server) Close() error {
 	if srv != nil {
 		err = srv.Close()
 	}
-	s.Drop("")
+	s.mu.Lock()
+	for _, c := range s.conns {
+		c.end(CloseAbrupt, "emulator closing")
+	}
+	s.mu.Unlock()
 	s.bg.Wait()
 	return err
 }

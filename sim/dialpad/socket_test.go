@@ -201,3 +201,27 @@ func TestDeleteEndsConnections(t *testing.T) {
 		t.Fatal("connection survived its websocket")
 	}
 }
+
+// An event matching two subscriptions of one websocket is delivered once
+// per subscription, as to a webhook: a websocket-wide connection gets it
+// twice, each subscription's own connection once.
+func TestDeliveryIsPerSubscription(t *testing.T) {
+	s, base := startSim(t, Config{})
+	w := createWebsocket(t, base, "")
+	a := createSub(t, base, "call", map[string]any{"endpoint_id": w.ID})
+	createSub(t, base, "call", map[string]any{"endpoint_id": w.ID, "call_states": []string{"ringing"}})
+	wide, scoped := dial(t, w.WebsocketURL), dial(t, a.Websocket.WebsocketURL)
+	waitConns(t, s, 2)
+	injectCall(t, s, 1, "ringing")
+	injectCall(t, s, 2, "hangup") // only a's
+	for _, want := range []float64{1, 1, 2} {
+		if ev := wide.readEvent(); ev["call_id"] != want {
+			t.Fatalf("wide: got call %v, want %v", ev["call_id"], want)
+		}
+	}
+	for _, want := range []float64{1, 2} {
+		if ev := scoped.readEvent(); ev["call_id"] != want {
+			t.Fatalf("scoped: got call %v, want %v", ev["call_id"], want)
+		}
+	}
+}
