@@ -118,6 +118,7 @@ func TestControlAPI(t *testing.T) {
 	mustOK(t, call(t, base, "POST", "/_evtap/refuse-next", nil))
 	refused(t, w.WebsocketURL, 401)
 	dial(t, w.WebsocketURL) // only the next one
+	waitConns(t, s, 1)
 
 	var cs Counters
 	call(t, base, "GET", "/_evtap/counters", nil).decode(t, &cs)
