@@ -106,13 +106,13 @@ func (c Config) withDefaults() Config {
 		c.TokenLifetime = time.Second
 	}
 	c.TokenLifetime = c.TokenLifetime.Truncate(time.Second)
-	if c.CloseAt == "" {
+	if c.CloseAt != AfterLifetime {
 		c.CloseAt = AtTokenExpiry
 	}
-	if c.ExpiryClose == "" {
+	if c.ExpiryClose != CloseClean {
 		c.ExpiryClose = CloseAbrupt
 	}
-	if c.RefuseStatus == 0 {
+	if c.RefuseStatus < 400 || c.RefuseStatus > 599 {
 		c.RefuseStatus = DefaultRefuseStatus
 	}
 	if c.CreateRateLimit == 0 {

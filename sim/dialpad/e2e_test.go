@@ -17,10 +17,7 @@ import (
 // /websockets/{id} and reconnect. It uses a real listener, the
 // generator at its rate, and nothing of the package but New and Start.
 func TestClientFromTheDocument(t *testing.T) {
-	s, err := New(Config{Rate: 200, Seed: 99})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := New(Config{Rate: 200, Seed: 99})
 	base, err := s.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

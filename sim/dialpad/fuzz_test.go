@@ -20,10 +20,7 @@ func FuzzRESTBodies(f *testing.F) {
 		f.Add("call", seed)
 		f.Add("sms", seed)
 	}
-	s, err := New(Config{RateLimit: -1, CreateRateLimit: -1})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := New(Config{RateLimit: -1, CreateRateLimit: -1})
 	f.Cleanup(func() { s.Close() })
 	// A websocket for bodies that name it by the id the seeds use.
 	s.mu.Lock()
@@ -64,10 +61,7 @@ func FuzzRESTBodies(f *testing.F) {
 // Any text in the token's place is refused cleanly; only a token the
 // emulator minted passes.
 func FuzzToken(f *testing.F) {
-	s, err := New(Config{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := New(Config{})
 	f.Cleanup(func() { s.Close() })
 	good := s.mintToken(scope{ws: 1}, "http://x")
 	f.Add(good)

@@ -37,10 +37,7 @@ func (c *clock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 func startSim(t testing.TB, cfg Config) (*Server, string) {
 	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := New(cfg)
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		s.Close()

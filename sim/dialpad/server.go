@@ -60,11 +60,9 @@ type Server struct {
 }
 
 // New builds an emulator; its generator starts at once. Close stops it.
-// A Config that Validate refuses is an error.
-func New(cfg Config) (*Server, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
+// Check a Config built from user input with Validate first: New takes
+// the default for any value Validate would refuse.
+func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:        cfg,
@@ -96,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	s.bg.Add(1)
 	go s.pump()
-	return s, nil
+	return s
 }
 
 func (s *Server) routes() {
@@ -221,10 +219,10 @@ func closeAtWords(at string) string {
 // Serve starts an emulator on listen, prints its banner to out and runs
 // until ctx ends. It is the whole of `evtap sim dialpad`.
 func Serve(ctx context.Context, cfg Config, listen string, out io.Writer) error {
-	s, err := New(cfg)
-	if err != nil {
+	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	s := New(cfg)
 	if _, err := s.Start(listen); err != nil {
 		s.Close()
 		return err

@@ -145,3 +145,14 @@ func refused(t *testing.T, url string, status int) {
 		t.Errorf("refusal body is not the error envelope: %v %+v", err, b)
 	}
 }
+
+func TestConfigValidate(t *testing.T) {
+	for _, bad := range []Config{{CloseAt: "never"}, {ExpiryClose: "slam"}, {RefuseStatus: 200}, {Rate: -1}} {
+		if bad.Validate() == nil {
+			t.Errorf("%+v passed Validate", bad)
+		}
+	}
+	if err := (Config{CloseAt: AfterLifetime, ExpiryClose: CloseClean, RefuseStatus: 403}).Validate(); err != nil {
+		t.Error(err)
+	}
+}
