@@ -6,6 +6,7 @@ import (
 
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // Live builds the session `evtap connect` runs, from the provider's
@@ -34,6 +35,12 @@ func (e *Entry) Demo(d DemoOptions, o Options) (run.Session, error) {
 	}
 	if err := e.checkFilters(o.Filters); err != nil {
 		return run.Session{}, err
+	}
+	if d.Rate < 0 {
+		return run.Session{}, run.Usagef("--rate must be 0 or more, got %g", d.Rate)
+	}
+	if err := emu.CheckRate(d.Rate); err != nil {
+		return run.Session{}, run.Usagef("--rate: %v", err)
 	}
 	sim := e.Emulator.Demo(d)
 	url, err := sim.Start("127.0.0.1:0")

@@ -180,6 +180,7 @@ func (p *Provider) onDetails(l session.Link, f rc.Frame) {
 		p.newSession(l, cdSeq, had, "reconnected without recovery: the recovery window had passed or there was no wsc token")
 	case cd.RecoveryState == rc.RecoverySuccessful:
 		p.recoveredAt = l.Now()
+		l.Working() // recovered: the backoff restarts from its first step
 		l.State(protocol.State{Phase: protocol.PhaseRecovered, Recovery: rec})
 		// The buffered notifications continue our numbering. A server
 		// that restarted its numbering instead must not make every one
@@ -302,6 +303,7 @@ func (p *Provider) subscribed(l session.Link, f rc.Frame, req request) {
 		}
 	}
 	p.sub, p.subRequested = s, req.filters
+	l.Working() // subscribed: the backoff restarts from its first step
 	l.Emit(protocol.Update{Kind: protocol.KindSubscription, Subscription: s})
 	if len(p.pending) == 0 {
 		l.State(protocol.State{Phase: protocol.PhaseLive})
