@@ -29,7 +29,7 @@ type operation struct {
 // learns nothing about which paths exist.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if e := s.authenticate(r); e != nil {
-		s.count(func(c *Counters) { c.Unauthorized++ })
+		s.count(func(c *stats) { c.Unauthorized++ })
 		writeError(w, e)
 		return
 	}
@@ -43,14 +43,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if secs < 1 {
 			secs = 1
 		}
-		s.count(func(c *Counters) { c.RateLimited++ })
+		s.count(func(c *stats) { c.RateLimited++ })
 		s.logf("rest: %s rate limited (%d per %s), retry after %ds", op.name, op.limit, s.cfg.RateWindow, secs)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		writeError(w, &apiError{status: http.StatusTooManyRequests, reason: "rateLimitExceeded",
 			message: "rate limit exceeded for " + op.name + ": " + strconv.Itoa(op.limit) + " requests per " + s.cfg.RateWindow.String() + "; retry after " + strconv.Itoa(secs) + " s"})
 		return
 	}
-	s.count(func(c *Counters) { c.Requests++ })
+	s.count(func(c *stats) { c.Requests++ })
 	v, e := op.handle(r, op.id)
 	if e != nil {
 		writeError(w, e)
@@ -135,9 +135,9 @@ func (s *Server) match(r *http.Request) (operation, *apiError) {
 }
 
 // count updates the counters under mu.
-func (s *Server) count(f func(*Counters)) {
+func (s *Server) count(f func(*stats)) {
 	s.mu.Lock()
-	f(&s.counters)
+	f(&s.stats)
 	s.mu.Unlock()
 }
 

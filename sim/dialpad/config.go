@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // DemoAPIKey is the API key the emulator accepts when Config.APIKey is
@@ -83,6 +85,11 @@ type Config struct {
 	// LedgerSize is how many of the newest events the ledger keeps
 	// (default 10000).
 	LedgerSize int
+	// Scenario is an optional script of timed actions (ParseScenario).
+	Scenario *Scenario
+	// Limits bound what clients can make the emulator hold (the core's;
+	// zero fields take its defaults).
+	Limits emu.Limits
 	// Now is the clock for tokens, expiry, rate limits and event times;
 	// nil means time.Now.
 	Now func() time.Time
@@ -95,9 +102,6 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.APIKey == "" {
 		c.APIKey = DemoAPIKey
-	}
-	if c.Rate < 0 {
-		c.Rate = 0
 	}
 	if c.TokenLifetime <= 0 {
 		c.TokenLifetime = DefaultTokenLifetime
@@ -151,8 +155,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("expiry close must be %s or %s, not %q", CloseAbrupt, CloseClean, c.ExpiryClose)
 	case c.RefuseStatus != 0 && (c.RefuseStatus < 400 || c.RefuseStatus > 599):
 		return fmt.Errorf("refuse status must be an HTTP error status (400-599), not %d", c.RefuseStatus)
-	case c.Rate < 0:
-		return fmt.Errorf("rate must be 0 or more, not %g", c.Rate)
+	}
+	if err := emu.CheckRate(c.Rate); err != nil {
+		return err
 	}
 	return nil
 }

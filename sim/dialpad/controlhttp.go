@@ -3,24 +3,27 @@ package dialpad
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/sim/emu"
 )
 
-// maxLedgerPage bounds one ledger read.
-const maxLedgerPage = 10000
+// maxLedgerPage bounds one ledger read; maxSend one send.
+const (
+	maxLedgerPage = 10000
+	maxSend       = 1000
+)
 
-// controlRoutes registers the HTTP control API under ControlPrefix.
-// Actions are POSTs answering {"affected":N}; bad parameters get 400
-// {"error":"..."}. It needs no API key: it is the operator's, on
-// loopback.
+// controlRoutes adds Dialpad's part of the control API to the core's
+// (counters, drop, close, pause, resume, rate, inject-raw, delay,
+// reorder): the ledger, send, inject, expire, secret and refuse-next.
+// send and inject answer the ledger entries they made besides
+// "affected".
 func (s *Server) controlRoutes() {
 	p := ControlPrefix
-	s.mux.HandleFunc("GET "+p+"counters", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.Counters())
-	})
-	s.mux.HandleFunc("GET "+p+"ledger", func(w http.ResponseWriter, r *http.Request) {
+	s.Handle("GET "+p+"ledger", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		var since uint64
 		if v := q.Get("since"); v != "" {
@@ -36,11 +39,11 @@ func (s *Server) controlRoutes() {
 			controlError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, s.Ledger(since, limit))
+		emu.WriteJSON(w, http.StatusOK, s.Ledger(since, limit))
 	})
-	s.mux.HandleFunc("POST "+p+"send", func(w http.ResponseWriter, r *http.Request) {
+	s.Handle("POST "+p+"send", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		count, err := intParam(q.Get("count"), 1, 1, 1000, "count")
+		count, err := intParam(q.Get("count"), 1, 1, maxSend, "count")
 		if err != nil {
 			controlError(w, err)
 			return
@@ -54,10 +57,10 @@ func (s *Server) controlRoutes() {
 			controlError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"affected": len(entries), "entries": entries})
+		emu.WriteJSON(w, http.StatusOK, map[string]any{"affected": len(entries), "entries": entries})
 	})
-	s.mux.HandleFunc("POST "+p+"inject", func(w http.ResponseWriter, r *http.Request) {
-		event, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	s.Handle("POST "+p+"inject", func(w http.ResponseWriter, r *http.Request) {
+		event, err := emu.ReadBody(r)
 		if err != nil {
 			controlError(w, err)
 			return
@@ -67,72 +70,72 @@ func (s *Server) controlRoutes() {
 			controlError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"affected": len(e.Routes), "entry": e})
+		emu.WriteJSON(w, http.StatusOK, map[string]any{"affected": len(e.Routes), "entry": e})
 	})
-	s.mux.HandleFunc("POST "+p+"inject-raw", func(w http.ResponseWriter, r *http.Request) {
-		frame, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-		if err != nil {
-			controlError(w, err)
-			return
-		}
-		affected(w, s.InjectRaw(r.URL.Query().Get("conn"), frame))
-	})
-	s.mux.HandleFunc("POST "+p+"expire", func(w http.ResponseWriter, r *http.Request) {
-		affected(w, s.Expire(r.URL.Query().Get("conn")))
-	})
-	s.mux.HandleFunc("POST "+p+"drop", func(w http.ResponseWriter, r *http.Request) {
-		affected(w, s.Drop(r.URL.Query().Get("conn")))
-	})
-	s.mux.HandleFunc("POST "+p+"close", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		code, err := intParam(q.Get("code"), 1000, 1000, 4999, "code")
-		if err != nil {
-			controlError(w, err)
-			return
-		}
-		affected(w, s.CloseConn(q.Get("conn"), code, q.Get("reason")))
-	})
-	s.mux.HandleFunc("POST "+p+"secret", func(w http.ResponseWriter, r *http.Request) {
+	s.Control("expire", func(r *http.Request) (int, error) { return s.Expire(r.URL.Query().Get("conn")), nil })
+	s.Control("secret", func(r *http.Request) (int, error) {
 		// The secret travels in the body, never in a URL that might be
 		// logged.
-		id, e := parseID("websocket", r.URL.Query().Get("websocket"))
-		if e != nil {
-			controlError(w, fmt.Errorf("%s", e.message))
-			return
+		var id int64
+		if v := r.URL.Query().Get("websocket"); v != "" && v != "all" {
+			n, e := parseID("websocket", v)
+			if e != nil {
+				return 0, fmt.Errorf("%s", e.message)
+			}
+			id = n
+		}
+		body, err := emu.ReadBody(r)
+		if err != nil {
+			return 0, err
 		}
 		var in struct {
 			Secret *string `json:"secret"`
 		}
-		if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&in); err != nil || in.Secret == nil {
-			controlError(w, fmt.Errorf(`body must be {"secret":"..."} ("" sends unsigned frames)`))
-			return
+		if json.Unmarshal(body, &in) != nil || in.Secret == nil {
+			return 0, fmt.Errorf(`body must be {"secret":"..."} ("" sends unsigned frames)`)
 		}
-		if err := s.SetSecret(id, *in.Secret); err != nil {
-			controlError(w, err)
-			return
-		}
-		affected(w, 1)
+		return s.SetSecret(id, *in.Secret)
 	})
-	s.mux.HandleFunc("POST "+p+"refuse-next", func(w http.ResponseWriter, r *http.Request) {
+	s.Control("refuse-next", func(r *http.Request) (int, error) {
 		n, err := intParam(r.URL.Query().Get("count"), 1, 0, 1000, "count")
 		if err != nil {
-			controlError(w, err)
-			return
+			return 0, err
 		}
 		s.RefuseNext(n)
-		affected(w, n)
+		return n, nil
 	})
-	s.mux.HandleFunc("POST "+p+"pause", func(w http.ResponseWriter, r *http.Request) { s.Pause(); affected(w, 1) })
-	s.mux.HandleFunc("POST "+p+"resume", func(w http.ResponseWriter, r *http.Request) { s.Resume(); affected(w, 1) })
-	s.mux.HandleFunc("POST "+p+"rate", func(w http.ResponseWriter, r *http.Request) {
-		v, err := strconv.ParseFloat(r.URL.Query().Get("perSec"), 64)
-		if err != nil || v < 0 {
-			controlError(w, fmt.Errorf("perSec must be a number >= 0"))
-			return
-		}
-		s.SetRate(v)
-		affected(w, 1)
-	})
+}
+
+// faults offers Dialpad's faults beside the core's (close, delay,
+// reorder), for the demo's fault menu.
+func (s *Server) faults() {
+	s.AddFault(emu.Fault{Kind: protocol.CmdExpire, Description: "the emulator ends the connection now, as when its URL token expires (" + s.cfg.ExpiryClose + "); the client should fetch a fresh URL"},
+		func(protocol.Command) error {
+			if s.Expire("") == 0 {
+				return fmt.Errorf("expire: the emulator has no connection open")
+			}
+			return nil
+		})
+	s.AddFault(emu.Fault{Kind: protocol.CmdRotateSecret, Description: "the emulator changes every websocket's secret (as a PATCH from elsewhere): frames signed with the old one stop verifying"},
+		func(cmd protocol.Command) error {
+			secret := cmd.Text
+			if secret == "" {
+				secret = newSecret()
+			}
+			_, err := s.SetSecret(0, secret)
+			return err
+		})
+	s.AddFault(emu.Fault{Kind: protocol.CmdInjectEvent, Description: "the emulator makes an event now: a call (inbound, outbound, missed, voicemail), an sms or an agent_status change"},
+		func(cmd protocol.Command) error {
+			kind := cmd.Text
+			if kind == "" {
+				kind = StoryCall
+			}
+			_, err := s.Send(kind, 1)
+			return err
+		})
+	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken, Description: "the emulator refuses the next connection's URL token at the handshake (HTTP " + strconv.Itoa(s.cfg.RefuseStatus) + ")"},
+		func(protocol.Command) error { s.RefuseNext(1); return nil })
 }
 
 // intParam reads an optional whole-number parameter within [lo, hi].
@@ -147,10 +150,6 @@ func intParam(v string, def, lo, hi int, name string) (int, error) {
 	return n, nil
 }
 
-func affected(w http.ResponseWriter, n int) {
-	writeJSON(w, http.StatusOK, map[string]int{"affected": n})
-}
-
 func controlError(w http.ResponseWriter, err error) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+	emu.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 }

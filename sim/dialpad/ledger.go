@@ -109,6 +109,29 @@ func (l *ledger) written(seq uint64, sub int64, conn string) {
 	}
 }
 
+// unqueued takes conn off the queued list of entry seq's route for sub:
+// the connection refused the frame (it had ended).
+func (l *ledger) unqueued(seq uint64, sub int64, conn string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := l.find(seq)
+	if e == nil {
+		return
+	}
+	id := strconv.FormatInt(sub, 10)
+	for i := range e.Routes {
+		if e.Routes[i].Subscription == id {
+			q := e.Routes[i].Queued[:0]
+			for _, c := range e.Routes[i].Queued {
+				if c != conn {
+					q = append(q, c)
+				}
+			}
+			e.Routes[i].Queued = q
+		}
+	}
+}
+
 // page returns up to limit entries after since, deep-copied.
 func (l *ledger) page(since uint64, limit int) LedgerPage {
 	l.mu.Lock()

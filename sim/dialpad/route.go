@@ -154,12 +154,6 @@ func (s *Server) stamp() int64 {
 	return ms
 }
 
-// delivery is a frame to queue once the ledger holds its entry.
-type delivery struct {
-	c *conn
-	f outFrame
-}
-
 // route records an event in the ledger and queues it on every open
 // connection in the scope of each enabled subscription it matches: once
 // per matching subscription, as Dialpad delivers to an endpoint once per
@@ -171,6 +165,9 @@ func (s *Server) route(kind, key, source string, raw []byte) (*LedgerEntry, erro
 		return nil, err
 	}
 	e := &LedgerEntry{Time: s.now(), Type: kind, Key: key, Source: source, Event: append(json.RawMessage(nil), raw...), Routes: []Route{}}
+	if e.Key == "" {
+		e.Key = f.key(kind)
+	}
 	var subs []*subscription
 	for _, sub := range s.subs {
 		if sub.kind.name == kind && s.websockets[sub.endpoint] != nil && sub.matches(&f) {
@@ -178,9 +175,14 @@ func (s *Server) route(kind, key, source string, raw []byte) (*LedgerEntry, erro
 		}
 	}
 	sort.Slice(subs, func(i, j int) bool { return subs[i].seq < subs[j].seq })
+	type send struct {
+		c     *conn
+		sub   int64
+		frame []byte
+	}
+	var sends []send
 	conns := s.sortedConns()
 	frames := map[int64][]byte{} // by websocket
-	var out []delivery
 	for _, sub := range subs {
 		w := s.websockets[sub.endpoint]
 		frame, ok := frames[w.id]
@@ -195,21 +197,22 @@ func (s *Server) route(kind, key, source string, raw []byte) (*LedgerEntry, erro
 			Signed: w.secret != "", Queued: []string{}, Written: []string{}}
 		for _, c := range conns {
 			if !c.ending && c.inScope(sub) {
-				r.Queued = append(r.Queued, c.id)
-				out = append(out, delivery{c, outFrame{data: frame, sub: sub.id}})
+				r.Queued = append(r.Queued, c.ID())
+				sends = append(sends, send{c, sub.id, frame})
 			}
 		}
 		e.Routes = append(e.Routes, r)
 	}
-	if e.Key == "" {
-		e.Key = f.key(kind)
-	}
+	// The ledger holds the entry before any frame can be written, so a
+	// write is always recorded.
 	s.ledger.add(e)
-	for _, d := range out {
-		d.f.seq = e.Seq
-		d.c.enqueue(d.f)
+	s.AddGenerated(1)
+	for _, d := range sends {
+		if d.c.SendEvent(d.frame, &delivery{s: s, c: d.c, seq: e.Seq, sub: d.sub}) {
+			s.stats.Routed++
+		} else {
+			s.ledger.unqueued(e.Seq, d.sub, d.c.ID()) // the connection ended or was cut meanwhile
+		}
 	}
-	s.counters.Events++
-	s.counters.Routed += uint64(len(out))
 	return e, nil
 }

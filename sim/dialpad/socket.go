@@ -4,72 +4,42 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
-// Limits of one connection.
-const (
-	readLimit = 64 << 10         // largest client frame read (and ignored)
-	maxQueue  = 100000           // frames waiting before the client counts as stuck
-	writeWait = 10 * time.Second // deadline for one write
-	closeWait = time.Second      // how long a clean close waits for the client's answer
-)
+// readLimit is the largest client frame read (and ignored).
+const readLimit = 64 << 10
 
-// conn is one connection to /events/<token>. Gorilla discipline: the
-// handler goroutine is the only reader, writeLoop the only writer;
-// everything else queues frames with enqueue or cuts the socket with
-// kill.
+// expiryInterval is how often connections are checked against their
+// deadline: one is closed at most this long after its time is up.
+const expiryInterval = 20 * time.Millisecond
+
+// conn is one connection to /events/<token>: the core's connection (its
+// writer, faults and bounds) and what the token granted.
 type conn struct {
-	id       string
-	n        int // order of opening
-	s        *Server
-	ws       *websocket.Conn
+	*emu.Conn
+	n        int // order of opening, from the core's id
 	scope    scope
-	opened   time.Time
+	opened   time.Time // server clock
 	deadline time.Time // when its time is up (server clock)
 	ending   bool      // guarded by Server.mu: no more frames are routed to it
 	written  atomic.Uint64
-
-	qmu   sync.Mutex
-	queue []outFrame
-	wake  chan struct{}
-	done  chan struct{} // closed when the connection is finished
-	once  sync.Once
-}
-
-// outFrame is one queued write: an event frame (ledger seq and the
-// subscription it was routed for) or a close.
-type outFrame struct {
-	data  []byte
-	seq   uint64
-	sub   int64
-	close *closeReq
-}
-
-type closeReq struct {
-	code   int
-	reason string
 }
 
 // handleEvents is the socket: check the token, upgrade, then only send.
 // There is no greeting and nothing the client sends is read for meaning.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	tok := r.PathValue("token")
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, reason: "unavailable", message: errClosed.Error()})
-		return
-	}
-	claims, sc, why := s.admit(tok)
+	claims, sc, why := s.admit(r.PathValue("token"))
+	s.mu.Unlock()
 	if why != "" {
-		s.counters.Refused++
+		s.AddRefused()
 		s.logf("socket: refused upgrade from %s with %d: %s", r.RemoteAddr, s.cfg.RefuseStatus, why)
-		s.mu.Unlock()
 		reason := map[int]string{http.StatusUnauthorized: "unauthorized", http.StatusForbidden: "forbidden"}[s.cfg.RefuseStatus]
 		if reason == "" {
 			reason = "refused"
@@ -77,37 +47,38 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{status: s.cfg.RefuseStatus, reason: reason, message: why})
 		return
 	}
-	s.mu.Unlock()
-
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	ec, err := s.Upgrade(w, r, emu.ConnOptions{ReadLimit: readLimit})
 	if err != nil {
-		return // the upgrader has answered
+		return // the core has answered
 	}
-	c := &conn{s: s, ws: ws, scope: sc, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	c := &conn{Conn: ec, scope: sc}
+	c.n, _ = strconv.Atoi(ec.ID()[1:])
 	s.mu.Lock()
-	if s.closed || s.scopeGone(sc) != "" {
+	if gone := s.scopeGone(sc); gone != "" { // deleted while upgrading
 		s.mu.Unlock()
-		_ = ws.Close()
+		s.logf("%s: %s, cut", ec.ID(), gone)
+		ec.Kill()
+		ec.Serve(ignore)
 		return
 	}
-	s.connCount++
-	c.n = s.connCount
-	c.id = "c" + strconv.Itoa(c.n)
 	c.opened = s.now()
 	c.deadline = time.Unix(claims.Exp, 0)
 	if s.cfg.CloseAt == AfterLifetime {
 		c.deadline = c.opened.Add(s.cfg.TokenLifetime)
 	}
-	s.conns[c.id] = c
-	s.counters.Connections++
-	s.logf("%s: connected from %s, scope %s, time up at %s", c.id, r.RemoteAddr, sc, c.deadline.UTC().Format(time.TimeOnly))
-	// Added under mu while not closed, so Close's Wait never races it.
-	s.bg.Add(1)
+	s.conns[ec.ID()] = c
+	s.logf("%s: connected from %s, scope %s, time up at %s", ec.ID(), r.RemoteAddr, sc, c.deadline.UTC().Format(time.TimeOnly))
 	s.mu.Unlock()
 
-	go c.writeLoop()
-	c.readLoop()
+	ec.Serve(ignore) // until the connection ends
+	s.mu.Lock()
+	delete(s.conns, ec.ID())
+	s.mu.Unlock()
 }
+
+// ignore drops a client frame: the socket is receive-only (the core
+// still answers pings and closes).
+func ignore(int, []byte) {}
 
 // admit checks a token for the handshake and returns why it is refused
 // ("" if it is not). Caller holds mu.
@@ -154,144 +125,65 @@ func (s *Server) sortedConns() []*conn {
 	return out
 }
 
+// pick returns connection id, or every open one when id is "", skipping
+// those already ending. Caller holds mu.
+func (s *Server) pick(id string) []*conn {
+	var out []*conn
+	for _, c := range s.sortedConns() {
+		if !c.ending && (id == "" || c.ID() == id) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // endConns ends every connection pred picks, the way the configured
 // expiry does (abrupt or clean), and routes nothing more to them. It
 // returns how many. Caller holds mu.
 func (s *Server) endConns(pred func(*conn) bool, why string) int {
 	n := 0
-	for _, c := range s.sortedConns() {
-		if c.ending || !pred(c) {
-			continue
+	for _, c := range s.pick("") {
+		if pred(c) {
+			c.end(s, s.cfg.ExpiryClose, why)
+			n++
 		}
-		c.end(s.cfg.ExpiryClose, why)
-		n++
 	}
 	return n
 }
 
 // end stops routing to c and closes it: abruptly (no close frame, the
-// client sees 1006) or cleanly (1000 with why, after what is queued).
-// Caller holds Server.mu.
-func (c *conn) end(how, why string) {
+// client sees 1006; what is queued is lost) or cleanly (1000 with why,
+// after what is queued). Caller holds Server.mu.
+func (c *conn) end(s *Server, how, why string) {
 	c.ending = true
-	c.s.logf("%s: ending (%s, %s)", c.id, how, why)
+	s.logf("%s: ending (%s, %s)", c.ID(), how, why)
 	if how == CloseClean {
-		c.enqueue(outFrame{close: &closeReq{code: websocket.CloseNormalClosure, reason: why}})
+		c.Close(websocket.CloseNormalClosure, why)
 		return
 	}
-	c.kill()
+	c.Kill()
 }
 
-// enqueue queues a frame for the writer. A client that lets maxQueue
-// frames pile up is cut, as a real server would.
-func (c *conn) enqueue(f outFrame) {
-	c.qmu.Lock()
-	if len(c.queue) >= maxQueue {
-		c.qmu.Unlock()
-		c.kill()
-		return
-	}
-	c.queue = append(c.queue, f)
-	c.qmu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
+// expire ends the connections whose time is up.
+func (s *Server) expire() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.stats.Expired += s.endConns(func(c *conn) bool { return !now.Before(c.deadline) }, "token expired")
 }
 
-func (c *conn) pop() (outFrame, bool) {
-	c.qmu.Lock()
-	defer c.qmu.Unlock()
-	if len(c.queue) == 0 {
-		return outFrame{}, false
-	}
-	f := c.queue[0]
-	c.queue[0] = outFrame{}
-	c.queue = c.queue[1:]
-	return f, true
+// delivery follows one event frame given to a connection: the ledger
+// learns when it has been written.
+type delivery struct {
+	s   *Server
+	c   *conn
+	seq uint64
+	sub int64
 }
 
-func (c *conn) queued() int {
-	c.qmu.Lock()
-	defer c.qmu.Unlock()
-	return len(c.queue)
+func (d *delivery) Delivered() {
+	d.c.written.Add(1)
+	d.s.ledger.written(d.seq, d.sub, d.c.ID())
 }
 
-// kill cuts the TCP connection with no close frame; the reader then
-// fails and finishes the connection.
-func (c *conn) kill() { _ = c.ws.NetConn().Close() }
-
-// finish runs once when the reader stops.
-func (c *conn) finish() {
-	c.once.Do(func() {
-		close(c.done)
-		s := c.s
-		s.mu.Lock()
-		delete(s.conns, c.id)
-		s.logf("%s: connection ended (%d frames written)", c.id, c.written.Load())
-		s.mu.Unlock()
-		_ = c.ws.Close()
-	})
-}
-
-// readLoop is the only reader. The socket is receive-only: client
-// frames are read (so pings get their pongs and a close its answer) and
-// dropped.
-func (c *conn) readLoop() {
-	defer c.finish()
-	c.ws.SetReadLimit(readLimit)
-	for {
-		if _, _, err := c.ws.NextReader(); err != nil {
-			return
-		}
-	}
-}
-
-// writeLoop is the only writer.
-func (c *conn) writeLoop() {
-	defer c.s.bg.Done()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-c.wake:
-			if !c.drain() {
-				return
-			}
-		}
-	}
-}
-
-// drain writes every queued frame; false means the connection is over.
-func (c *conn) drain() bool {
-	for {
-		f, ok := c.pop()
-		if !ok {
-			return true
-		}
-		if f.close != nil {
-			c.closeNow(f.close)
-			return false
-		}
-		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-		if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
-			c.kill()
-			return false
-		}
-		c.written.Add(1)
-		c.s.delivered.Add(1)
-		c.s.ledger.written(f.seq, f.sub, c.id)
-	}
-}
-
-// closeNow writes a close frame, gives the client closeWait to answer,
-// then cuts the socket.
-func (c *conn) closeNow(r *closeReq) {
-	deadline := time.Now().Add(writeWait)
-	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(r.code, r.reason), deadline)
-	select {
-	case <-c.done:
-	case <-time.After(closeWait):
-	}
-	c.kill()
-}
+func (d *delivery) Discarded() {}

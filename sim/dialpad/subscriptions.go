@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // subscription is an event subscription of any type; the fields a type
@@ -217,6 +219,7 @@ func (s *Server) createSubscription(k *subKind) handler {
 		sub.id, sub.seq = s.newID(), s.seq
 		s.subs[sub.id] = &sub
 		s.logf("rest: %s %d created on websocket %d", k.title, sub.id, sub.endpoint)
+		s.Mark(emu.StartFirstSubscription)
 		return s.renderSub(&sub, r), nil
 	}
 }

@@ -42,7 +42,7 @@ func (s *Server) renderWebsocket(w *websocketEnt, sc scope, r *http.Request) *we
 	}
 	if r != nil {
 		out.WebsocketURL = socketBase(r) + "/events/" + s.mintToken(sc, issuer(r))
-		s.counters.URLsMinted++
+		s.stats.URLsMinted++
 	}
 	return out
 }
