@@ -374,3 +374,54 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 		t.Errorf("PUT: %d", r.status)
 	}
 }
+
+// Subscription lists page with the cursor too, and filter on the target
+// (call and sms take target_type and target_id).
+func TestSubscriptionListFilters(t *testing.T) {
+	_, base := startSim(t, Config{PageSize: 4})
+	w := createWebsocket(t, base, "")
+	var user7 []string
+	for i := 0; i < 9; i++ {
+		target := map[string]any{"endpoint_id": w.ID, "target_type": "user", "target_id": 7}
+		if i%3 == 0 {
+			target["target_type"], target["target_id"] = "office", 9
+		} else {
+			user7 = append(user7, createSub(t, base, "call", target).ID)
+			continue
+		}
+		createSub(t, base, "call", target)
+	}
+	var got []string
+	path := "/api/v2/subscriptions/call?target_type=user&target_id=7"
+	for pages := 0; ; pages++ {
+		var page struct {
+			Cursor string    `json:"cursor"`
+			Items  []subJSON `json:"items"`
+		}
+		r := call(t, base, "GET", path, nil)
+		mustOK(t, r)
+		r.decode(t, &page)
+		for _, s := range page.Items {
+			if s.TargetType != "user" || s.TargetID != "7" {
+				t.Fatalf("filtered list holds %+v", s)
+			}
+			got = append(got, s.ID)
+		}
+		if page.Cursor == "" {
+			break
+		}
+		if pages > 5 {
+			t.Fatal("the cursor never ends")
+		}
+		path = "/api/v2/subscriptions/call?target_type=user&target_id=7&cursor=" + url.QueryEscape(page.Cursor)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(user7) {
+		t.Errorf("got %v, want %v", got, user7)
+	}
+	if r := call(t, base, "GET", "/api/v2/subscriptions/sms?target_type=team", nil); r.status != 400 {
+		t.Errorf("a bad target_type filter: %d", r.status)
+	}
+	if r := call(t, base, "GET", "/api/v2/subscriptions/call?cursor="+encodeCursor("sms", 1), nil); r.status != 400 {
+		t.Errorf("another list's cursor: %d", r.status)
+	}
+}
