@@ -51,7 +51,7 @@ func TestRotationMakeBeforeBreakLosesNothing(t *testing.T) {
 	// start once the first one is open.
 	s.Pause()
 	open()
-	eventually(t, "the first connection", func() bool { return s.Counters().Open == 1 })
+	waitConn(t, s, "c1")
 	s.Resume()
 	for i := 1; i <= 5; i++ {
 		// Events flow while the connections overlap (from the second
@@ -73,7 +73,7 @@ func TestRotationMakeBeforeBreakLosesNothing(t *testing.T) {
 		})
 		clk.advance(5 * time.Second) // the connection opened two rotations ago expires now
 		open()
-		eventually(t, "the new connection", func() bool { return s.Counters().Connections == i+1 })
+		waitConn(t, s, "c"+strconv.Itoa(i+1))
 	}
 	s.Pause()
 	// c1 to c4 expire at the 2nd to 5th steps; the pump cuts them within

@@ -20,11 +20,24 @@ func injectCall(t *testing.T, s *Server, id int, state string) {
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
-// waitConns waits until n connections are open (a dial returns before
-// the server has registered the connection).
+// waitConns waits until n connections are open with their scope
+// registered (a dial returns before the server has done that).
 func waitConns(t *testing.T, s *Server, n int) {
 	t.Helper()
-	eventually(t, "connections to register", func() bool { return s.Counters().Open == n })
+	eventually(t, "connections to register", func() bool { return len(s.Counters().Conns) == n })
+}
+
+// waitConn waits until connection id is registered.
+func waitConn(t *testing.T, s *Server, id string) {
+	t.Helper()
+	eventually(t, "connection "+id+" to register", func() bool {
+		for _, c := range s.Counters().Conns {
+			if c.ID == id {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // A websocket-wide URL gets the events of every subscription on the
