@@ -50,7 +50,7 @@ where everything is and which credentials work.`,
 				}, o), nil
 			},
 		},
-		Decoder: func() protocol.Decoder { return rcsession.NewProvider(rcsession.Config{}).Decoder() },
+		Decoder: func() protocol.Decoder { return rc.NewDecoder() },
 		UI:      ringCentralUI(),
 		// The recorder's default rules know every secret RingCentral
 		// sends (access_token, ws_access_token, wsc, …).
@@ -245,17 +245,6 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 
 // rcSim is the RingCentral emulator as the demo and `evtap sim` drive it.
 type rcSim struct{ *rcsim.Server }
-
-// Faults are what only the emulator can do: exactly the faults it offers
-// (sim/emu's Faulter): close from the server side with a code, delay and
-// reorder frames, forget the session, refuse the next token.
-func (s rcSim) Faults() protocol.Controls {
-	c := protocol.Controls{}
-	for _, f := range s.Server.Faults() {
-		c[f.Kind] = true
-	}
-	return c
-}
 
 // Do carries out one of Faults.
 func (s rcSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }

@@ -9,8 +9,22 @@ import (
 // Fault is one fault an emulator can cause when asked: the command that
 // asks for it and what it does, in a line for the fault menu.
 type Fault struct {
-	Kind        protocol.CommandKind
+	Kind protocol.CommandKind
+	// Name is a few words for the fault menu. For Kind CmdFault it is
+	// also the fault's identity: the command's Text names it.
+	Name        string
 	Description string
+	// Toggle marks a fault that stays in force until it is asked for
+	// again with On cleared (delay, reorder, encryption off).
+	Toggle bool
+}
+
+// same reports whether f is the fault cmd asks for.
+func (f Fault) same(cmd protocol.Command) bool {
+	if f.Kind != cmd.Kind {
+		return false
+	}
+	return f.Kind != protocol.CmdFault || f.Name == cmd.Text
 }
 
 type faultEntry struct {
@@ -29,12 +43,13 @@ type Faulter interface {
 
 // AddFault offers a fault of the provider's (RingCentral: forget the
 // session, refuse the next token). A kind offered twice replaces the
-// earlier one, so a provider can change what a core fault does.
+// earlier one (for CmdFault: a name offered twice), so a provider can
+// change what a core fault does.
 func (s *Server) AddFault(f Fault, do func(protocol.Command) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.faults {
-		if s.faults[i].Kind == f.Kind {
+		if s.faults[i].same(protocol.Command{Kind: f.Kind, Text: f.Name}) {
 			s.faults[i] = faultEntry{f, do}
 			return
 		}
@@ -60,12 +75,15 @@ func (s *Server) Fault(cmd protocol.Command) error {
 	s.mu.Lock()
 	var do func(protocol.Command) error
 	for _, f := range s.faults {
-		if f.Kind == cmd.Kind {
+		if f.same(cmd) {
 			do = f.do
 		}
 	}
 	s.mu.Unlock()
 	if do == nil {
+		if cmd.Kind == protocol.CmdFault {
+			return fmt.Errorf("the emulator does not offer the fault %q", cmd.Text)
+		}
 		return fmt.Errorf("the emulator does not offer the fault %q", cmd.Kind)
 	}
 	return do(cmd)
@@ -73,7 +91,7 @@ func (s *Server) Fault(cmd protocol.Command) error {
 
 // coreFaults offers what any emulator can do to its connections.
 func (s *Server) coreFaults() {
-	s.AddFault(Fault{protocol.CmdClose, "the emulator closes the connection with this code (a close frame from the server); the client should reconnect"},
+	s.AddFault(Fault{Kind: protocol.CmdClose, Name: "close", Description: "the emulator closes the connection with this code (a close frame from the server); the client should reconnect"},
 		func(cmd protocol.Command) error {
 			code := cmd.Code
 			if code == 0 {
@@ -87,8 +105,8 @@ func (s *Server) coreFaults() {
 			}
 			return nil
 		})
-	s.AddFault(Fault{protocol.CmdDelayFrames, "the emulator delays every frame it writes by the given time (0: no delay)"},
+	s.AddFault(Fault{Kind: protocol.CmdDelayFrames, Name: "delay frames", Description: "the emulator delays every frame it writes by the given time (0: no delay)", Toggle: true},
 		func(cmd protocol.Command) error { s.SetFrameDelay(cmd.Duration); return nil })
-	s.AddFault(Fault{protocol.CmdReorderFrames, "the emulator swaps adjacent events before writing them (while on)"},
+	s.AddFault(Fault{Kind: protocol.CmdReorderFrames, Name: "reorder frames", Description: "the emulator swaps adjacent events before writing them (while on)", Toggle: true},
 		func(cmd protocol.Command) error { s.SetReorder(cmd.On); return nil })
 }

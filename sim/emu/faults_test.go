@@ -13,7 +13,7 @@ import (
 func TestFaultsListTheCoresThenTheProviders(t *testing.T) {
 	e, _ := newEcho(t, Config{})
 	forgot := false
-	e.AddFault(Fault{protocol.CmdForget, "forget"}, func(protocol.Command) error { forgot = true; return nil })
+	e.AddFault(Fault{Kind: protocol.CmdForget, Name: "forget", Description: "forget"}, func(protocol.Command) error { forgot = true; return nil })
 	var kinds []protocol.CommandKind
 	for _, f := range e.Faults() {
 		if f.Description == "" {

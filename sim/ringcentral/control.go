@@ -148,7 +148,7 @@ func (s *Server) Counters() Counters {
 // code, delay, reorder): forgetting the session and refusing the next
 // token.
 func (s *Server) offerFaults() {
-	s.AddFault(emu.Fault{Kind: protocol.CmdForget,
+	s.AddFault(emu.Fault{Kind: protocol.CmdForget, Name: "forget session",
 		Description: "the emulator forgets the session and cuts its connection: the client's recovery fails (WSG-1005) and it must subscribe again"},
 		func(protocol.Command) error {
 			if s.Forget("") == 0 {
@@ -156,7 +156,7 @@ func (s *Server) offerFaults() {
 			}
 			return nil
 		})
-	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken,
+	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken, Name: "refuse next token",
 		Description: "the emulator refuses the next token or wstoken request (HTTP 503, CMN-211)"},
 		func(protocol.Command) error { s.RefuseNextToken(); return nil })
 }

@@ -1,10 +1,14 @@
 package ringcentral
 
-// connectionDetails is the first frame of a connection.
-func (s *Server) connectionDetails(sess *session, seq uint64, state, code string) []byte {
+// connectionDetails is the first frame of a connection. Its wsc token
+// resumes from pos (the client's position); its sequence is the
+// session's own, the newest number it has given: for a new session
+// both are 1, after a Successful recovery the numbers in between are
+// the ones replayed from the buffer (docs/ringcentral-notes.md §1).
+func (s *Server) connectionDetails(sess *session, pos uint64, state, code string) []byte {
 	meta := meta{
 		Type: typeConnectionDetails, MessageID: sess.gen.uuid(), Status: 200,
-		WSC:     &wscRef{Token: s.wsc.encode(sess.id, seq), Sequence: seq},
+		WSC:     &wscRef{Token: s.wsc.encode(sess.id, pos), Sequence: sess.seq},
 		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
 	}
 	body := connDetails{

@@ -43,8 +43,15 @@ func TestDropThenRecoverReplaysMissedInOrderWithoutLoss(t *testing.T) {
 	if d := details(t, cd); d.RecoveryState != recoverySuccessful {
 		t.Fatalf("recoveryState %q, want Successful", d.RecoveryState)
 	}
-	if cd.Meta.WSC.Sequence != last.Sequence {
-		t.Fatalf("ConnectionDetails sequence %d, want the client's position %d", cd.Meta.WSC.Sequence, last.Sequence)
+	if cd.Meta.WSC.Sequence != last.Sequence+5 {
+		t.Fatalf("ConnectionDetails sequence %d, want the session's newest, %d: the client's position %d plus the 5 made while it was away",
+			cd.Meta.WSC.Sequence, last.Sequence+5, last.Sequence)
+	}
+	s.mu.Lock()
+	_, pos, err := s.wsc.decode(cd.Meta.WSC.Token)
+	s.mu.Unlock()
+	if err != nil || pos != last.Sequence {
+		t.Fatalf("ConnectionDetails token resumes at %d (%v), want the client's position %d", pos, err, last.Sequence)
 	}
 	for want := last.Sequence + 1; want <= last.Sequence+5; want++ {
 		f, n := c2.notification()
@@ -284,8 +291,12 @@ func TestCutsInsideTheReplayPauseLoseOnlyWhatTheBufferNoLongerHolds(t *testing.T
 	c.readClosed()
 	s.Generate("", "sms", 4) // 5..8, while away
 	tok := cutInPause(last.Token)
-	if tok.Sequence != last.Sequence {
-		t.Fatalf("ConnectionDetails of a recovery from %d says %d", last.Sequence, tok.Sequence)
+	s.mu.Lock()
+	_, pos, err := s.wsc.decode(tok.Token)
+	s.mu.Unlock()
+	if tok.Sequence != 8 || err != nil || pos != last.Sequence {
+		t.Fatalf("ConnectionDetails of a recovery from %d says %d and resumes at %d (%v), want 8 (the newest made) and %d",
+			last.Sequence, tok.Sequence, pos, err, last.Sequence)
 	}
 	s.Generate("", "sms", 4) // 9..12
 	tok = cutInPause(tok.Token)
