@@ -19,9 +19,6 @@ const (
 	CmdRefuseToken    CommandKind = "refuse_token"    // the emulator refuses the next token request
 	CmdDelayFrames    CommandKind = "delay_frames"    // the emulator delays frames by Duration
 	CmdReorderFrames  CommandKind = "reorder_frames"  // the emulator swaps pairs of notifications
-	CmdExpire         CommandKind = "expire"          // the emulator ends the connection now, as when its URL token expires
-	CmdRotateSecret   CommandKind = "rotate_secret"   // the emulator changes the signing secret to Text (empty: one it makes up), as a PATCH from elsewhere would
-	CmdInjectEvent    CommandKind = "inject_event"    // the emulator makes an event of kind Text now (a provider's word: a call, an sms, an agent status change)
 	CmdMarker         CommandKind = "marker"          // put a Marker with label Text into the stream
 	CmdRecord         CommandKind = "record"          // start recording to file Text; empty Text stops
 	// CmdFault asks an emulator for one of its own faults, named by Text
