@@ -106,35 +106,44 @@ func (s *Server) controlRoutes() {
 	})
 }
 
+// Names of Dialpad's own faults (protocol.CmdFault with the name as
+// Text), as the demo's fault menu shows them.
+const (
+	FaultExpire       = "expire URL token"
+	FaultRotateSecret = "rotate secret"
+	FaultInjectCall   = "inject call"
+	FaultInjectSMS    = "inject sms"
+	FaultInjectAgent  = "inject agent status"
+)
+
 // faults offers Dialpad's faults beside the core's (close, delay,
 // reorder), for the demo's fault menu.
 func (s *Server) faults() {
-	s.AddFault(emu.Fault{Kind: protocol.CmdExpire, Description: "the emulator ends the connection now, as when its URL token expires (" + s.cfg.ExpiryClose + "); the client should fetch a fresh URL"},
+	s.AddFault(emu.Fault{Kind: protocol.CmdFault, Name: FaultExpire,
+		Description: "the emulator ends the connection now, as when its URL token expires (" + s.cfg.ExpiryClose + "); the client should fetch a fresh URL with GET /websockets/{id}"},
 		func(protocol.Command) error {
 			if s.Expire("") == 0 {
 				return fmt.Errorf("expire: the emulator has no connection open")
 			}
 			return nil
 		})
-	s.AddFault(emu.Fault{Kind: protocol.CmdRotateSecret, Description: "the emulator changes every websocket's secret (as a PATCH from elsewhere): frames signed with the old one stop verifying"},
-		func(cmd protocol.Command) error {
-			secret := cmd.Text
-			if secret == "" {
-				secret = newSecret()
-			}
-			_, err := s.SetSecret(0, secret)
+	s.AddFault(emu.Fault{Kind: protocol.CmdFault, Name: FaultRotateSecret,
+		Description: "the emulator gives every websocket a new secret, as a PATCH from elsewhere would: frames signed with the old one stop verifying"},
+		func(protocol.Command) error {
+			_, err := s.SetSecret(0, newSecret())
 			return err
 		})
-	s.AddFault(emu.Fault{Kind: protocol.CmdInjectEvent, Description: "the emulator makes an event now: a call (inbound, outbound, missed, voicemail), an sms or an agent_status change"},
-		func(cmd protocol.Command) error {
-			kind := cmd.Text
-			if kind == "" {
-				kind = StoryCall
-			}
-			_, err := s.Send(kind, 1)
-			return err
-		})
-	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken, Description: "the emulator refuses the next connection's URL token at the handshake (HTTP " + strconv.Itoa(s.cfg.RefuseStatus) + ")"},
+	for _, f := range []struct{ name, kind, what string }{
+		{FaultInjectCall, StoryCall, "a call now (inbound via IVR and queue, outbound, missed or voicemail), every leg and state"},
+		{FaultInjectSMS, KindSMS, "an SMS now, with its delivery status"},
+		{FaultInjectAgent, KindAgentStatus, "an agent status change now (away and back)"},
+	} {
+		kind := f.kind
+		s.AddFault(emu.Fault{Kind: protocol.CmdFault, Name: f.name, Description: "the emulator makes " + f.what},
+			func(protocol.Command) error { _, err := s.Send(kind, 1); return err })
+	}
+	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken, Name: "refuse next URL",
+		Description: "the emulator refuses the next connection's URL token at the handshake (HTTP " + strconv.Itoa(s.cfg.RefuseStatus) + ")"},
 		func(protocol.Command) error { s.RefuseNext(1); return nil })
 }
 

@@ -112,7 +112,7 @@ func TestGeneratedCallLegs(t *testing.T) {
 	legs := map[string]bool{}
 	var last int64
 	calls := 0
-	for i := 0; i < 3000; i++ {
+	for i := 0; i < 1500; i++ {
 		ev := g.next(stamp)
 		m := decodeNumbers(t, ev.body)
 		ts, _ := m["event_timestamp"].(json.Number).Int64()
@@ -160,8 +160,8 @@ func TestGeneratedCallLegs(t *testing.T) {
 			t.Fatalf("contact %v", ct)
 		}
 	}
-	if calls < 1000 {
-		t.Errorf("only %d of 3000 events were calls", calls)
+	if calls < 500 {
+		t.Errorf("only %d of 1500 events were calls", calls)
 	}
 }
 

@@ -90,43 +90,63 @@ func TestScenarioErrorsNameTheLine(t *testing.T) {
 // says.
 func TestFaults(t *testing.T) {
 	s, base := startSim(t, Config{})
-	offered := map[protocol.CommandKind]bool{}
+	offered := map[string]bool{}
 	for _, f := range s.Faults() {
-		offered[f.Kind] = f.Description != ""
+		offered[string(f.Kind)+"/"+f.Name] = f.Description != ""
 	}
-	for _, k := range []protocol.CommandKind{protocol.CmdClose, protocol.CmdDelayFrames, protocol.CmdReorderFrames,
-		protocol.CmdExpire, protocol.CmdRotateSecret, protocol.CmdInjectEvent, protocol.CmdRefuseToken} {
+	for _, k := range []string{"close/close", "delay_frames/delay frames", "reorder_frames/reorder frames", "refuse_token/refuse next URL",
+		"fault/" + FaultExpire, "fault/" + FaultRotateSecret, "fault/" + FaultInjectCall, "fault/" + FaultInjectSMS, "fault/" + FaultInjectAgent} {
 		if !offered[k] {
-			t.Errorf("fault %s not offered (or undescribed)", k)
+			t.Errorf("fault %s not offered (or undescribed): %v", k, offered)
 		}
 	}
-	if err := s.Fault(protocol.Command{Kind: protocol.CmdExpire}); err == nil {
+	fault := func(name string) error { return s.Fault(protocol.Command{Kind: protocol.CmdFault, Text: name}) }
+	if err := fault(FaultExpire); err == nil {
 		t.Error("expire with no connection open did not say so")
 	}
 
 	w := createWebsocket(t, base, "old")
 	createSub(t, base, "sms", map[string]any{"endpoint_id": w.ID, "direction": "all", "include_internal": true, "status": true})
+	createSub(t, base, "call", map[string]any{"endpoint_id": w.ID})
+	createSub(t, base, "agent_status", map[string]any{"endpoint_id": w.ID, "agent_type": "callcenter"})
 	c := dial(t, w.WebsocketURL)
 	waitConns(t, s, 1)
-	if err := s.Fault(protocol.Command{Kind: protocol.CmdRotateSecret}); err != nil {
+	if err := fault(FaultRotateSecret); err != nil {
 		t.Fatal(err)
-	}
-	if err := s.Fault(protocol.Command{Kind: protocol.CmdInjectEvent, Text: "sms"}); err != nil {
-		t.Fatal(err)
-	}
-	frame := string(c.read())
-	if _, ok := verifyJWS(frame, []byte("old")); ok {
-		t.Error("after rotate_secret a frame still verifies with the old secret")
 	}
 	var got wsJSON
 	call(t, base, "GET", "/api/v2/websockets/"+w.ID, nil).decode(t, &got)
-	if _, ok := verifyJWS(frame, []byte(got.Signature.Secret)); !ok || !strings.HasPrefix(got.Signature.Secret, "rotated-") {
-		t.Errorf("the frame does not verify with the rotated secret the API now shows (%q)", got.Signature.Secret)
+	secret := []byte(got.Signature.Secret)
+	for _, tc := range []struct{ fault, kind string }{
+		{FaultInjectSMS, KindSMS}, {FaultInjectCall, KindCall}, {FaultInjectAgent, KindAgentStatus},
+	} {
+		before := s.Ledger(0, maxLedgerPage).Next
+		if err := fault(tc.fault); err != nil {
+			t.Fatal(err)
+		}
+		made := s.Ledger(before, maxLedgerPage).Entries
+		if len(made) == 0 || made[0].Type != tc.kind {
+			t.Fatalf("%s made %v", tc.fault, made)
+		}
+		for _, e := range made { // every frame the ledger routed to c1
+			for _, r := range e.Routes {
+				if !contains(r.Queued, "c1") {
+					continue
+				}
+				frame := string(c.read())
+				if _, ok := verifyJWS(frame, []byte("old")); ok {
+					t.Fatal("after rotate secret a frame still verifies with the old secret")
+				}
+				if payload, ok := verifyJWS(frame, secret); !ok || string(payload) != string(e.Event) {
+					t.Fatalf("%s: the frame is not event %d signed with the rotated secret the API shows", tc.fault, e.Seq)
+				}
+			}
+		}
 	}
-	if err := s.Fault(protocol.Command{Kind: protocol.CmdInjectEvent, Text: "fax"}); err == nil {
-		t.Error("an unknown kind was injected")
+	if err := fault("fax"); err == nil {
+		t.Error("an unknown fault was accepted")
 	}
-	if err := s.Fault(protocol.Command{Kind: protocol.CmdExpire}); err != nil {
+	if err := fault(FaultExpire); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.readErr(); err == nil {
