@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/evtap/evtap/protocol"
 )
 
 // Send makes count new stories of kind (StoryKinds: a call of some kind,
@@ -126,3 +128,7 @@ func (s *Server) Counters() Counters {
 	}
 	return c
 }
+
+// Do carries out one of Faults: what the demo calls when the fault menu
+// picks one of the emulator's (the registry's Sim interface).
+func (s *Server) Do(cmd protocol.Command) error { return s.Fault(cmd) }

@@ -152,7 +152,7 @@ func TestFaults(t *testing.T) {
 	if err := c.readErr(); err == nil {
 		t.Fatal("expire left the connection open")
 	}
-	if err := s.Fault(protocol.Command{Kind: protocol.CmdRefuseToken}); err != nil {
+	if err := s.Do(protocol.Command{Kind: protocol.CmdRefuseToken}); err != nil {
 		t.Fatal(err)
 	}
 	refused(t, w.WebsocketURL, 401)
