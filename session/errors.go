@@ -3,6 +3,8 @@ package session
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"time"
 )
 
 // ErrGaveUp is returned by Run, wrapped with the last cause, after
@@ -17,6 +19,9 @@ type RejectedError struct {
 	Status  int    // HTTP status, when there was one
 	Code    string // provider error code, when it gave one
 	Message string // the server's message, sanitised for a terminal
+	// Header holds the refusing answer's headers (a WWW-Authenticate
+	// challenge, a request id), when there was an answer.
+	Header http.Header
 }
 
 func (e *RejectedError) Error() string {
@@ -43,13 +48,21 @@ func (e *RejectedError) Error() string {
 type Retryable struct {
 	Status int
 	Err    error
+	// RetryAfter is how long the server asked us to wait (Retry-After on
+	// a 429 or 503), capped at MaxRetryAfter; the engine's backoff waits
+	// at least this long before the next attempt.
+	RetryAfter time.Duration
 }
 
 func (e *Retryable) Error() string {
+	s := e.Err.Error()
 	if e.Status != 0 {
-		return fmt.Sprintf("HTTP %d: %v", e.Status, e.Err)
+		s = fmt.Sprintf("HTTP %d: %s", e.Status, s)
 	}
-	return e.Err.Error()
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (the server asks to retry after %s)", e.RetryAfter)
+	}
+	return s
 }
 
 func (e *Retryable) Unwrap() error { return e.Err }
