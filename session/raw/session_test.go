@@ -14,7 +14,36 @@ import (
 
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/session"
+	"github.com/evtap/evtap/session/raw/rawtest"
 )
+
+// server starts a rawtest server for the test.
+func server(t *testing.T, o rawtest.Options) *rawtest.Server {
+	t.Helper()
+	s, err := rawtest.Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// seen waits for cond to hold of what srv has seen.
+func seen(t *testing.T, srv *rawtest.Server, what string, cond func(rawtest.Snapshot) bool) rawtest.Snapshot {
+	t.Helper()
+	snap, err := srv.Wait(10*time.Second, what, cond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // collector keeps every Update a session publishes and lets a test wait
 // for one, with a deadline.
@@ -135,14 +164,14 @@ func (r *running) result(t *testing.T) error {
 // a binary frame are events; after the server drops the connection the
 // session reconnects, says how long it was down, and sends --send again.
 func TestConnectReconnectAndSendAgain(t *testing.T) {
-	srv := newEchoServer(t, func(s *echoServer) {
-		s.wantHeader, s.wantValue, s.wantProto = "X-Team", "evtap", "echo.v1"
-		s.preamble = []string{"welcome to the echo server\nsecond line", `{"type":"hello","server":"echo"}`}
-		s.binary = []byte{0xde, 0xad, 0xbe, 0xef, 0x00}
+	srv := server(t, rawtest.Options{
+		Header: "X-Team: evtap", Subprotocol: "echo.v1",
+		Preamble: []string{"welcome to the echo server\nsecond line", `{"type":"hello","server":"echo"}`},
+		Binary:   [][]byte{{0xde, 0xad, 0xbe, 0xef, 0x00}},
 	})
 	c := fast()
 	r := start(t, Config{
-		URL: srv.url, Header: http.Header{"X-Team": {"evtap"}}, Subprotocols: []string{"other", "echo.v1"},
+		URL: srv.URL, Header: http.Header{"X-Team": {"evtap"}}, Subprotocols: []string{"other", "echo.v1"},
 		Token: "s3cr3t-token-value", OnConnect: []string{`{"subscribe":"ticks"}`, "ping me"}, Options: c,
 	})
 
@@ -161,25 +190,25 @@ func TestConnectReconnectAndSendAgain(t *testing.T) {
 	r.out.waitFor(t, "the echo of --send", event("json", `{"subscribe":"ticks"}`))
 	r.out.waitFor(t, "the echo of the second --send", event("text", "ping me"))
 
-	first := srv.conn(1)
-	if got := first.header.Get("Authorization"); got != "Bearer s3cr3t-token-value" {
+	first := seen(t, srv, "connection 1", func(s rawtest.Snapshot) bool { return len(s.Conns) >= 1 }).Conns[0]
+	if got := first.Header.Get("Authorization"); got != "Bearer s3cr3t-token-value" {
 		t.Errorf("server saw Authorization %q", got)
 	}
-	if first.proto != "echo.v1" {
-		t.Errorf("server agreed on subprotocol %q", first.proto)
+	if first.Subprotocol != "echo.v1" {
+		t.Errorf("server agreed on subprotocol %q", first.Subprotocol)
 	}
 
-	srv.drop(1)
+	must(t, srv.Drop(1))
 	r.out.waitFor(t, "the drop", phase(protocol.PhaseDropped, 1))
 	r.out.waitFor(t, "a backoff before reconnecting", phase(protocol.PhaseBackoff, 1))
 	gap := r.out.waitFor(t, "the outage window", func(u protocol.Update) bool { return u.Kind == protocol.KindGap })
 	if gap.Gap.Start.IsZero() || gap.Gap.End.Before(gap.Gap.Start) || gap.Gap.Missed != 0 || gap.Conn != 2 {
 		t.Errorf("gap %+v on connection %d, want an outage window ending on connection 2", gap.Gap, gap.Conn)
 	}
-	srv.waitFor("--send sent again on connection 2", func() bool {
-		return len(srv.conns) >= 2 && len(srv.conns[1].received) >= 2
+	snap := seen(t, srv, "--send sent again on connection 2", func(s rawtest.Snapshot) bool {
+		return len(s.Conns) >= 2 && len(s.Conns[1].Received) >= 2
 	})
-	if got := srv.receivedOn(2); got[0] != `{"subscribe":"ticks"}` || got[1] != "ping me" {
+	if got := snap.Conns[1].Received; got[0] != `{"subscribe":"ticks"}` || got[1] != "ping me" {
 		t.Errorf("connection 2 received %q, want the --send frames in order", got)
 	}
 
@@ -194,8 +223,8 @@ func TestConnectReconnectAndSendAgain(t *testing.T) {
 // headers, and is final when it happens again before the session ever
 // worked (exit 3).
 func TestRefusedUpgrade(t *testing.T) {
-	srv := newEchoServer(t, func(s *echoServer) { s.wantHeader, s.wantValue = "X-Team", "evtap" })
-	r := start(t, Config{URL: srv.url, Header: http.Header{"X-Team": {"someone else"}}, Options: fast()})
+	srv := server(t, rawtest.Options{Header: "X-Team: evtap"})
+	r := start(t, Config{URL: srv.URL, Header: http.Header{"X-Team": {"someone else"}}, Options: fast()})
 	err := r.result(t)
 	var rej *session.RejectedError
 	if !errors.As(err, &rej) || rej.Status != http.StatusUnauthorized {
@@ -204,13 +233,10 @@ func TestRefusedUpgrade(t *testing.T) {
 	st := r.out.waitFor(t, "the rejected state", func(u protocol.Update) bool {
 		return u.Kind == protocol.KindState && u.State.Phase == protocol.PhaseRejected
 	}).State
-	if st.HTTPStatus != 401 || st.Info["Www-Authenticate"] != `Bearer realm="echo"` || st.Info["X-Refused-By"] != "echo-server" {
+	if st.HTTPStatus != 401 || st.Info["Www-Authenticate"] != `Bearer realm="rawtest"` || st.Info["X-Refused-By"] != "rawtest" {
 		t.Errorf("rejected state %+v, want the status and the answer's headers", st)
 	}
-	srv.mu.Lock()
-	refused := srv.refused
-	srv.mu.Unlock()
-	if refused != 2 {
+	if refused := srv.Snapshot().Refused; refused != 2 {
 		t.Errorf("the server refused %d upgrades, want 2 (one retry)", refused)
 	}
 }
@@ -218,8 +244,8 @@ func TestRefusedUpgrade(t *testing.T) {
 // Rule: a frame sent by hand while no connection is open waits for the
 // next one, after the --send frames, and goes out in order.
 func TestSendWaitsForTheConnection(t *testing.T) {
-	srv := newEchoServer(t, nil)
-	s, err := New(Config{URL: srv.url, OnConnect: []string{"first"}, Options: fast()})
+	srv := server(t, rawtest.Options{})
+	s, err := New(Config{URL: srv.URL, OnConnect: []string{"first"}, Options: fast()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,8 +259,8 @@ func TestSendWaitsForTheConnection(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx, out.emit) }()
 	defer func() { cancel(); <-done }()
-	srv.waitFor("three frames", func() bool { return len(srv.conns) == 1 && len(srv.conns[0].received) == 3 })
-	if got := srv.receivedOn(1); strings.Join(got, ",") != "first,a,b" {
+	snap := seen(t, srv, "three frames", func(s rawtest.Snapshot) bool { return len(s.Conns) == 1 && len(s.Conns[0].Received) == 3 })
+	if got := snap.Conns[0].Received; strings.Join(got, ",") != "first,a,b" {
 		t.Errorf("server received %q", got)
 	}
 	// Sent by hand on an open connection: at once, shown as sent.
@@ -250,10 +276,10 @@ func TestSendWaitsForTheConnection(t *testing.T) {
 // Rule: the server's close frame is an event with its code and reason,
 // and the session reconnects.
 func TestServerCloseIsAnEvent(t *testing.T) {
-	srv := newEchoServer(t, nil)
-	r := start(t, Config{URL: srv.url, Options: fast()})
+	srv := server(t, rawtest.Options{})
+	r := start(t, Config{URL: srv.URL, Options: fast()})
 	r.out.waitFor(t, "live", phase(protocol.PhaseLive, 1))
-	srv.closeWith(1, 4001, "maintenance")
+	must(t, srv.CloseConn(1, 4001, "maintenance"))
 	ev := r.out.waitFor(t, "the close event", event("close", "4001 (the application's own): maintenance"))
 	if ev.Conn != 1 {
 		t.Errorf("close event on connection %d", ev.Conn)
@@ -265,8 +291,8 @@ func TestServerCloseIsAnEvent(t *testing.T) {
 // in the URL, a secret header, the bearer token — in the URL shown, and
 // in frames the server sends back.
 func TestSecretsAreMasked(t *testing.T) {
-	srv := newEchoServer(t, nil)
-	url := strings.Replace(srv.url, "ws://", "ws://alice:pa55word@", 1) + "?room=1&token=query-secret"
+	srv := server(t, rawtest.Options{})
+	url := strings.Replace(srv.URL, "ws://", "ws://alice:pa55word@", 1) + "?room=1&token=query-secret"
 	r := start(t, Config{URL: url, Header: http.Header{"X-Api-Key": {"key-secret-1"}, "X-Team": {"visible"}},
 		OnConnect: []string{"echo: pa55word query-secret key-secret-1 visible"}, Options: fast()})
 	if got := r.s.Endpoint(); strings.Contains(got, "pa55word") || strings.Contains(got, "query-secret") || !strings.Contains(got, "alice:***@") {
@@ -276,11 +302,11 @@ func TestSecretsAreMasked(t *testing.T) {
 	if ev.Event.Summary != "echo: *** *** *** visible" {
 		t.Errorf("echo shown as %q", ev.Event.Summary)
 	}
-	c := srv.conn(1)
-	if c.header.Get("Authorization") != "Basic YWxpY2U6cGE1NXdvcmQ=" || c.header.Get("X-Api-Key") != "key-secret-1" {
-		t.Errorf("the server got %v: credentials must go out as given", c.header)
+	c := seen(t, srv, "the frame", func(s rawtest.Snapshot) bool { return len(s.Conns) == 1 && len(s.Conns[0].Received) == 1 }).Conns[0]
+	if c.Header.Get("Authorization") != "Basic YWxpY2U6cGE1NXdvcmQ=" || c.Header.Get("X-Api-Key") != "key-secret-1" {
+		t.Errorf("the server got %v: credentials must go out as given", c.Header)
 	}
-	if got := srv.receivedOn(1); len(got) != 1 || !strings.Contains(got[0], "pa55word") {
+	if got := c.Received; len(got) != 1 || !strings.Contains(got[0], "pa55word") {
 		t.Errorf("the server received %q: frames go out unmasked", got)
 	}
 	for _, u := range r.out.snapshot() {
