@@ -80,3 +80,22 @@ func TestImportSaysWhatIsWrongWithAFileThatIsNotAWebSocketHAR(t *testing.T) {
 		}
 	}
 }
+
+// Rule: a binary message's size is that of its bytes, not of the base64
+// a HAR spells them in; data that is not base64 is named, not imported.
+func TestABinaryMessageKeepsItsRealSize(t *testing.T) {
+	in := `{"log":{"entries":[{"_resourceType":"websocket","request":{"url":"ws://127.0.0.1:1/x"},"_webSocketMessages":[` +
+		`{"type":"receive","time":1700000000.5,"opcode":2,"data":"3q2+7wD/"}]}]}}`
+	im, err := Import(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range im.Updates {
+		if u.Frame != nil && u.Frame.Op == protocol.OpBinary && u.Frame.Size != 6 {
+			t.Errorf("binary frame of size %d, want 6", u.Frame.Size)
+		}
+	}
+	if _, err := Import(strings.NewReader(strings.Replace(in, "3q2+7wD/", "not base64!", 1))); err == nil || !strings.Contains(err.Error(), "not base64") {
+		t.Errorf("bad base64 imported: %v", err)
+	}
+}
