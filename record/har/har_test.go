@@ -99,3 +99,25 @@ func TestABinaryMessageKeepsItsRealSize(t *testing.T) {
 		t.Errorf("bad base64 imported: %v", err)
 	}
 }
+
+// Rule: evtap's export keeps each frame's size on the wire (_size), which
+// masking or redaction may have made differ from its data's, and import
+// takes it back.
+func TestTheWireSizeSurvivesARoundTrip(t *testing.T) {
+	in := `{"log":{"entries":[{"_resourceType":"websocket","request":{"url":"ws://127.0.0.1:1/x"},"_webSocketMessages":[` +
+		`{"type":"send","time":1700000000.5,"opcode":1,"data":"hello ***","_size":21},` +
+		`{"type":"receive","time":1700000000.6,"opcode":2,"data":"AAE=","_size":2}]}]}}`
+	im, err := Import(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, u := range im.Updates {
+		if u.Frame != nil {
+			sizes = append(sizes, u.Frame.Size)
+		}
+	}
+	if len(sizes) != 2 || sizes[0] != 21 || sizes[1] != 2 {
+		t.Errorf("sizes %v, want [21 2]", sizes)
+	}
+}

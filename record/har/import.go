@@ -101,6 +101,9 @@ func frameOf(m WebSocketFrame, conn int, provider string) (protocol.Update, *pro
 	default:
 		return u, nil, fmt.Errorf("message type %q is neither send nor receive", m.Type)
 	}
+	if m.Size > 0 {
+		u.Frame.Size = m.Size // evtap's export says what went over the wire
+	}
 	switch m.Opcode {
 	case opText:
 	case opBinary:
@@ -111,6 +114,9 @@ func frameOf(m WebSocketFrame, conn int, provider string) (protocol.Update, *pro
 			return u, nil, fmt.Errorf("a binary message whose data is not base64: %w", err)
 		}
 		u.Frame.Op, u.Frame.Enc, u.Frame.Size = protocol.OpBinary, "base64", len(b)
+		if m.Size > 0 {
+			u.Frame.Size = m.Size
+		}
 		return u, nil, nil
 	default:
 		return u, nil, nil // control frames carry nothing to show
