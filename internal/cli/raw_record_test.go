@@ -59,7 +59,7 @@ func TestARawSessionRecordsReplaysServesAndExports(t *testing.T) {
 	// Four events per connection (two preamble frames, the binary
 	// frame, the echo of --send): eight end the run.
 	code, live, errw := evtap(t, reg, 20*time.Second, "connect", srv.URL, "--headless", "--count", "8",
-		"--send", "hello", "--token", "secret-token-42", "--record", rec)
+		"--send", "hello secret-token-42", "--token", "secret-token-42", "--record", rec)
 	if code != ExitOK {
 		t.Fatalf("connect: exit %d: %s", code, errw)
 	}
@@ -75,6 +75,12 @@ func TestARawSessionRecordsReplaysServesAndExports(t *testing.T) {
 	if n := len(events(fromFile)); n < 8 {
 		t.Fatalf("%d events recorded, want 8", n)
 	}
+
+	// Derived again through the entry's decoder from the recorded frames
+	// and states, as a replay does: the same Updates, though the live
+	// session derived them from frames before its secrets were masked.
+	e, _ := reg.Lookup("raw")
+	same(t, "what the decoder derives again", rederive(e.Decoder(), fromFile), fromFile)
 
 	// Replayed headless, as fast as possible: the same Updates.
 	code, replayed, errw := evtap(t, reg, 20*time.Second, "replay", rec, "--headless", "--speed", "max")
@@ -149,6 +155,28 @@ func TestARawSessionRecordsReplaysServesAndExports(t *testing.T) {
 			t.Errorf("imported %s %s frame %.20q of size %d, want %d", u.Kind, u.Frame.Op, u.Frame.Data, u.Frame.Size, want)
 		}
 	}
+}
+
+// rederive drops the derived Updates of a recording and derives them
+// again with dec, as a replay does.
+func rederive(dec protocol.Decoder, ups []protocol.Update) []protocol.Update {
+	var out []protocol.Update
+	for _, u := range ups {
+		if protocol.Derived(&u) {
+			continue
+		}
+		var raw []byte
+		if u.Frame != nil {
+			raw = []byte(u.Frame.Data)
+			if u.Frame.Enc == "base64" {
+				raw, _ = base64.StdEncoding.DecodeString(u.Frame.Data)
+			}
+		}
+		derived, _ := dec.Decode(nil, &u, raw)
+		out = append(out, u)
+		out = append(out, derived...)
+	}
+	return out
 }
 
 // serveRecording runs `evtap replay --serve` and returns the first n
