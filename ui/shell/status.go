@@ -137,7 +137,7 @@ func (s *status) connectionLines(now time.Time) []string {
 		lines = append(lines, "url     "+sanitize(s.url, 200))
 	}
 	if p := s.info["subprotocol"]; p != "" {
-		lines = append(lines, "proto   "+sanitize(p, 64)+" (the subprotocol the server chose)")
+		lines = append(lines, "proto   "+sanitize(p, 64)+" (chosen by the server)")
 	}
 	if s.rtt > 0 {
 		lines = append(lines, fmt.Sprintf("rtt     %s (%s)", s.rtt.Round(100*time.Microsecond), s.rttVia))
