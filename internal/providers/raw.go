@@ -88,11 +88,11 @@ func rawUI() ui.Provider {
 		ContextEmpty:       "what each upgrade offers is shown once upgraded",
 		SubscriptionsTitle: "Stream",
 		OneSubscription:    true,
+		// The header's badge shows these in capitals: short words.
 		Phases: map[protocol.Phase]string{
-			protocol.PhaseUpgraded: "upgraded",
-			protocol.PhaseLive:     "LIVE (upgraded; no greeting on a raw stream)",
-			protocol.PhaseDropped:  "DROPPED: reconnecting with backoff",
-			protocol.PhaseBackoff:  "reconnecting with backoff; --send goes again",
+			protocol.PhaseLive:    "LIVE (upgraded)",
+			protocol.PhaseDropped: "DROPPED, will reconnect",
+			protocol.PhaseBackoff: "reconnecting with backoff",
 		},
 		Gaps: "gaps cannot be known on a raw stream",
 		// No Filters: a raw stream has nothing to subscribe to.

@@ -117,8 +117,7 @@ func (p *provider) Opened(l session.Link) {
 	}
 	p.waiting, p.waitingBytes = nil, 0
 	p.mu.Unlock()
-	ctx := append([]protocol.Field{{Label: "connected", At: l.Now()}}, p.plan.context...)
-	l.State(protocol.State{Phase: protocol.PhaseLive, Context: ctx})
+	l.State(protocol.State{Phase: protocol.PhaseLive, Context: p.plan.context})
 }
 
 // Receive is never called: the decoder returns no typed messages.
