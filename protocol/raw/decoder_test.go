@@ -2,6 +2,7 @@ package raw
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -156,6 +157,14 @@ func TestBinaryFrame(t *testing.T) {
 	}
 	if e := BinaryEvent([]byte{7}); e.Summary != "1 byte  07" {
 		t.Errorf("one byte summarised as %q", e.Summary)
+	}
+	// The Body is what binaryBody marshals to.
+	for _, d := range [][]byte{nil, data, make([]byte, MaxHex+3)} {
+		want, _ := json.Marshal(binaryBody{Size: len(d), Hex: hex.EncodeToString(d[:min(len(d), MaxHex)]),
+			HexTruncated: len(d) > MaxHex, Base64: base64.StdEncoding.EncodeToString(d)})
+		if got := BinaryEvent(d).Body; string(got) != string(want) {
+			t.Errorf("body of %d bytes %.80s, want %.80s", len(d), got, want)
+		}
 	}
 	big := BinaryEvent(make([]byte, MaxHex+1))
 	if err := json.Unmarshal(big.Body, &b); err != nil || len(b.Hex) != 2*MaxHex || !strings.Contains(string(big.Body), `"hex_truncated":true`) {

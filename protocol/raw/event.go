@@ -54,7 +54,7 @@ func TextEvent(data []byte) *protocol.Event {
 	return e
 }
 
-// binaryBody is a binary frame's Body.
+// binaryBody is the shape of a binary frame's Body, as BinaryEvent writes it.
 type binaryBody struct {
 	Size         int    `json:"size"`
 	Hex          string `json:"hex"`
@@ -66,9 +66,21 @@ type binaryBody struct {
 // the byte length, hex and base64; its summary the length and the first
 // bytes in hex.
 func BinaryEvent(data []byte) *protocol.Event {
-	b := binaryBody{Size: len(data), Hex: hex.EncodeToString(data[:min(len(data), MaxHex)]),
-		HexTruncated: len(data) > MaxHex, Base64: base64.StdEncoding.EncodeToString(data)}
-	body, _ := json.Marshal(b) // strings and numbers only: cannot fail
+	// Written by hand, as binaryBody would marshal: hex and base64 need
+	// no escaping, and a large frame is not scanned again for it.
+	h := data[:min(len(data), MaxHex)]
+	body := make([]byte, 0, 64+hex.EncodedLen(len(h))+base64.StdEncoding.EncodedLen(len(data)))
+	body = append(body, `{"size":`...)
+	body = strconv.AppendInt(body, int64(len(data)), 10)
+	body = append(body, `,"hex":"`...)
+	body = hex.AppendEncode(body, h)
+	body = append(body, '"')
+	if len(data) > MaxHex {
+		body = append(body, `,"hex_truncated":true`...)
+	}
+	body = append(body, `,"base64":"`...)
+	body = base64.StdEncoding.AppendEncode(body, data)
+	body = append(body, `"}`...)
 	return &protocol.Event{Provider: ProviderName, Label: LabelBinary, Summary: binarySummary(data), Body: body}
 }
 
@@ -76,25 +88,25 @@ func BinaryEvent(data []byte) *protocol.Event {
 const previewBytes = 16
 
 func binarySummary(data []byte) string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(len(data)))
+	b := make([]byte, 0, 32+3*previewBytes)
+	b = strconv.AppendInt(b, int64(len(data)), 10)
 	if len(data) == 1 {
-		b.WriteString(" byte")
+		b = append(b, " byte"...)
 	} else {
-		b.WriteString(" bytes")
+		b = append(b, " bytes"...)
 	}
 	for i, c := range data[:min(len(data), previewBytes)] {
 		if i == 0 {
-			b.WriteString("  ")
+			b = append(b, "  "...)
 		} else {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(hex.EncodeToString([]byte{c}))
+		b = hex.AppendEncode(b, []byte{c})
 	}
 	if len(data) > previewBytes {
-		b.WriteString(" …")
+		b = append(b, " …"...)
 	}
-	return b.String()
+	return string(b)
 }
 
 // closeBody is a close event's Body.
