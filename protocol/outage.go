@@ -7,11 +7,13 @@ import "time"
 // socket, a raw stream. Feed it every Update, in order; it returns a Gap
 // (Start, End, Missed 0) when a window closes.
 //
-// A window opens when the last connection that was delivering ends
-// and closes when a connection delivers again. A connection delivers
-// from the state Up (PhaseLive unless set) that it reports, and stops
-// with a dropped state or a close frame, either way, on its Conn. The
-// session engine's rules then read as they should:
+// A window opens when the connection that was delivering ends and closes
+// when a connection delivers again. A connection delivers from the state
+// Up (PhaseLive unless set) that it reports, and stops with a dropped
+// state or a close frame, either way, on its Conn; the newest connection
+// to report Up is the one that counts, so the end of an older one it
+// replaced is no outage. The session engine's rules then read as they
+// should:
 //
 //   - a drop (dropped, backoff, a new connection, live) is a window from
 //     the close frame or dropped state to the new live;
@@ -21,6 +23,8 @@ import "time"
 //   - a make-before-break rotation is no window: the new connection is
 //     live (the engine publishes its live state when the handover
 //     completes) before the old one's close frames;
+//   - an old connection lost during a handover, before the new one is
+//     live, is a window from its drop to the new live;
 //   - the first connection of a session opens no window, and a closed
 //     session discards an open one.
 //
@@ -31,8 +35,8 @@ type Outages struct {
 	// "" means PhaseLive.
 	Up Phase
 
-	up     map[int]bool // connections delivering now
-	served bool         // some connection has delivered
+	up     int  // the connection delivering now; 0: none
+	served bool // some connection has delivered
 	open   bool
 	start  time.Time
 	cause  string
@@ -56,10 +60,10 @@ func (o *Outages) state(u *Update) *Gap {
 	}
 	switch u.State.Phase {
 	case up:
-		if o.up == nil {
-			o.up = map[int]bool{}
+		if u.Conn < o.up {
+			return nil // a connection already replaced
 		}
-		o.up[u.Conn], o.served = true, true
+		o.up, o.served = u.Conn, true
 		if !o.open {
 			return nil
 		}
@@ -72,18 +76,18 @@ func (o *Outages) state(u *Update) *Gap {
 		}
 		o.down(u.Conn, u.Time, cause)
 	case PhaseClosed:
-		o.open, o.up = false, nil
+		o.open, o.up = false, 0
 	}
 	return nil
 }
 
 // down ends connection n's delivery at t.
 func (o *Outages) down(n int, t time.Time, cause string) {
-	if !o.up[n] {
+	if n != o.up || n == 0 {
 		return
 	}
-	delete(o.up, n)
-	if len(o.up) == 0 && o.served && !o.open {
+	o.up = 0
+	if o.served && !o.open {
 		o.open, o.start, o.cause = true, t, cause
 	}
 }

@@ -101,6 +101,17 @@ func TestOutagesFollowTheEnginesPhases(t *testing.T) {
 			t.Fatalf("gaps %+v, want one window from the old one's drop to the new live", g)
 		}
 	})
+	t.Run("the replaced connection never reports its end", func(t *testing.T) {
+		s := newScript()
+		s.st(1, PhaseLive).st(1, PhaseRotating).st(2, PhaseRotating) // 0-2
+		s.st(2, PhaseLive)                                           // 3: connection 1 died unannounced meanwhile
+		s.st(2, PhaseDropped)                                        // 4
+		s.st(3, PhaseLive)                                           // 5
+		g := s.gaps("")
+		if len(g) != 1 || !g[0].Start.Equal(s.sec(4)) || !g[0].End.Equal(s.sec(5)) {
+			t.Fatalf("gaps %+v, want one for connection 2's drop", g)
+		}
+	})
 	t.Run("session closed while down", func(t *testing.T) {
 		s := newScript().st(1, PhaseLive).st(1, PhaseDropped).st(1, PhaseClosed).st(2, PhaseLive)
 		if g := s.gaps(""); len(g) != 0 {

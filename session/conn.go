@@ -39,8 +39,12 @@ type conn struct {
 	deadOnce sync.Once
 	end      ending // written once, before dead closes
 
-	closing  atomic.Bool  // the client began a clean close
-	stallFor atomic.Int64 // a stall_read duration not yet begun
+	closing atomic.Bool  // the client began a clean close
+	frames  atomic.Int64 // frames (long-poll answers) read so far
+
+	smu     sync.Mutex
+	stall   time.Duration // a stall_read not yet begun
+	stallAt int64         // it begins once a frame numbered above this is read
 
 	healthyAt   atomic.Int64 // unix nanos, real clock
 	working     chan struct{}
@@ -97,6 +101,34 @@ func (c *conn) closeClean(code int, text string) {
 	}
 	c.closing.Store(true)
 	c.w.close(code, text)
+}
+
+// stallRead asks the reader to stop for d once it has read the frame it
+// is waiting for now (or, between frames, the next one): a read in
+// progress cannot be interrupted without killing the connection.
+func (c *conn) stallRead(d time.Duration) {
+	c.smu.Lock()
+	c.stall, c.stallAt = d, c.frames.Load()
+	c.smu.Unlock()
+}
+
+// pause waits out a stall that is due, unless the connection dies.
+func (c *conn) pause() {
+	c.smu.Lock()
+	d := time.Duration(0)
+	if c.stall > 0 && c.frames.Load() > c.stallAt {
+		d, c.stall = c.stall, 0
+	}
+	c.smu.Unlock()
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.dead:
+	}
 }
 
 // wait returns once the wire's goroutines have exited.

@@ -11,11 +11,13 @@ import (
 // MaxRetries consecutive connection attempts failed (exit code 4).
 var ErrGaveUp = errors.New("gave up connecting")
 
-// RejectedError is a final refusal by the provider: a credential that was
-// not accepted, or an upgrade refused with a 4xx status before the session
-// ever worked (exit code 3). Run does not retry it.
+// RejectedError is a refusal by the provider: a 4xx answer (other than
+// 408 and 429) to a REST call, an upgrade or a poll. Run returns it, and
+// stops, when it refuses the session before it ever worked: at once from
+// Prepare (a credential not accepted), the second time in a row for a
+// refused connection (exit code 3). Later it is retried with backoff.
 type RejectedError struct {
-	Where   string // "token", "wstoken", "upgrade", …
+	Where   string // "token", "wstoken", "upgrade", "poll", …
 	Status  int    // HTTP status, when there was one
 	Code    string // provider error code, when it gave one
 	Message string // the server's message, sanitised for a terminal

@@ -179,10 +179,12 @@ func TestBinaryFramesArriveAsBytes(t *testing.T) {
 		_ = ws.WriteMessage(websocket.BinaryMessage, data)
 		drain(ws)
 	})
-	p := &fake{url: url, opened: live}
+	p := &fake{url: url, opened: live, receive: func(l Link, _ any) {
+		l.Emit(protocol.Update{Kind: protocol.KindMarker, Marker: &protocol.Marker{Label: "received"}})
+	}}
 	r := run(t, p, fast())
-	ups := r.out.waitFor(t, "a binary frame", func(ups []protocol.Update) bool {
-		return index(ups, func(u protocol.Update) bool { return u.Frame != nil && u.Frame.Op == protocol.OpBinary }) >= 0
+	ups := r.out.waitFor(t, "a binary frame received", func(ups []protocol.Update) bool {
+		return index(ups, func(u protocol.Update) bool { return u.Marker != nil }) >= 0
 	})
 	f := ups[index(ups, func(u protocol.Update) bool { return u.Frame != nil && u.Frame.Op == protocol.OpBinary })].Frame
 	if f.Enc != "base64" || f.Data != base64.StdEncoding.EncodeToString(data) || f.Size != len(data) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // pollWire is a long-poll "connection": a loop of HTTP requests, each
@@ -48,15 +47,7 @@ func (w *pollWire) loop() {
 	defer w.c.wg.Done()
 	c := w.c
 	for {
-		if d := time.Duration(c.stallFor.Swap(0)); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-c.dead:
-				t.Stop()
-				return
-			}
-		}
+		c.pause()
 		req, err := w.p.Poll(c.link)
 		if c.isDead() {
 			return
@@ -69,6 +60,7 @@ func (w *pollWire) loop() {
 			req.Where = "poll"
 		}
 		resp, err := c.s.exchange(w.ctx, c.n, req, c.s.opt.PollTimeout)
+		c.frames.Add(1)
 		if c.isDead() {
 			return // cut on purpose: the cause is already set
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -52,6 +53,13 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 		select {
 		case <-cur.dead:
 			cur.wait()
+			if h != nil && !h.open && h.dialing.Load() {
+				// The next connection is being dialled (bounded by
+				// HandshakeTimeout): wait for it rather than throw it
+				// away. A Prepare still running is abandoned below.
+				<-h.done
+				h.open = h.err == nil
+			}
 			if h != nil && h.open {
 				// The old connection ended before the new one took
 				// over: what it would have delivered meanwhile may be
@@ -79,6 +87,9 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 
 		case <-rotC:
 			rotC = nil
+			if cur.isDead() {
+				continue // it died unannounced just now: a drop, not a rotation
+			}
 			expiry := cur.t.ExpiresAt.UTC().Format(time.RFC3339)
 			if !cur.t.MakeBeforeBreak {
 				s.state(cur.n, protocol.State{Phase: protocol.PhaseRotating, Info: cur.planInfo(),
@@ -183,13 +194,14 @@ func (s *Session) retire(old *conn, next int) {
 // handover is the next connection of a make-before-break rotation, being
 // prepared and opened while the current one still runs.
 type handover struct {
-	n      int
-	l      *link
-	cancel context.CancelFunc
-	done   chan struct{} // closed when Prepare and open are over
-	c      *conn         // the open connection, or nil with err; written before done closes
-	err    error
-	open   bool // serve has seen done with c set (serve's alone)
+	n       int
+	l       *link
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when Prepare and open are over
+	c       *conn         // the open connection, or nil with err; written before done closes
+	err     error
+	open    bool        // serve has seen done with c set (serve's alone)
+	dialing atomic.Bool // Prepare is over; the connection is being opened
 }
 
 func (s *Session) startHandover(ctx context.Context) *handover {
@@ -200,6 +212,7 @@ func (s *Session) startHandover(ctx context.Context) *handover {
 		defer close(h.done)
 		t, err := s.prepare(hctx, h.l)
 		if err == nil {
+			h.dialing.Store(true)
 			h.c, err = s.open(hctx, h.l, t)
 		}
 		h.err = err
@@ -256,7 +269,7 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 		s.stopHB.Store(cmd.On)
 		c.w.keepalive()
 	case protocol.CmdStallRead:
-		c.stallFor.Store(int64(cmd.Duration))
+		c.stallRead(cmd.Duration)
 	case protocol.CmdMarker:
 		s.marker(c.n, cmd.Text)
 	default:

@@ -66,7 +66,7 @@ func dialError(err error, resp *http.Response) error {
 	err = classify("upgrade", resp.StatusCode, resp.Header, body, time.Now())
 	var rt *Retryable
 	if errors.As(err, &rt) {
-		rt.Err = fmt.Errorf("upgrade refused: %w", rt.Err)
+		rt.Err = errors.New("upgrade refused: " + strings.TrimPrefix(rt.Err.Error(), "upgrade: "))
 	}
 	return err
 }
@@ -88,6 +88,9 @@ type wsWire struct {
 
 	stop     chan struct{} // tells the writer to exit
 	stopOnce sync.Once
+	// closeSent is set once a close frame went out (ours, or the echo
+	// of the server's): nothing may be written after it.
+	closeSent atomic.Bool
 
 	lastRecv atomic.Int64 // unix nanos
 	lastSent atomic.Int64
@@ -123,6 +126,7 @@ func (w *wsWire) keepalive() { w.resetDeadline() }
 // close starts the close handshake; the reader ends the connection when
 // the server answers.
 func (w *wsWire) close(code int, text string) {
+	w.closeSent.Store(true)
 	msg := websocket.FormatCloseMessage(code, text)
 	w.c.s.publish(w.c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpClose, Data: text, Size: len(msg)}})
 	if err := w.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait)); err != nil {
@@ -173,23 +177,14 @@ func (w *wsWire) readLoop() {
 	defer w.c.wg.Done()
 	c := w.c
 	for {
-		// A stall begins once the frame being waited for has arrived:
-		// a gorilla read cannot be interrupted without killing the
-		// connection.
-		if d := time.Duration(c.stallFor.Swap(0)); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-w.stop:
-				t.Stop()
-			}
-		}
+		c.pause()
 		w.resetDeadline()
 		typ, data, err := w.ws.ReadMessage()
 		if err != nil {
 			w.readFailed(err)
 			return
 		}
+		c.frames.Add(1)
 		w.lastRecv.Store(time.Now().UnixNano())
 		f := &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}
 		if typ == websocket.BinaryMessage {
@@ -262,6 +257,7 @@ func (w *wsWire) onClose(code int, text string) error {
 	if c.closing.Load() {
 		return nil // the server's answer to our close
 	}
+	w.closeSent.Store(true)
 	msg := websocket.FormatCloseMessage(code, "")
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpClose, Size: len(msg)}})
 	_ = w.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
@@ -279,17 +275,13 @@ func (w *wsWire) onPing(data string) error {
 	return nil
 }
 
-// onPong measures the round trip: our pings carry their send time.
+// onPong publishes the pong. Our pings carry their send time, so the
+// decoder (protocol.WithPings) derives the round trip from this frame,
+// live and in a replay alike.
 func (w *wsWire) onPong(data string) error {
 	w.resetDeadline()
 	c := w.c
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpPong, Data: Sanitize(data, 125), Size: len(data)}})
-	if sent, err := strconv.ParseInt(data, 10, 64); err == nil {
-		rtt := time.Since(time.Unix(0, sent))
-		if rtt >= 0 {
-			c.s.publish(c.n, protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "ping", RTT: protocol.Millis(rtt)}})
-		}
-	}
 	return nil
 }
 
@@ -351,7 +343,7 @@ func (w *wsWire) writeLoop() {
 
 // control publishes and writes a ping or pong.
 func (w *wsWire) control(op protocol.Opcode, typ int, data string) bool {
-	if w.c.closing.Load() {
+	if w.closeSent.Load() {
 		return true // no pings or pongs once a close is under way
 	}
 	w.c.s.publish(w.c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: op, Data: Sanitize(data, 125), Size: len(data)}})
@@ -363,9 +355,14 @@ func (w *wsWire) control(op protocol.Opcode, typ int, data string) bool {
 	return true
 }
 
-// write publishes and writes one text frame.
+// write publishes and writes one text frame. Once a close is under way
+// nothing more is written (gorilla would refuse it, and the refusal must
+// not replace the close as the connection's cause).
 func (w *wsWire) write(data []byte) bool {
 	c := w.c
+	if w.closeSent.Load() {
+		return true
+	}
 	c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}}, data)
 	w.lastSent.Store(time.Now().UnixNano())
 	_ = w.ws.SetWriteDeadline(time.Now().Add(writeWait))
