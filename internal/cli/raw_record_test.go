@@ -80,7 +80,7 @@ func TestARawSessionRecordsReplaysServesAndExports(t *testing.T) {
 	// and states, as a replay does: the same Updates, though the live
 	// session derived them from frames before its secrets were masked.
 	e, _ := reg.Lookup("raw")
-	same(t, "what the decoder derives again", rederive(e.Decoder(), fromFile), fromFile)
+	same(t, "what the decoder derives again", rederive(e.NewDecoder(), fromFile), fromFile)
 
 	// Replayed headless, as fast as possible: the same Updates.
 	code, replayed, errw := evtap(t, reg, 20*time.Second, "replay", rec, "--headless", "--speed", "max")
