@@ -1,16 +1,23 @@
 package providers
 
 import (
+	"context"
+	"encoding/pem"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/spf13/pflag"
 
 	"github.com/evtap/evtap/internal/run"
+	"github.com/evtap/evtap/protocol"
 )
 
 // rawDial parses args as `evtap connect raw`'s flags would be and dials.
@@ -141,5 +148,68 @@ func TestRawFlagsMakeTheConfig(t *testing.T) {
 	}
 	if !s.SendStdin || s.Provider != "raw" || s.UI.Name != "raw" || !strings.HasPrefix(s.Title, "WebSocket ws://127.0.0.1:1/") {
 		t.Errorf("session %+v", s)
+	}
+}
+
+// Rule: --ca and --insecure reach the dialer: a wss:// server with its
+// own certificate is trusted through --ca, or with --insecure, and not
+// otherwise.
+func TestRawTLSFlags(t *testing.T) {
+	up := websocket.Upgrader{}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_ = c.WriteMessage(websocket.TextMessage, []byte("secure hello"))
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	url := "wss" + strings.TrimPrefix(srv.URL, "https")
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string // an event's summary, or words of the drop's cause
+	}{
+		{[]string{"--ca", ca}, "secure hello"},
+		{[]string{"--insecure"}, "secure hello"},
+		{nil, "certificate"},
+	} {
+		s, err := rawDial(t, url, c.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, 64)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		done := make(chan error, 1)
+		go func() {
+			done <- s.Run(ctx, func(u protocol.Update) {
+				switch {
+				case u.Kind == protocol.KindEvent:
+					got <- u.Event.Summary
+				case u.Kind == protocol.KindState && u.State.Phase == protocol.PhaseDropped:
+					got <- u.State.Cause
+				}
+			})
+		}()
+		select {
+		case g := <-got:
+			if !strings.Contains(g, c.want) {
+				t.Errorf("%q: got %q, want %q", c.args, g, c.want)
+			}
+		case <-ctx.Done():
+			t.Errorf("%q: nothing happened", c.args)
+		}
+		cancel()
+		<-done
 	}
 }
