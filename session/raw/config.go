@@ -183,7 +183,7 @@ func newPlan(c Config) (*plan, error) {
 		}
 	}
 	if strings.ContainsAny(c.Origin, "\r\n\x00") {
-		return nil, errors.New("--origin: the value holds a line break")
+		return nil, errors.New("the Origin holds a line break")
 	}
 	if _, err := c.Options.TLSConfig(); err != nil {
 		return nil, err
@@ -264,12 +264,12 @@ func maskedUserinfo(given string, dial *url.URL) string {
 		return dial.String()
 	}
 	d := *dial
+	d.User = url.User(g.User.Username()) // escaped: the first @ is the userinfo's end
+	out := d.String()
 	if _, ok := g.User.Password(); ok {
-		d.User = url.UserPassword(g.User.Username(), "PASSWORD")
-		return strings.Replace(d.String(), ":PASSWORD@", ":"+session.Mask+"@", 1)
+		out = strings.Replace(out, "@", ":"+session.Mask+"@", 1) // url.UserPassword would escape the mask
 	}
-	d.User = url.User(g.User.Username())
-	return d.String()
+	return out
 }
 
 // rawPassword is the password as written in the URL (percent-encoded).
