@@ -57,6 +57,11 @@ type Entry struct {
 	// received (nil when none). nil never claims one; an entry nobody
 	// claims is imported as a raw stream.
 	HAR func(url string, firstReceived []byte) bool
+	// CatchAll makes the entry claim only what no other entry claims
+	// (Registry.Claim, Registry.ClaimHAR): the raw WebSocket takes any
+	// ws:// URL and any HAR socket that no provider recognises as its
+	// own, whatever the names' order.
+	CatchAll bool
 }
 
 // Connect is how `evtap connect NAME` reaches a real service.

@@ -103,11 +103,28 @@ func Connectable(e *Entry) bool { return e.Connect != nil }
 func Emulated(e *Entry) bool { return e.Emulator != nil }
 
 // Claim returns the entry that claims arg as its own (a ws:// URL), or
-// nil.
+// nil. A CatchAll entry gets arg only if no other entry claims it.
 func (r *Registry) Claim(arg string) *Entry {
-	for _, e := range r.entries {
-		if e.Connect != nil && e.Connect.Claims != nil && e.Connect.Claims(arg) {
-			return e
+	return r.claim(func(e *Entry) bool {
+		return e.Connect != nil && e.Connect.Claims != nil && e.Connect.Claims(arg)
+	})
+}
+
+// ClaimHAR returns the entry whose HAR recogniser claims a capture's
+// WebSocket entry (its URL and first received text frame, nil when
+// none), or nil. A CatchAll entry gets it only if no other entry claims
+// it.
+func (r *Registry) ClaimHAR(url string, firstReceived []byte) *Entry {
+	return r.claim(func(e *Entry) bool { return e.HAR != nil && e.HAR(url, firstReceived) })
+}
+
+// claim asks the specific entries first, then the catch-alls.
+func (r *Registry) claim(claims func(*Entry) bool) *Entry {
+	for _, catchAll := range []bool{false, true} {
+		for _, e := range r.entries {
+			if e.CatchAll == catchAll && claims(e) {
+				return e
+			}
 		}
 	}
 	return nil

@@ -53,7 +53,7 @@ func Export(r *record.Reader, creator string, out io.Writer) error {
 			if f.Op != protocol.OpText && f.Op != protocol.OpBinary {
 				continue
 			}
-			m := WebSocketFrame{Type: "receive", Time: epoch(u.Time), Opcode: opText, Data: f.Data}
+			m := WebSocketFrame{Type: "receive", Time: epoch(u.Time), Opcode: opText, Data: f.Data, Size: f.Size}
 			if u.Kind == protocol.KindSent {
 				m.Type = "send"
 			}

@@ -89,12 +89,17 @@ type Timings struct {
 	SSL     float64 `json:"ssl"`
 }
 
-// WebSocketFrame is one message as Chrome writes it.
+// WebSocketFrame is one message as Chrome writes it, plus its size.
 type WebSocketFrame struct {
 	Type   string  `json:"type"` // "send" or "receive"
 	Time   float64 `json:"time"` // seconds since the epoch
 	Opcode int     `json:"opcode"`
 	Data   string  `json:"data"`
+	// Size is the payload's length on the wire, evtap's own field (HAR
+	// leaves names with a leading underscore to tools): Data may be
+	// shorter or longer once secrets are masked, and is base64 for a
+	// binary message. 0 when absent (Chrome's export).
+	Size int `json:"_size,omitempty"`
 }
 
 // WebSocket opcodes Chrome records.

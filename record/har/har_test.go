@@ -80,3 +80,44 @@ func TestImportSaysWhatIsWrongWithAFileThatIsNotAWebSocketHAR(t *testing.T) {
 		}
 	}
 }
+
+// Rule: a binary message's size is that of its bytes, not of the base64
+// a HAR spells them in; data that is not base64 is named, not imported.
+func TestABinaryMessageKeepsItsRealSize(t *testing.T) {
+	in := `{"log":{"entries":[{"_resourceType":"websocket","request":{"url":"ws://127.0.0.1:1/x"},"_webSocketMessages":[` +
+		`{"type":"receive","time":1700000000.5,"opcode":2,"data":"3q2+7wD/"}]}]}}`
+	im, err := Import(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range im.Updates {
+		if u.Frame != nil && u.Frame.Op == protocol.OpBinary && u.Frame.Size != 6 {
+			t.Errorf("binary frame of size %d, want 6", u.Frame.Size)
+		}
+	}
+	if _, err := Import(strings.NewReader(strings.Replace(in, "3q2+7wD/", "not base64!", 1))); err == nil || !strings.Contains(err.Error(), "not base64") {
+		t.Errorf("bad base64 imported: %v", err)
+	}
+}
+
+// Rule: evtap's export keeps each frame's size on the wire (_size), which
+// masking or redaction may have made differ from its data's, and import
+// takes it back.
+func TestTheWireSizeSurvivesARoundTrip(t *testing.T) {
+	in := `{"log":{"entries":[{"_resourceType":"websocket","request":{"url":"ws://127.0.0.1:1/x"},"_webSocketMessages":[` +
+		`{"type":"send","time":1700000000.5,"opcode":1,"data":"hello ***","_size":21},` +
+		`{"type":"receive","time":1700000000.6,"opcode":2,"data":"AAE=","_size":2}]}]}}`
+	im, err := Import(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, u := range im.Updates {
+		if u.Frame != nil {
+			sizes = append(sizes, u.Frame.Size)
+		}
+	}
+	if len(sizes) != 2 || sizes[0] != 21 || sizes[1] != 2 {
+		t.Errorf("sizes %v, want [21 2]", sizes)
+	}
+}

@@ -1,6 +1,7 @@
 package har
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -100,10 +101,22 @@ func frameOf(m WebSocketFrame, conn int, provider string) (protocol.Update, *pro
 	default:
 		return u, nil, fmt.Errorf("message type %q is neither send nor receive", m.Type)
 	}
+	if m.Size > 0 {
+		u.Frame.Size = m.Size // evtap's export says what went over the wire
+	}
 	switch m.Opcode {
 	case opText:
 	case opBinary:
-		u.Frame.Op, u.Frame.Enc = protocol.OpBinary, "base64"
+		// A HAR spells a binary payload in base64: its size on the
+		// wire is that of the bytes, not of their spelling.
+		b, err := base64.StdEncoding.DecodeString(m.Data)
+		if err != nil {
+			return u, nil, fmt.Errorf("a binary message whose data is not base64: %w", err)
+		}
+		u.Frame.Op, u.Frame.Enc, u.Frame.Size = protocol.OpBinary, "base64", len(b)
+		if m.Size > 0 {
+			u.Frame.Size = m.Size
+		}
 		return u, nil, nil
 	default:
 		return u, nil, nil // control frames carry nothing to show
