@@ -338,6 +338,9 @@ func (p *lineParser) str() (string, bool) {
 	p.i++
 	start := p.i
 	// Fast path: printable ASCII or valid UTF-8 with no escape.
+	for p.i < len(p.b) && plainInString[p.b[p.i]] {
+		p.i++
+	}
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		if c == '"' {
@@ -359,22 +362,26 @@ func (p *lineParser) str() (string, bool) {
 	out := make([]byte, 0, len(p.b)-start)
 	out = append(out, p.b[start:p.i]...)
 	for p.i < len(p.b) {
+		// Copy the run up to the next quote or backslash in one go.
+		run := p.b[p.i:]
+		j := 0
+		for j < len(run) && plainInString[run[j]] {
+			j++
+		}
+		out = append(out, run[:j]...)
+		p.i += j
+		if p.i >= len(p.b) {
+			break
+		}
 		c := p.b[p.i]
-		switch {
-		case c == '"':
+		if c == '"' {
 			p.i++
 			if !utf8.Valid(out) {
 				out = replaceInvalid(nil, out)
 			}
 			return string(out), true
-		case c < 0x20:
-			return "", false
-		case c != '\\':
-			out = append(out, c)
-			p.i++
-			continue
 		}
-		if p.i+1 >= len(p.b) {
+		if c < 0x20 || p.i+1 >= len(p.b) {
 			return "", false
 		}
 		e := p.b[p.i+1]
@@ -442,6 +449,15 @@ func (p *lineParser) hex4() (rune, bool) {
 	p.i += 4
 	return r, true
 }
+
+// plainInString marks the bytes a JSON string holds as they are: not a
+// quote, a backslash or a control character.
+var plainInString = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // replaceInvalid appends s with each byte that is not part of valid UTF-8
 // replaced by U+FFFD, as encoding/json decodes strings.

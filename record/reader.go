@@ -30,6 +30,12 @@ type Line struct {
 	Kind protocol.Kind // the Update's kind
 }
 
+// Clone returns l with its own copy of Raw, valid after the next read.
+func (l Line) Clone() Line {
+	l.Raw = bytes.Clone(l.Raw)
+	return l
+}
+
 // LineError is a damaged line in the middle of a recording: not JSON,
 // not an Update, or too long. The Reader skips it and goes on with the
 // next line, so everything readable plays; callers report it (it names

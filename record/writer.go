@@ -90,6 +90,7 @@ type Writer struct {
 	bw      *bufio.Writer
 	enc     *json.Encoder
 	buf     bytes.Buffer
+	line    []byte // scratch for hand-encoded lines
 	red     *Redactor
 	filter  *Filter
 	perLine bool
@@ -117,6 +118,7 @@ type Writer struct {
 type queued struct {
 	u    protocol.Update
 	line []byte
+	kind protocol.Kind
 }
 
 func newWriter(o Options) *Writer {
@@ -291,7 +293,7 @@ func (w *Writer) drain() {
 				var fatal bool
 				var err error
 				if batch[i].line != nil {
-					fatal, err = w.writeLine(batch[i].line)
+					fatal, err = w.writeLine(batch[i].line, batch[i].kind)
 				} else {
 					fatal, err = w.writeUpdate(batch[i].u)
 				}
@@ -387,16 +389,20 @@ func (w *Writer) Write(u protocol.Update) error {
 // WriteLine writes one line that is already in the recording format (a
 // line read back from a recording), redacting and filtering it like an
 // Update. line is not kept after the call.
-func (w *Writer) WriteLine(line []byte) error {
+func (w *Writer) WriteLine(line []byte) error { return w.WriteLineKind(line, "") }
+
+// WriteLineKind is WriteLine for a line whose Update kind the caller
+// knows (replay does), so a filter on the kind need not look for it.
+func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 	if w.async {
-		return w.enqueue(queued{line: bytes.Clone(line)}, len(line))
+		return w.enqueue(queued{line: bytes.Clone(line), kind: kind}, len(line))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.ready(); err != nil {
 		return err
 	}
-	fatal, err := w.writeLine(line)
+	fatal, err := w.writeLine(line, kind)
 	if fatal {
 		w.fail(err)
 	}
@@ -442,29 +448,60 @@ func (w *Writer) ready() error {
 	return w.err
 }
 
-// writeUpdate encodes u into w.buf as one JSON line and writes it. Frames
-// and events, most of a session, are written by hand (frameline.go), byte
-// for byte what encoding/json would write but without its reflection,
-// and without its re-compacting of every notification body: a body with
-// no line break is already a one-line JSON value (it was validated when
-// the frame was decoded), so it goes in as it is. Everything else goes to
-// encoding/json. fatal says the destination failed.
+// writeUpdate encodes u (AppendUpdate) and writes it. fatal says the
+// destination failed.
 func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
-	w.buf.Reset()
 	if w.red != nil {
 		u = w.secretFields(u)
 	}
+	line, err := appendUpdate(w.line[:0], u, w.enc, &w.buf)
+	if err != nil {
+		return false, err
+	}
+	if fast := w.buf.Len() == 0 || &line[0] != &w.buf.Bytes()[0]; fast && cap(line) > cap(w.line) && cap(line) <= 1<<20 {
+		w.line = line[:0] // keep the grown scratch, unless huge
+	}
+	return w.put(line[:len(line)-1], u.Kind)
+}
+
+// AppendUpdate appends u to dst as one recording line, with its newline:
+// byte for byte what a Writer writes for it before redaction. Replay
+// uses it for the Updates it derives again.
+func AppendUpdate(dst []byte, u protocol.Update) ([]byte, error) {
+	if isPlainFrame(u) {
+		return appendFrameLine(dst, u), nil
+	}
+	if isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body) {
+		return appendEventLine(dst, u), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	line, err := appendUpdate(nil, u, enc, &buf)
+	return append(dst, line...), err
+}
+
+// appendUpdate encodes u. Frames and events, most of a session, are
+// written by hand (frameline.go), byte for byte what encoding/json would
+// write but without its reflection, and without its re-compacting of
+// every notification body: a body with no line break is already a
+// one-line JSON value (it was validated when the frame was decoded), so
+// it goes in as it is. Everything else goes to enc, which writes into
+// buf (HTML escaping off); the result may then live in buf.
+func appendUpdate(dst []byte, u protocol.Update, enc *json.Encoder, buf *bytes.Buffer) ([]byte, error) {
 	switch {
 	case isPlainFrame(u):
-		w.buf.Write(appendFrameLine(w.buf.AvailableBuffer(), u))
+		buf.Reset()
+		return appendFrameLine(dst, u), nil
 	case isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		w.buf.Write(appendEventLine(w.buf.AvailableBuffer(), u))
-	default:
-		if err := w.enc.Encode(u); err != nil {
-			return false, fmt.Errorf("encode %s update: %w", u.Kind, err)
-		}
+		buf.Reset()
+		return appendEventLine(dst, u), nil
 	}
-	return w.put(w.buf.Bytes(), u.Kind)
+	buf.Reset()
+	if err := enc.Encode(u); err != nil {
+		return nil, fmt.Errorf("encode %s update: %w", u.Kind, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // secretFields replaces the values of context fields the protocol marks
@@ -491,20 +528,14 @@ func (w *Writer) secretFields(u protocol.Update) protocol.Update {
 	return u
 }
 
-func (w *Writer) writeLine(line []byte) (fatal bool, err error) {
-	if len(line) == 0 || line[len(line)-1] != '\n' {
-		w.buf.Reset()
-		w.buf.Write(line)
-		w.buf.WriteByte('\n')
-		line = w.buf.Bytes()
-	}
-	return w.put(line, "")
+func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err error) {
+	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind)
 }
 
-// put redacts, filters and buffers one encoded line; kind is the
-// Update's kind when known ("" makes the filter read it from the line).
-// A filter's error is not fatal: the line is dropped and the Writer goes
-// on; a write error is.
+// put redacts, filters and buffers one encoded line (without its
+// newline); kind is the Update's kind when known ("" makes a filter read
+// it from the line). A filter's error is not fatal: the line is dropped
+// and the Writer goes on; a write error is.
 func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
 	if w.red != nil {
 		line = w.red.Line(line)
@@ -516,6 +547,9 @@ func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
 		}
 	}
 	if _, err := w.bw.Write(line); err != nil {
+		return true, err
+	}
+	if err := w.bw.WriteByte('\n'); err != nil {
 		return true, err
 	}
 	w.count.Add(1)
