@@ -81,7 +81,7 @@ type Player struct {
 	// for its time when a command came); it is played next.
 	pending *record.Line
 
-	out      func(protocol.Update) error                // Run
+	out      func(protocol.Update) error                 // Run
 	outLines func(kind protocol.Kind, line []byte) error // RunLines
 	last     protocol.Update                             // the last Update played, for times of what the player says
 
