@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"encoding/base64"
 	"strconv"
 	"time"
 	"unicode/utf16"
@@ -472,4 +473,20 @@ func replaceInvalid(dst, s []byte) []byte {
 		s = s[size:]
 	}
 	return dst
+}
+
+// Payload is a frame's bytes as they were on the wire, for a decoder:
+// the text, or the binary payload decoded from base64. It is a fresh
+// slice, since a decoder may keep it (as an event's body); nil for an
+// Update that is not a frame.
+func Payload(u protocol.Update) []byte {
+	if u.Frame == nil || u.Kind != protocol.KindRecv && u.Kind != protocol.KindSent {
+		return nil
+	}
+	if u.Frame.Enc == "base64" {
+		if b, err := base64.StdEncoding.DecodeString(u.Frame.Data); err == nil {
+			return b
+		}
+	}
+	return []byte(u.Frame.Data)
 }

@@ -3,7 +3,6 @@ package replay
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -314,7 +313,7 @@ func (p *Player) play(l record.Line) error {
 	p.last = u
 	var msg error
 	if p.derive {
-		p.derived, _ = p.dec.Decode(p.derived[:0], &u, p.payload(u))
+		p.derived, _ = p.dec.Decode(p.derived[:0], &u, record.Payload(u))
 	}
 	if p.outLines != nil {
 		msg = p.outLines(l.Kind, l.Raw)
@@ -334,21 +333,6 @@ func (p *Player) play(l record.Line) error {
 		p.derived[i] = protocol.Update{}
 	}
 	return nil
-}
-
-// payload is a frame's bytes as they were on the wire, for the decoder:
-// a fresh slice, since a decoder may keep it (an event's body).
-func (p *Player) payload(u protocol.Update) []byte {
-	if u.Frame == nil || u.Kind != protocol.KindRecv && u.Kind != protocol.KindSent {
-		return nil
-	}
-	if u.Frame.Enc == "base64" {
-		b, err := base64.StdEncoding.DecodeString(u.Frame.Data)
-		if err == nil {
-			return b
-		}
-	}
-	return []byte(u.Frame.Data)
 }
 
 // emitUpdate emits an Update the player made (derived, or its own
