@@ -38,7 +38,9 @@ func (r *echoResponder) Learn(u protocol.Update) {
 	}
 }
 
-func (r *echoResponder) Replay(f protocol.Frame) bool { return !strings.Contains(f.Data, `"op":"subscribed"`) }
+func (r *echoResponder) Replay(f protocol.Frame) bool {
+	return !strings.Contains(f.Data, `"op":"subscribed"`)
+}
 
 func (r *echoResponder) Answer(op protocol.Opcode, data []byte) [][]byte {
 	var m map[string]any
@@ -96,8 +98,12 @@ type syncWriter struct {
 	b  bytes.Buffer
 }
 
-func (w *syncWriter) Write(p []byte) (int, error) { w.mu.Lock(); defer w.mu.Unlock(); return w.b.Write(p) }
-func (w *syncWriter) String() string              { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+func (w *syncWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
 
 // serve starts a replay server for the test and returns its URL.
 func serve(t *testing.T, path string, o ServeOptions) string {
