@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/record/har"
+	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -111,6 +115,54 @@ func (r *Registry) Claim(arg string) *Entry {
 		}
 	}
 	return nil
+}
+
+// Decoder makes a fresh decoder for the provider named name (a
+// recording's header), or nil when evtap knows none: a replay then plays
+// the recorded Updates as they are.
+func (r *Registry) Decoder(name string) protocol.Decoder {
+	if e, ok := r.Lookup(name); ok && e.Decoder != nil {
+		return e.Decoder()
+	}
+	return nil
+}
+
+// Responder makes the `replay --serve` responder of the provider named
+// name, or nil.
+func (r *Registry) Responder(name string) replay.Responder {
+	if e, ok := r.Lookup(name); ok && e.Responder != nil {
+		return e.Responder()
+	}
+	return nil
+}
+
+// Redact adds the redaction rules of the provider named name to o.
+func (r *Registry) Redact(name string, o *record.Options) {
+	if e, ok := r.Lookup(name); ok && e.Redact != nil {
+		e.Redact(o)
+	}
+}
+
+// RawName is the provider an unclaimed HAR capture is imported as, when
+// the registry has it.
+const RawName = "raw"
+
+// HAR is how `evtap import` recognises providers: a matcher for every
+// provider that claims HAR captures, and the raw provider (if
+// registered) for sockets nobody claims.
+func (r *Registry) HAR() har.ImportOptions {
+	var o har.ImportOptions
+	matcher := func(e *Entry) har.Matcher { return har.Matcher{Provider: e.Name, Match: e.HAR, Decoder: e.Decoder} }
+	for _, e := range r.entries {
+		if e.HAR != nil {
+			o.Matchers = append(o.Matchers, matcher(e))
+		}
+	}
+	if e, ok := r.Lookup(RawName); ok {
+		m := matcher(e)
+		o.Default = &m
+	}
+	return o
 }
 
 // Describe is the UI description of the provider named name; an unknown
