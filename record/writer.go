@@ -73,6 +73,10 @@ const maxFlushEvery = 200 * time.Millisecond
 // and memory stays bounded if the disk cannot keep up with the socket.
 const maxQueued = 64 << 20
 
+// ErrOwnInput is the reason CreateFile refuses a path that is one of its
+// inputs.
+var ErrOwnInput = errors.New("evtap never writes over its own input")
+
 // ErrClosed is returned by Write after Close.
 var ErrClosed = errors.New("recording is closed")
 
@@ -196,7 +200,7 @@ func CreateFile(path string, force bool, inputs ...string) (*os.File, error) {
 	if out, err := os.Stat(path); err == nil {
 		for _, in := range inputs {
 			if st, err := os.Stat(in); err == nil && os.SameFile(out, st) {
-				return nil, fmt.Errorf("%s is the input %s: evtap never writes over its own input", path, in)
+				return nil, fmt.Errorf("%s is the input %s: %w", path, in, ErrOwnInput)
 			}
 		}
 	}
