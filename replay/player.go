@@ -327,7 +327,11 @@ func (p *Player) play(l record.Line) error {
 		return nil
 	}
 	for i := range p.derived {
-		if err := p.emitUpdate(p.derived[i]); err != nil {
+		d := p.derived[i]
+		// As the live session stamps them: derived Updates take the time
+		// and connection of the Update they follow from.
+		d.Time, d.Offset, d.Conn = u.Time, u.Offset, u.Conn
+		if err := p.emitUpdate(d); err != nil {
 			return err
 		}
 		p.derived[i] = protocol.Update{}

@@ -116,7 +116,10 @@ func Import(in io.Reader, o ImportOptions) (*Imported, error) {
 			derived, _ = dec.Decode(derived[:0], &u, record.Payload(u))
 		}
 		im.Updates = append(im.Updates, u)
-		im.Updates = append(im.Updates, derived...)
+		for _, d := range derived {
+			d.Time, d.Offset, d.Conn = u.Time, u.Offset, u.Conn
+			im.Updates = append(im.Updates, d)
+		}
 	}
 	return im, nil
 }
