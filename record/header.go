@@ -25,7 +25,7 @@ const Version = 2
 type Header struct {
 	Format   string `json:"format"`
 	Version  int    `json:"version"`
-	Provider string `json:"provider,omitempty"` // "ringcentral", "raw", …
+	Provider string `json:"provider,omitempty"` // the provider's name in the registry
 	Endpoint string `json:"endpoint,omitempty"` // with secrets replaced
 	// URL is the socket URL in force when the recording started, with
 	// secrets replaced: a recording started halfway through a session

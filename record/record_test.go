@@ -20,7 +20,7 @@ import (
 func writeRecording(t testing.TB, name string, updates []protocol.Update, o record.Options) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
-	w, err := record.Create(path, record.Header{Provider: "ringcentral", Endpoint: "wss://ws-api.example.test/ws?access_token=" + recordtest.WSAccessToken, Start: recordtest.Start}, o)
+	w, err := record.Create(path, record.Header{Provider: "test", Endpoint: "wss://ws-api.example.test/ws?access_token=" + recordtest.WSAccessToken, Start: recordtest.Start}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestRoundTripKeepsEveryUpdate(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := writeRecording(t, name, in, record.Options{KeepSecrets: true})
 			h, out, _ := readAll(t, path)
-			if h.Format != record.Format || h.Version != record.Version || h.Provider != "ringcentral" || !h.Start.Equal(recordtest.Start) {
+			if h.Format != record.Format || h.Version != record.Version || h.Provider != "test" || !h.Start.Equal(recordtest.Start) {
 				t.Errorf("header = %+v", h)
 			}
 			if len(out) != len(in) {

@@ -19,7 +19,7 @@ type Rules struct {
 	// field whose string value is secret to its kind:
 	// {"access_token": "access_token"}. A name written "parent.name"
 	// matches name only as the first member of an object that is the
-	// value of parent ({"wsc":{"token":…}}, as RingCentral and evtap
+	// value of parent ({"wsc":{"token":…}}, as providers and evtap
 	// write them), and wins over a plain "name" there.
 	Fields map[string]string
 	// Headers are HTTP header names whose values are secret: in an http

@@ -28,7 +28,7 @@ func writeRecordingTB(t testing.TB, n int) string {
 func writeSpaced(t testing.TB, n int, step time.Duration) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "rec.jsonl")
-	w, err := record.Create(path, record.Header{Provider: "ringcentral", Start: time.Unix(0, 0)}, record.Options{})
+	w, err := record.Create(path, record.Header{Provider: "test", Start: time.Unix(0, 0)}, record.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func writeSpaced(t testing.TB, n int, step time.Duration) string {
 				State: &protocol.State{Phase: protocol.PhaseLive}})
 		}
 		w.Write(protocol.Update{Time: t0.Add(off), Offset: protocol.Offset(off), Kind: protocol.KindEvent,
-			Event: &protocol.Event{Provider: "ringcentral", ID: fmt.Sprint(i), Label: "SMS in", Body: []byte(`{}`)}})
+			Event: &protocol.Event{Provider: "test", ID: fmt.Sprint(i), Label: "SMS in", Body: []byte(`{}`)}})
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
