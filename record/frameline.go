@@ -59,11 +59,15 @@ func appendJSONString(b []byte, s string) []byte {
 func appendJSONStringBody(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Most bytes are printable ASCII that needs no escape: skip a
+		// run of them with one table lookup each.
+		for i < len(s) && safeASCII[s[i]] {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -450,6 +454,15 @@ func (p *lineParser) hex4() (rune, bool) {
 	p.i += 4
 	return r, true
 }
+
+// safeASCII marks the bytes appendJSONStringBody copies as they are:
+// printable ASCII but the quote and the backslash.
+var safeASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // plainInString marks the bytes a JSON string holds as they are: not a
 // quote, a backslash or a control character.
