@@ -9,6 +9,7 @@ import (
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
 	"github.com/evtap/evtap/replay"
+	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -36,7 +37,8 @@ type Entry struct {
 
 	// Decoder makes a fresh decoder of the provider's frames, for a
 	// replay or a HAR import. A live session's decoder comes from its
-	// session.Provider.
+	// session.Provider. Callers use NewDecoder, which adds what every
+	// session shares.
 	Decoder func() protocol.Decoder
 	// UI is what the TUI shows and offers for this provider: pane
 	// titles, phase words, the filter editor.
@@ -121,13 +123,24 @@ type Sim interface {
 	// Banner tells a person where everything is and which credentials
 	// work.
 	Banner() string
-	// Faults lists the commands only the emulator can carry out
-	// (forget a session, refuse the next token, delay or reorder
-	// frames). The demo offers them beside the session's own controls
-	// and routes them here.
-	Faults() protocol.Controls
+	// Faults lists what only the emulator can do (close from the server
+	// side, forget a session, expire a subscription), each described by
+	// the emulator itself. The demo offers them in the fault menu beside
+	// the session's own controls and routes them here.
+	Faults() []emu.Fault
 	// Do carries out one of Faults.
 	Do(cmd protocol.Command) error
 	// Close stops the emulator and cuts every connection.
 	Close() error
+}
+
+// NewDecoder is the decoder a replay or an import runs over this
+// provider's recorded Updates: the provider's own, with the layer the
+// live engine adds too (protocol.WithPings), so both derive the same.
+func (e *Entry) NewDecoder() protocol.Decoder {
+	var d protocol.Decoder
+	if e.Decoder != nil {
+		d = e.Decoder()
+	}
+	return protocol.WithPings(d)
 }

@@ -31,6 +31,9 @@ type Session struct {
 	Run      func(ctx context.Context, emit func(protocol.Update)) error
 	Do       func(protocol.Command) error
 	Controls protocol.Controls
+	// Faults are fault-menu entries beyond the generic ones Controls
+	// imply (an emulator's own, described by it); Do routes them.
+	Faults []ui.Fault
 	// Close releases what the session needs besides itself (an
 	// in-process emulator); nil when nothing. Called once the run ends.
 	Close func() error
