@@ -61,11 +61,12 @@ func TestRawClaimsWebSocketURLsThatNoOtherProviderClaims(t *testing.T) {
 	if e := reg.Claim("wss://other.example/v1"); e == nil || e.Name != "raw" {
 		t.Errorf("an unclaimed URL went to %v", e)
 	}
-	if e := reg.ClaimHAR("wss://stream.example/v1", nil); e == nil || e.Name != "stream" {
-		t.Errorf("the specific provider's capture went to %v", e)
+	o := reg.HAR()
+	if len(o.Matchers) != 1 || o.Matchers[0].Provider != "stream" || !o.Matchers[0].Match("wss://stream.example/v1", nil) {
+		t.Errorf("HAR import asks %+v, want only the specific provider", o.Matchers)
 	}
-	if e := reg.ClaimHAR("ws://127.0.0.1/", []byte(`{}`)); e == nil || e.Name != "raw" {
-		t.Errorf("an unclaimed capture went to %v", e)
+	if o.Default == nil || o.Default.Provider != "raw" {
+		t.Errorf("an unclaimed capture goes to %+v, want raw", o.Default)
 	}
 }
 
