@@ -30,6 +30,10 @@ type Options struct {
 	// Faults are the fault-menu entries the source offers beyond the
 	// generic ones its Controls imply (an emulator's own).
 	Faults []ui.Fault
+	// Ended says why the source ended on its own terms ("--count 20
+	// reached"), for the footer once it has; nil, or "", says only that
+	// it ended.
+	Ended func() string
 }
 
 type mode int
@@ -76,6 +80,11 @@ type Model struct {
 	notice        string
 	noticeAt      time.Time
 	width, height int
+	helpOff       int       // first line of the help screen shown
+	damaged       int       // damaged lines a replay skipped
+	lastDamage    string    // what the last one was
+	recErr        string    // the recording failure already announced
+	lastAt        time.Time // time of the newest Update: a replay's clock
 }
 
 // New builds the root model for src.
@@ -137,9 +146,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case batchMsg:
 		for _, u := range msg.updates {
-			m.status.apply(u)
-			m.store.Add(u)
-			m.stats.Add(u)
+			if u.Kind == kindReset {
+				m.reset()
+				continue
+			}
+			m.apply(u)
 		}
 		m.skipped += msg.skipped
 		if !msg.ok {
@@ -149,6 +160,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.next()
 	case tickMsg:
+		m.watchRecording()
 		return m, tick()
 	case tea.MouseWheelMsg, tea.MouseClickMsg:
 		if m.mode == modeList {
@@ -159,6 +171,58 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.key(msg)
 	}
 	return m.forward(msg)
+}
+
+// apply takes in one Update: the panes, the list, the counters, and a
+// notice for what needs the user's eye at once (a damaged line of a
+// replayed file).
+func (m *Model) apply(u protocol.Update) {
+	m.status.apply(u)
+	m.store.Add(u)
+	m.stats.Add(u)
+	if !u.Time.IsZero() {
+		m.lastAt = u.Time
+	}
+	if u.Kind == protocol.KindError && u.Error != nil && u.Error.Where == whereReplay {
+		m.damaged++
+		m.lastDamage = u.Error.Message
+		m.say("damaged recording: " + sanitize(u.Error.Message, 160))
+	}
+}
+
+// whereReplay is Error.Where for what a replay says of its own file (a
+// damaged line), as package replay reports it.
+const whereReplay = "replay"
+
+// reset forgets everything shown: the source starts over (a replay seeking
+// back) and will send it all again, so nothing is doubled. The view's
+// settings (toggles, jq filter, search, token reveal) stay.
+func (m *Model) reset() {
+	m.store.Reset()
+	m.list.Reset()
+	stats := events.NewStats()
+	stats.GapNote = m.stats.GapNote
+	m.stats = stats
+	m.status = newStatus(m.opts.Provider)
+	m.skipped, m.damaged, m.lastDamage = 0, 0, ""
+	m.lastAt = time.Time{}
+	m.detail.Show(nil)
+	if m.mode == modeDetail {
+		m.mode = modeList
+	}
+}
+
+// watchRecording announces at once a recording that failed (a full
+// disk); the header keeps saying so.
+func (m *Model) watchRecording() {
+	r, ok := m.src.(ui.Recorder)
+	if !ok {
+		return
+	}
+	if st := r.Recording(); st.Err != "" && st.Err != m.recErr {
+		m.recErr = st.Err
+		m.say("RECORDING FAILED: " + sanitize(st.Err, 160) + " — the session goes on")
+	}
 }
 
 // forward hands other messages to the components: the list always (its
@@ -208,13 +272,17 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.faults.scroll(1)
 			return m, nil
 		}
-		if cmd, ok := m.faults.pick(k.Text); ok {
+		if i := m.faults.index(k.Text); i >= 0 {
+			cmd, _ := m.faults.pick(k.Text)
 			m.mode = modeList
-			m.do(cmd)
+			m.fault(m.faults.items[i], cmd)
 		}
 		return m, nil
 	case modeHelp:
-		m.mode = modeList
+		if m.scrollHelp(k) {
+			return m, nil
+		}
+		m.mode, m.helpOff = modeList, 0
 		return m, nil
 	case modeDetail:
 		if key.Matches(k, m.keys.Back) || key.Matches(k, m.keys.Detail) {
@@ -239,7 +307,7 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, km.Quit):
 		return m.quit()
 	case key.Matches(k, km.Help):
-		m.mode = modeHelp
+		m.mode, m.helpOff = modeHelp, 0
 	case key.Matches(k, km.Detail):
 		if u := m.list.Selected(); u != nil {
 			m.detail.SetSearch(m.list.Search())
@@ -401,17 +469,40 @@ func (m Model) promptKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// do sends cmd to the source; a refusal shows in the status line.
-func (m *Model) do(cmd protocol.Command) {
+// do sends cmd to the source and says in words what was asked; a
+// refusal shows in the status line. It reports whether the source took
+// the command.
+func (m *Model) do(cmd protocol.Command) bool {
 	if !m.src.Controls().Has(cmd.Kind) {
-		m.say(fmt.Sprintf("%s is not available here", cmd.Kind))
-		return
+		m.say(commandName(cmd) + ": not available here")
+		return false
 	}
 	if err := m.src.Do(cmd); err != nil {
-		m.say(fmt.Sprintf("%s: %s", cmd.Kind, sanitize(err.Error(), 120)))
+		m.say(commandName(cmd) + ": " + sanitize(err.Error(), 120))
+		return false
+	}
+	m.say(asked(cmd))
+	return true
+}
+
+// fault carries out a fault picked from the menu and writes what was
+// done into the list as a marker, where the source takes markers, so a
+// fault whose effect cannot be seen (heartbeats stopped, reading
+// stalled) still leaves its trace in the story, and in the recording.
+func (m *Model) fault(f ui.Fault, cmd protocol.Command) {
+	if !m.do(cmd) {
 		return
 	}
-	m.say(string(cmd.Kind) + " sent")
+	what := f.Name
+	if f.Toggle {
+		what += map[bool]string{true: " (on)", false: " (off)"}[cmd.On]
+	}
+	m.say(what + ": done")
+	if m.src.Controls().Has(protocol.CmdMarker) {
+		if err := m.src.Do(protocol.Command{Kind: protocol.CmdMarker, Text: "fault: " + what}); err == nil {
+			m.say(what + ": done, written into the list")
+		}
+	}
 }
 
 func (m *Model) say(s string) { m.notice, m.noticeAt = s, m.opts.Now() }

@@ -28,6 +28,10 @@ type status struct {
 	rttVia    string
 	lastEvent time.Time
 	liveSince time.Time
+	// refused is the last rejection, kept while the session stays closed
+	// after it: the closed state that follows says only that it ended,
+	// and the server's status, code and message are what the user needs.
+	refused *protocol.State
 }
 
 func newStatus(p ui.Provider) status {
@@ -59,6 +63,14 @@ func (s *status) apply(u protocol.Update) {
 			s.droppedAt = u.Time
 		case protocol.PhaseLive:
 			s.liveSince = u.Time
+		}
+		switch u.State.Phase {
+		case protocol.PhaseRejected:
+			r := *u.State
+			s.refused = &r
+		case protocol.PhaseClosed:
+		default:
+			s.refused = nil // a new attempt
 		}
 	case protocol.KindEvent:
 		s.lastEvent = u.Time
@@ -106,8 +118,9 @@ func (s *status) phase() string {
 	return sanitize(string(p), 30)
 }
 
-// connectionLines is the connection pane.
-func (s *status) connectionLines(now time.Time) []string {
+// connectionLines is the connection pane, width cells wide: a long
+// cause (the server's code and message) is wrapped, never cut.
+func (s *status) connectionLines(now time.Time, width int) []string {
 	lines := []string{"state   " + s.phase()}
 	if s.conn > 0 {
 		lines[0] += fmt.Sprintf("  (connection #%d)", s.conn)
@@ -121,11 +134,16 @@ func (s *status) connectionLines(now time.Time) []string {
 			lines = append(lines, fmt.Sprintf("retry   attempt %d after %s", st.Attempt, st.Delay.Duration().Round(time.Millisecond)))
 		}
 	}
-	if st.Cause != "" {
-		lines = append(lines, "cause   "+sanitize(st.Cause, 200))
+	if r := s.refused; r != nil && st.Phase == protocol.PhaseClosed {
+		// What the server said outlives the closed state that follows.
+		lines[0] += "  after a REJECTION"
+		st = *r
 	}
 	if st.HTTPStatus != 0 {
 		lines = append(lines, fmt.Sprintf("http    %d", st.HTTPStatus))
+	}
+	if st.Cause != "" {
+		lines = append(lines, wrapped("cause   ", sanitize(st.Cause, 400), width)...)
 	}
 	if st.CloseCode != 0 {
 		lines = append(lines, fmt.Sprintf("close   code %d", st.CloseCode))
@@ -330,13 +348,17 @@ func (s *status) subscriptionsTitle() string {
 // statsLine is the one-line summary under the panes; the counting is
 // eventlist.Stats', which also feeds the stats column. A stream whose
 // gaps cannot be known says so rather than "gaps 0".
-func (s *status) statsLine(st *events.Stats) string {
+func (s *status) statsLine(st *events.Stats, now time.Time) string {
 	gaps := fmt.Sprintf("gaps %d (missed %d)", st.Gaps, st.Missed)
 	if st.Gaps == 0 && s.prov.Gaps != "" {
 		gaps = sanitize(s.prov.Gaps, 80)
 	}
-	return fmt.Sprintf("events %d  reconnects %d  recovered %d  failed %d  %s  in %s",
-		st.Events, st.Reconnects, st.RecoveredOK, st.RecoveryBad, gaps, bytesText(st.Bytes))
+	reconnects := fmt.Sprintf("reconnects %d", st.Reconnects)
+	if st.FailedAttempts > 0 {
+		reconnects += fmt.Sprintf(" (%d attempts failed)", st.FailedAttempts)
+	}
+	return fmt.Sprintf("events %d (%s/s)  %s  recovered %d  failed %d  %s  in %s",
+		st.Events, events.RateText(st.PerSecond(now)), reconnects, st.RecoveredOK, st.RecoveryBad, gaps, bytesText(st.Bytes))
 }
 
 func bytesText(n int64) string {

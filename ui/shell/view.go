@@ -3,8 +3,8 @@ package shell
 import (
 	"fmt"
 	"strings"
+	"time"
 
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -94,11 +94,11 @@ func (m Model) panes() string {
 	now := m.opts.Now()
 	rows := m.paneRows()
 	st := &m.status
-	conn := st.connectionLines(now)
 	sub := st.subs.lines(now, st.prov.ShortFilter)
 	if m.width >= 120 {
 		avail := m.width - 2*len(sep)
 		wc, wr := avail*40/100, avail*25/100
+		conn := st.connectionLines(now, wc)
 		ctx := st.contextLines(now, m.reveal, wr)
 		ws := avail - wc - wr
 		return lipgloss.JoinHorizontal(lipgloss.Top,
@@ -108,6 +108,7 @@ func (m Model) panes() string {
 	}
 	avail := m.width - len(sep)
 	wc := avail * 55 / 100
+	conn := st.connectionLines(now, wc)
 	ctx := st.contextLines(now, m.reveal, avail-wc)
 	top := lipgloss.JoinHorizontal(lipgloss.Top,
 		m.pane("Connection", conn, wc, rows), m.column(rows),
@@ -132,10 +133,10 @@ func (m Model) header() string {
 	if r, ok := m.src.(ui.Recorder); ok {
 		st := r.Recording()
 		switch {
-		case st.Path != "":
+		case st.Path != "" && st.Err == "":
 			right = fmt.Sprintf("● REC %s (%d written)", sanitize(st.Path, 60), st.Written)
 		case st.Err != "":
-			right = "recording stopped: " + sanitize(st.Err, 80)
+			right = m.st.alert.Render("RECORDING FAILED: " + sanitize(st.Err, 80))
 		}
 	}
 	return m.line(left, right)
@@ -151,10 +152,13 @@ func (m Model) line(left, right string) string {
 }
 
 func (m Model) counters() string {
-	s := m.status.statsLine(m.stats)
+	s := m.status.statsLine(m.stats, m.statsNow())
 	var extra []string
 	if m.skipped > 0 {
 		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
+	}
+	if m.damaged > 0 {
+		extra = append(extra, fmt.Sprintf("%d damaged line(s) skipped: %s", m.damaged, sanitize(m.lastDamage, 100)))
 	}
 	if len(extra) == 0 {
 		return m.line(m.st.muted.Render(s), "")
@@ -203,7 +207,13 @@ func (m Model) footer() string {
 		return m.line(m.st.title.Render(sanitize(m.notice, 200)), "")
 	}
 	if m.ended {
-		return m.line(m.st.alert.Render("the source has ended — q quits"), "")
+		why := "the source has ended"
+		if m.opts.Ended != nil {
+			if r := m.opts.Ended(); r != "" {
+				why = sanitize(r, 80) + ": the session has ended"
+			}
+		}
+		return m.line(m.st.alert.Render(why+" — q quits"), "")
 	}
 	return m.st.muted.Render(ansi.Truncate(m.hint(), m.width, "…"))
 }
@@ -227,19 +237,43 @@ func (m Model) hint() string {
 	return strings.Join(parts, " · ")
 }
 
+// statsNow is the moment the rate is measured at: now for a live
+// session, the newest Update's time for a replay, which plays its own
+// clock.
+func (m Model) statsNow() time.Time {
+	if _, ok := m.src.(ui.Progresser); ok {
+		return m.lastAt
+	}
+	return m.opts.Now()
+}
+
+// Below this size the screen cannot be drawn usefully: a notice says so
+// instead of a jumble of cut panes.
+const minWidth, minHeight = 60, 16
+
+// tooSmall is the notice for a terminal below the minimum size, wrapped
+// to whatever width there is.
+func (m Model) tooSmall() string {
+	text := fmt.Sprintf("terminal too small: %dx%d; evtap needs at least %dx%d. Enlarge it, or q quits.", m.width, m.height, minWidth, minHeight)
+	return lipgloss.NewStyle().Width(max(m.width, 1)).Render(m.st.alert.Render(text))
+}
+
 // View draws the whole screen at the current size.
 func (m Model) View() tea.View {
 	var body string
+	if m.width < minWidth || m.height < minHeight {
+		v := tea.NewView(clip(m.tooSmall(), m.width, m.height))
+		v.AltScreen = true
+		v.WindowTitle = "evtap"
+		return v
+	}
 	switch m.mode {
 	case modeDetail:
 		body = m.detail.View()
 	case modeEditor:
 		body = m.editor.view(m.st)
 	case modeHelp:
-		h := help.New()
-		h.ShowAll = true
-		h.SetWidth(m.width)
-		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.groups())
+		body = m.helpView()
 	default:
 		parts := []string{m.header(), m.panes(), m.counters()}
 		if pr := m.progress(); pr != "" {
@@ -247,7 +281,7 @@ func (m Model) View() tea.View {
 		}
 		list := m.list.View()
 		if sw := m.statsWidth(); sw > 0 {
-			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.opts.Now())
+			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.statsNow())
 			list = lipgloss.JoinHorizontal(lipgloss.Top, padBlock(list, m.listWidth()), m.column(m.listHeight()-1), stats)
 		}
 		parts = append(parts, list)
