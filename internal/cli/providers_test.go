@@ -82,7 +82,7 @@ func TestTheDemoTakesAProviderAndTheDefaultIsTheRegistrys(t *testing.T) {
 func TestNoProviderFlagShadowsASharedFlag(t *testing.T) {
 	var lf liveFlags
 	shared := pflag.NewFlagSet("shared", pflag.ContinueOnError)
-	lf.register(shared)
+	lf.register(shared, "")
 	for _, e := range providers.Builtin().All() {
 		if e.Connect == nil {
 			continue

@@ -2,7 +2,10 @@ package run
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -31,8 +34,10 @@ func (s liveSource) Recording() ui.RecordingStatus { return s.rec.status() }
 
 // liveTUI runs the session behind the TUI until the user quits or the
 // session ends, and returns the session's own error (so a rejection still
-// exits 3 after the user has read it on screen).
-func liveTUI(ctx context.Context, o TUIOptions, s Session, rec *recording) error {
+// exits 3 after the user has read it on screen). --count and --duration
+// end the session, not the TUI: the screen stays, saying why, until the
+// user quits.
+func liveTUI(ctx context.Context, o LiveOptions, s Session, rec *recording) error {
 	do := func(cmd protocol.Command) error {
 		if cmd.Kind == protocol.CmdRecord {
 			if cmd.Text == "" {
@@ -46,15 +51,46 @@ func liveTUI(ctx context.Context, o TUIOptions, s Session, rec *recording) error
 	for k, v := range s.Controls {
 		controls[k] = v
 	}
+	var ended atomic.Pointer[string]
 	run := func(ctx context.Context, emit func(protocol.Update)) error {
-		return s.Run(ctx, func(u protocol.Update) {
+		ctx, stop := context.WithCancel(ctx)
+		defer stop()
+		session := ctx
+		if o.Duration > 0 {
+			var stopClock context.CancelFunc
+			session, stopClock = context.WithTimeout(ctx, o.Duration)
+			defer stopClock()
+		}
+		events := 0
+		err := s.Run(session, func(u protocol.Update) {
 			rec.write(u)
+			if u.Kind == protocol.KindEvent && o.Count > 0 {
+				if events >= o.Count {
+					return // the screen shows exactly --count events, as headless prints them
+				}
+				if events++; events == o.Count {
+					why := fmt.Sprintf("--count %d reached", o.Count)
+					ended.Store(&why)
+					stop()
+				}
+			}
 			emit(u)
 		})
+		if ctx.Err() == nil && errors.Is(session.Err(), context.DeadlineExceeded) {
+			why := fmt.Sprintf("--duration %s reached", o.Duration)
+			ended.Store(&why)
+		}
+		return err
 	}
-	runErr, uiErr := showInTUI(ctx, run, func(feed *shell.Feed) tea.Model {
+	endedWhy := func() string {
+		if why := ended.Load(); why != nil {
+			return *why
+		}
+		return ""
+	}
+	runErr, uiErr := showInTUI(ctx, shell.NewFeed(feedLimit), run, func(feed *shell.Feed) tea.Model {
 		src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
-		return shell.New(src, shell.Options{Title: s.Title, Keep: o.Keep, Theme: o.theme(), Provider: s.UI, Faults: s.Faults})
+		return shell.New(src, shell.Options{Title: s.Title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: s.UI, Faults: s.Faults, Ended: endedWhy})
 	})
 	if runErr != nil {
 		return runErr
@@ -62,13 +98,12 @@ func liveTUI(ctx context.Context, o TUIOptions, s Session, rec *recording) error
 	return uiErr
 }
 
-// showInTUI runs run (a session or a replay) into a feed the TUI built by
-// model reads, until the user quits or run ends. It returns run's own
-// error and the TUI's.
-func showInTUI(ctx context.Context, run func(context.Context, func(protocol.Update)) error, model func(*shell.Feed) tea.Model) (runErr, uiErr error) {
+// showInTUI runs run (a session or a replay) into feed, which the TUI
+// built by model reads, until the user quits or run ends. It returns
+// run's own error and the TUI's.
+func showInTUI(ctx context.Context, feed *shell.Feed, run func(context.Context, func(protocol.Update)) error, model func(*shell.Feed) tea.Model) (runErr, uiErr error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	feed := shell.NewFeed(feedLimit)
 	done := make(chan error, 1)
 	go func() {
 		err := run(ctx, feed.Push)
