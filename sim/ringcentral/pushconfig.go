@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/evtap/evtap/sim/pubnub"
 )
 
 // Lifetimes of a REST subscription delivered over PubNub
@@ -14,6 +16,13 @@ const (
 	PushMaxLifetime     = 900 * time.Second
 	PushMinLifetime     = 121 * time.Second
 	PushDefaultLifetime = PushMaxLifetime
+)
+
+// The PubNub long-poll's hold (pubnub.DefaultHold, pubnub.MaxHold),
+// named here for the command line.
+const (
+	DefaultPubNubHold = pubnub.DefaultHold
+	MaxPubNubHold     = pubnub.MaxHold
 )
 
 // Encryption policies of REST subscriptions delivered over PubNub.
