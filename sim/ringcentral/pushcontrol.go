@@ -226,7 +226,8 @@ func countParam(v string) (int, error) {
 type PushCounters struct {
 	SubscriberKey string                     `json:"subscriberKey"`
 	Created       uint64                     `json:"created"`
-	Renewed       uint64                     `json:"renewed"`
+	Renewed       uint64                     `json:"renewed"`      // by PUT or POST .../renew
+	RenewedByPut  uint64                     `json:"renewedByPut"` // the SDKs' way
 	Deleted       uint64                     `json:"deleted"`
 	Expired       uint64                     `json:"expired"`
 	Refused       uint64                     `json:"refused"`   // REST calls answered with an error (bad request, unknown id, injected failure)
@@ -252,7 +253,7 @@ type PushSubscriptionCounters struct {
 // pushCounters is the snapshot. Caller holds mu.
 func (s *Server) pushCounters() *PushCounters {
 	p := s.push
-	c := &PushCounters{SubscriberKey: p.subKey, Created: p.stats.created, Renewed: p.stats.renewed,
+	c := &PushCounters{SubscriberKey: p.subKey, Created: p.stats.created, Renewed: p.stats.renewed, RenewedByPut: p.stats.renewedByPut,
 		Deleted: p.stats.deleted, Expired: p.stats.expired, Refused: p.stats.refused, Published: p.stats.published,
 		FailNextRenew: p.failNext, RotateKeyNext: p.rotate, Subscriptions: []PushSubscriptionCounters{},
 		Service: p.pn.Counters()}

@@ -42,7 +42,7 @@ type pushState struct {
 }
 
 type pushStats struct {
-	created, renewed, deleted, expired, refused, published uint64
+	created, renewed, renewedByPut, deleted, expired, refused, published uint64
 }
 
 // pushSub is one REST subscription delivered over PubNub.
@@ -375,6 +375,9 @@ func (s *Server) pushRenew(r *http.Request, body []byte) (int, any) {
 	sub.expires = s.now().Add(sub.lifetime)
 	sub.renewals++
 	s.push.stats.renewed++
+	if r.Method == http.MethodPut {
+		s.push.stats.renewedByPut++
+	}
 	return http.StatusOK, s.pushInfo(sub)
 }
 
