@@ -48,6 +48,7 @@ type pushStats struct {
 // pushSub is one REST subscription delivered over PubNub.
 type pushSub struct {
 	id        string
+	seq       int // creation order
 	filters   []filter
 	created   time.Time
 	expires   time.Time
@@ -268,7 +269,7 @@ func (s *Server) pushCreate(r *http.Request, body []byte) (int, any) {
 		lifetime = clampLifetime(time.Duration(*req.ExpiresIn) * time.Second)
 	}
 	sub := &pushSub{
-		id: s.push.newID(), filters: fs, created: now, lifetime: lifetime, expires: now.Add(lifetime),
+		id: s.push.newID(), seq: s.push.count, filters: fs, created: now, lifetime: lifetime, expires: now.Add(lifetime),
 		address: DemoExtensionID + "_" + strings.ReplaceAll(s.push.newID(), "-", "")[:8],
 		asked:   req.DeliveryMode.Encryption,
 		gen:     newGenerator(s.seed*1000033 + 7919*int64(s.push.count)),
@@ -289,7 +290,10 @@ func (s *Server) pushList(*http.Request, []byte) (int, any) {
 	for _, sub := range s.pushSubs("") {
 		records = append(records, s.pushInfo(sub))
 	}
-	return http.StatusOK, map[string]any{"uri": pathSubscription, "records": records}
+	return http.StatusOK, struct {
+		URI     string     `json:"uri"`
+		Records []pushInfo `json:"records"`
+	}{pathSubscription, records}
 }
 
 // pushSubs returns subscription id ("" = all) that has not expired, in
@@ -302,9 +306,7 @@ func (s *Server) pushSubs(id string) []*pushSub {
 			out = append(out, sub)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].created.Before(out[j].created) || out[i].created.Equal(out[j].created) && out[i].id < out[j].id
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
 }
 
