@@ -110,6 +110,7 @@ export async function runRC(adapter, cfg, run = new Run(adapter.name)) {
     await waitUntil('renewError', 5_000, () => watch.count('renewError') >= 1, () => JSON.stringify(watch.events));
     const err = watch.events.find((e) => e.name === 'renewError');
     check(/not found/i.test(err.error ?? ''), `renewError says ${JSON.stringify(err.error)}, want the emulator's message`);
+    await waitUntil('automaticRenewError', 3_000, () => watch.count('automaticRenewError') >= 1, () => JSON.stringify(watch.events));
     await waitUntil('the SDK to forget the subscription', 3_000, () => !sub.subscribed());
     await waitUntil('a presence leave', 3_000, async () => (await counters()).service.leaves > leaves);
     const at = await counters();
