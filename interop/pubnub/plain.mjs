@@ -141,6 +141,27 @@ await run.step('subscribe answers 403: the client reports it and stops for good'
   process.stdout.write(`     status on 403: ${statuses.slice(from).join(', ')}\n`);
 });
 
+if (cfg.client === 'pubnub8') {
+  // §6.7: PN8 classifies errors by Content-Type. Without it, the same 403
+  // is a bad request with no error data.
+  await run.step('403 without Content-Type: pubnub 8 reports PNBadRequestCategory, errorData {}', 10_000, async () => {
+    await emu.omitContentType(true);
+    await emu.refuseSubscribe(403);
+    run.onFail(() => emu.refuseSubscribe(0));
+    run.onFail(() => emu.omitContentType(false));
+    const seen = [];
+    const other = new PubNub({ subscribeKey: sub.deliveryMode.subscriberKey, origin: cfg.origin, ssl: false, userId: 'evtap-interop-ct' });
+    other.addListener({ status: (s) => seen.push(s) });
+    other.subscribe({ channels: [channel] });
+    const s = await waitUntil('a status', 8_000, () => seen[0]);
+    check(s.category === 'PNBadRequestCategory' && JSON.stringify(s.errorData) === '{}',
+      `status ${s.category} with errorData ${JSON.stringify(s.errorData)}, want PNBadRequestCategory with {}`);
+    other.destroy?.();
+    await emu.omitContentType(false);
+    await emu.refuseSubscribe(0);
+  });
+}
+
 pubnub.stop?.();
 pubnub.destroy?.();
 process.stdout.write(`PASS ${cfg.client}: pubnub ${version}: ${messages.length} notifications decrypted, nothing lost or repeated across the drop, stopped on 403\n`);

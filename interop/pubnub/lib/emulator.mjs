@@ -150,6 +150,7 @@ export class Emulator {
   /** reset cuts the held long-polls with a TCP reset and resets every PubNub request for outageMs. */
   reset(outageMs) { return this.#act(`pubnub/reset?outage=${outageMs}ms`); }
   refuseSubscribe(status) { return this.#act(`pubnub/refuse-subscribe?status=${status}`); }
+  omitContentType(on) { return this.#act(`pubnub/omit-content-type?on=${on}`); }
   failRenew(code) { return this.#act(`pubnub/fail-renew?code=${code}`); }
   burst(subscription, count) { return this.#act(`pubnub/burst?subscription=${subscription}&count=${count}`); }
 }
