@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -262,6 +263,18 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 
 // rcSim is the RingCentral emulator as the demo and `evtap sim` drive it.
 type rcSim struct{ *rcsim.Server }
+
+// Faults are what only the emulator can do over the WebSocket transport:
+// the faults of its PubNub transport are left out of this menu.
+func (s rcSim) Faults() []emu.Fault {
+	var out []emu.Fault
+	for _, f := range s.Server.Faults() {
+		if !slices.Contains(rcsim.PushFaultKinds, f.Kind) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Do carries out one of Faults.
 func (s rcSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }

@@ -127,21 +127,30 @@ func boolParam(r *http.Request, name string) (bool, error) {
 var FaultKinds = []protocol.CommandKind{protocol.CmdResetPoll, protocol.CmdRefuseSubscribe, protocol.CmdStallTime, protocol.CmdOmitContentType}
 
 func (p *Service) offerFaults(srv *emu.Server) {
-	srv.AddFault(emu.Fault{Kind: protocol.CmdResetPoll,
-		Description: "the emulator cuts the held long-poll with a TCP reset (with a duration: every PubNub request is reset that long); the client resumes from its last timetoken and catches up"},
+	srv.AddFault(emu.Fault{Kind: protocol.CmdResetPoll, Name: "reset the long-poll",
+		Description: "the emulator cuts the held long-poll with a TCP reset (with a duration: every PubNub request is reset that long); the client resumes from its last timetoken and catches up",
+		Variants: []emu.Variant{
+			{Name: "reset the long-poll"},
+			{Name: "PubNub down for 5s", Cmd: protocol.Command{Duration: 5 * time.Second}},
+		}},
 		func(cmd protocol.Command) error {
 			if p.ResetPolls("", cmd.Duration) == 0 && cmd.Duration == 0 {
 				return fmt.Errorf("reset: no long-poll is held")
 			}
 			return nil
 		})
-	srv.AddFault(emu.Fault{Kind: protocol.CmdRefuseSubscribe,
-		Description: "the emulator answers every PubNub subscribe with this status (403 Access Manager, 400 bad key, 413, 429; 0 stops): clients stop for good on 400 and 403"},
+	srv.AddFault(emu.Fault{Kind: protocol.CmdRefuseSubscribe, Name: "refuse subscribe",
+		Description: "the emulator answers every PubNub subscribe with this status (403 Access Manager, 400 bad key, 413, 429; 0 stops): clients stop for good on 400 and 403",
+		Variants: []emu.Variant{
+			{Name: "subscribe answers 403", Cmd: protocol.Command{Code: 403}},
+			{Name: "subscribe answers 400", Cmd: protocol.Command{Code: 400}},
+			{Name: "subscribe answers again", Cmd: protocol.Command{Code: 0}},
+		}},
 		func(cmd protocol.Command) error { return p.RefuseSubscribe(cmd.Code) })
-	srv.AddFault(emu.Fault{Kind: protocol.CmdStallTime,
+	srv.AddFault(emu.Fault{Kind: protocol.CmdStallTime, Name: "stall /time/0", Toggle: true,
 		Description: "the emulator holds its /time/0 answers (while on): the old clients' reconnect probe never succeeds"},
 		func(cmd protocol.Command) error { p.StallTime(cmd.On); return nil })
-	srv.AddFault(emu.Fault{Kind: protocol.CmdOmitContentType,
+	srv.AddFault(emu.Fault{Kind: protocol.CmdOmitContentType, Name: "omit Content-Type", Toggle: true,
 		Description: "the emulator's PubNub answers carry no Content-Type (while on): PN8 reads a 403 as a bad request"},
 		func(cmd protocol.Command) error { p.OmitContentType(cmd.On); return nil })
 }

@@ -135,7 +135,7 @@ var PushFaultKinds = append([]protocol.CommandKind{
 }, pubnub.FaultKinds...)
 
 func (s *Server) offerPushFaults() {
-	s.AddFault(emu.Fault{Kind: protocol.CmdExpireSubscription,
+	s.AddFault(emu.Fault{Kind: protocol.CmdExpireSubscription, Name: "expire subscription",
 		Description: "the emulator expires the PubNub subscription now: nothing more is published to it and its renew gets 404"},
 		func(protocol.Command) error {
 			if s.ExpirePush("") == 0 {
@@ -143,21 +143,30 @@ func (s *Server) offerPushFaults() {
 			}
 			return nil
 		})
-	s.AddFault(emu.Fault{Kind: protocol.CmdFailRenew,
-		Description: "the emulator answers the next renew with this RingCentral error (404 CMN-102 by default, or SUB-505, SUB-507, ...): the official SDKs stop for good"},
+	s.AddFault(emu.Fault{Kind: protocol.CmdFailRenew, Name: "fail next renew",
+		Description: "the emulator answers the next renew with this RingCentral error (404 CMN-102 by default, or SUB-505, SUB-507, ...): the official SDKs stop for good",
+		Variants: []emu.Variant{
+			{Name: "next renew 404 CMN-102", Cmd: protocol.Command{Text: "CMN-102"}},
+			{Name: "next renew 403 SUB-505", Cmd: protocol.Command{Text: "SUB-505"}},
+		}},
 		func(cmd protocol.Command) error { return s.FailNextRenew(cmd.Text) })
-	s.AddFault(emu.Fault{Kind: protocol.CmdRotateKey,
+	s.AddFault(emu.Fault{Kind: protocol.CmdRotateKey, Name: "rotate key at next renew",
 		Description: "the emulator gives the subscription a new encryption key at its next renew; messages still queued keep the old one"},
 		func(protocol.Command) error { s.RotateKeyOnRenew(); return nil })
-	s.AddFault(emu.Fault{Kind: protocol.CmdSetEncryption,
-		Description: "the emulator switches the subscription's encryption on or off at once (off: notifications go out plain)"},
+	s.AddFault(emu.Fault{Kind: protocol.CmdSetEncryption, Name: "encryption",
+		Description: "the emulator switches the subscription's encryption on or off at once (off: notifications go out plain)",
+		Variants: []emu.Variant{
+			{Name: "encryption off", Cmd: protocol.Command{On: false}},
+			{Name: "encryption on", Cmd: protocol.Command{On: true}},
+		}},
 		func(cmd protocol.Command) error {
 			if s.SetPushEncryption("", cmd.On) == 0 {
 				return fmt.Errorf("encryption: no PubNub subscription to change")
 			}
 			return nil
 		})
-	s.AddFault(emu.Fault{Kind: protocol.CmdBurst,
+	s.AddFault(emu.Fault{Kind: protocol.CmdBurst, Name: "burst during an outage",
+		Variants: []emu.Variant{{Name: fmt.Sprintf("burst of %d during an outage", DefaultBurst), Cmd: protocol.Command{Value: DefaultBurst}}},
 		Description: fmt.Sprintf("the emulator cuts the long-poll and publishes a burst (default %d) while it is down: above 100 the oldest are lost", DefaultBurst)},
 		func(cmd protocol.Command) error {
 			n := int(cmd.Value)
