@@ -166,7 +166,7 @@ func (s *Server) offerPushFaults() {
 			return nil
 		})
 	s.AddFault(emu.Fault{Kind: protocol.CmdBurst, Name: "burst during an outage",
-		Variants: []emu.Variant{{Name: fmt.Sprintf("burst of %d during an outage", DefaultBurst), Cmd: protocol.Command{Value: DefaultBurst}}},
+		Variants:    []emu.Variant{{Name: fmt.Sprintf("burst of %d during an outage", DefaultBurst), Cmd: protocol.Command{Value: DefaultBurst}}},
 		Description: fmt.Sprintf("the emulator cuts the long-poll and publishes a burst (default %d) while it is down: above 100 the oldest are lost", DefaultBurst)},
 		func(cmd protocol.Command) error {
 			n := int(cmd.Value)
