@@ -112,15 +112,18 @@ type Credential struct {
 	AgentID    string
 	CustomerID string
 	Permission uint64
-	// AllowedResourceTypes is a direct token's list.
-	AllowedResourceTypes []string
+	// AllowedResourceTypes, ResourceType and ResourceID are a direct
+	// token's.
+	AllowedResourceTypes     []string
+	ResourceType, ResourceID string
 }
 
 // CredentialOf turns a token's claims into what the validator checks.
 func CredentialOf(c Claims) Credential {
 	switch {
 	case c.Type == TokenDirect && c.Direct != nil:
-		return Credential{Kind: CredentialDirect, CustomerID: c.Direct.CustomerID, AllowedResourceTypes: c.Direct.AllowedResourceTypes}
+		return Credential{Kind: CredentialDirect, CustomerID: c.Direct.CustomerID, AllowedResourceTypes: c.Direct.AllowedResourceTypes,
+			ResourceType: c.Direct.ResourceType, ResourceID: c.Direct.ResourceID}
 	case c.Type == TokenDelegate:
 		return Credential{Kind: CredentialDelegate}
 	case c.Type == TokenAgent && c.Agent != nil:

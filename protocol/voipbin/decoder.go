@@ -140,7 +140,7 @@ func (d *Decoder) state(dst []protocol.Update, u *protocol.Update) []protocol.Up
 // frame heard, since events may have been lost from then on, not only
 // once the drop was noticed.
 func (d *Decoder) dropped(dst []protocol.Update, u *protocol.Update) []protocol.Update {
-	if u.State.CloseCode == 0 {
+	if NoCloseFrame(u.State.CloseCode) {
 		for _, t := range d.unconfirmed {
 			dst = append(dst, subscriptionUpdate(&protocol.Subscription{ID: t, Status: StatusLost, Filters: []string{t},
 				Note: TopicNote(t), Error: &protocol.APIError{Message: "the server dropped the connection without a close frame after this topic was sent and before it went live; VoIPBin refuses a topic that way, with no message"}}))
@@ -228,6 +228,11 @@ func (d *Decoder) sent(dst []protocol.Update, u *protocol.Update, raw []byte) []
 	}
 	return dst
 }
+
+// NoCloseFrame reports a drop with no close frame: no code at all, or
+// 1006, the code WebSocket libraries (gorilla among them) report for a
+// connection that ended without one; it is never sent on the wire.
+func NoCloseFrame(closeCode int) bool { return closeCode == 0 || closeCode == 1006 }
 
 func subscriptionUpdate(s *protocol.Subscription) protocol.Update {
 	return protocol.Update{Kind: protocol.KindSubscription, Subscription: s}

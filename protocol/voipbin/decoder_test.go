@@ -292,7 +292,7 @@ func TestADropRightAfterATopicChangeMarksTheNewTopics(t *testing.T) {
 	s.connect(hangPfx)
 	bad := "agent_id:" + otherID
 	s.sent(Subscribe([]string{bad}))
-	ups := s.state(protocol.State{Phase: protocol.PhaseDropped, Cause: "read error: unexpected EOF"})
+	ups := s.state(protocol.State{Phase: protocol.PhaseDropped, Cause: "closed by the server: 1006 unexpected EOF", CloseCode: 1006})
 	if len(ups) != 1 || ups[0].Subscription.ID != bad || ups[0].Subscription.Status != StatusLost || ups[0].Subscription.Error == nil {
 		t.Fatalf("drop: %s", dump(ups))
 	}

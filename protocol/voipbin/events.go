@@ -58,3 +58,37 @@ func MCPTopics(customerID string) []string {
 	return []string{p + "call:call_created", p + "call:call_progressing", p + "call:call_hangup",
 		p + "transcript:transcript_created", p + "transcribe:transcribe_speech_interim"}
 }
+
+// commonResources are the resources a debugging session watches by
+// default: those whose events the notes describe (A8, A11).
+var commonResources = []string{"call", "activeflow", "agent", "queuecall", "conference", "message", "recording", "transcribe", "transcript"}
+
+// DefaultTopics are the topics to subscribe when none are given, for
+// what credential c may subscribe (A4): for a customer's admin or
+// manager (or an access key whose customer is known) the 3-part prefix
+// of every common resource, which shows everything and makes the
+// duplicates visible; for a plain agent the agent_id prefixes of the
+// resources that carry an owner (calls, group calls, recordings); for a
+// direct token the 4-part topic of its own resource. nil when c does not say enough (an
+// access key alone does not name its customer).
+func DefaultTopics(c Credential) []string {
+	prefixes := func(scope, id string, resources []string) []string {
+		out := make([]string, len(resources))
+		for i, r := range resources {
+			out[i] = scope + ":" + id + ":" + r
+		}
+		return out
+	}
+	switch {
+	case c.Kind == CredentialDirect:
+		if c.CustomerID == "" || c.ResourceType == "" || c.ResourceID == "" {
+			return nil
+		}
+		return []string{ScopeCustomer + ":" + c.CustomerID + ":" + c.ResourceType + ":" + c.ResourceID}
+	case c.CustomerID != "" && (c.Kind == CredentialAccessKey || c.Permission&(PermProjectSuperAdmin|PermCustomerAdmin|PermCustomerManager) != 0):
+		return prefixes(ScopeCustomer, c.CustomerID, commonResources)
+	case c.Kind == CredentialAgent && c.AgentID != "":
+		return prefixes(ScopeAgent, c.AgentID, []string{"call", "groupcall", "recording"})
+	}
+	return nil
+}
