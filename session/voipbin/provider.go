@@ -249,9 +249,15 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 	if len(added) == 0 && len(removed) == 0 {
 		return nil
 	}
+	// What to go back to if this edit is refused: the last set a
+	// connection went live with; on a connection not yet live, the set
+	// it was opened with, which nothing has refused either.
 	prev := p.confirmed
-	if p.pending != nil && !p.pending.edit {
-		prev = p.pending.prev
+	if c := p.pending; c != nil {
+		prev = c.prev
+		if prev == nil && !c.edit {
+			prev = c.next
+		}
 	}
 	p.topics = topics
 	if len(removed) > 0 {
@@ -261,6 +267,8 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 		// Unsubscribing topics the server accepted cannot be refused.
 		if p.pending == nil {
 			p.confirmed = slices.Clone(topics)
+		} else {
+			p.pending.next = slices.Clone(topics)
 		}
 		return nil
 	}

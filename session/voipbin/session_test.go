@@ -392,3 +392,20 @@ func forged() string {
 	tok := mint(tAgent, tCustomer, 0x20, "2099-01-01T00:00:00.000000Z")
 	return tok[:strings.LastIndexByte(tok, '.')] + ".Zm9yZ2Vk"
 }
+
+// A login whose token has expired is done again before the next dial
+// (the upgrade of an expired token is refused, A2).
+func TestAnExpiredLoginTokenIsRenewedBeforeTheNextDial(t *testing.T) {
+	srv := newVBServer(t)
+	srv.expire = "2020-01-01T00:00:00.000000Z" // every token it mints is already stale
+	r := start(t, Config{Server: srv.url(), Username: tUser, Password: tPassword, Topics: []string{callTopic}})
+	var rej *session.RejectedError
+	if err := r.result(t); !errors.As(err, &rej) || rej.Where != "upgrade" {
+		t.Fatalf("Run = %v", err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.logins != 2 || len(srv.queries) != 2 {
+		t.Fatalf("logins %d, upgrades %d: want a fresh login before the second dial", srv.logins, len(srv.queries))
+	}
+}
