@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/evtap/evtap/protocol"
+	vb "github.com/evtap/evtap/protocol/voipbin"
 	"github.com/evtap/evtap/session"
 )
 
@@ -407,5 +408,42 @@ func TestAnExpiredLoginTokenIsRenewedBeforeTheNextDial(t *testing.T) {
 	defer srv.mu.Unlock()
 	if srv.logins != 2 || len(srv.queries) != 2 {
 		t.Fatalf("logins %d, upgrades %d: want a fresh login before the second dial", srv.logins, len(srv.queries))
+	}
+}
+
+// A replay runs the decoder again over the recorded frames and states:
+// it must derive exactly what the live session derived (the engine's own
+// round-trip heartbeats aside).
+func TestAReplayDerivesWhatTheLiveSessionDerived(t *testing.T) {
+	srv := newVBServer(t)
+	r := start(t, Config{Server: srv.url(), AccessKey: tAccessKey, Topics: []string{callTopic, hangTopic}})
+	r.c.waitFor(t, "live", livePhases(1))
+	srv.publish("call_hangup", tCall, tAgent, callJSON("hangup", "remote", "normal", "2026-08-22T10:00:09Z"))
+	srv.dropAll()
+	r.c.waitFor(t, "live again", livePhases(2))
+	srv.publish("call_ringing", tCall, tAgent, callJSON("ringing", "", "", "2026-08-22T10:01:00Z"))
+	ups := r.c.waitFor(t, "4 events", func(ups []protocol.Update) bool { return len(eventsOf(ups)) == 4 })
+
+	var live, replayed []protocol.Update
+	d := vb.NewDecoder()
+	for _, u := range ups {
+		if protocol.Derived(&u) {
+			if u.Kind != protocol.KindHeartbeat {
+				live = append(live, u)
+			}
+			continue
+		}
+		var raw []byte
+		if u.Frame != nil && u.Frame.Enc == "" {
+			raw = []byte(u.Frame.Data)
+		}
+		before := len(replayed)
+		replayed, _ = d.Decode(replayed, &u, raw)
+		for i := before; i < len(replayed); i++ {
+			replayed[i].Time, replayed[i].Offset, replayed[i].Conn = u.Time, u.Offset, u.Conn
+		}
+	}
+	if a, b := dump(live), dump(replayed); a != b {
+		t.Fatalf("live derived:\n%s\nreplay derived:\n%s", a, b)
 	}
 }
