@@ -1,16 +1,18 @@
-// Command evtap is a terminal debugger for live event streams: RingCentral
-// WebSocket subscriptions with wsc session recovery first, and any raw
-// WebSocket endpoint. With no arguments it starts the bundled RingCentral
-// emulator on loopback and opens the TUI connected to it.
+// Command evtap is a terminal debugger for live event streams. With no
+// arguments it starts a provider emulator on loopback and opens the TUI
+// connected to it.
 //
-// This package only parses the command line and wires the other packages
-// together; it holds no logic of its own.
+// This file only hands the command line to the command layer
+// (internal/cli), so that `go run .` works and everything else is
+// testable without the binary.
 package main
 
 import (
 	"os"
+
+	"github.com/evtap/evtap/internal/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(cli.Main(os.Args[1:]))
 }

@@ -30,6 +30,13 @@ type Provider struct {
 	// Filters describes the live editor (f); nil when the source's
 	// subscriptions cannot be edited.
 	Filters *FilterSpec
+	// OneSubscription says the provider keeps one subscription per
+	// session, each new one replacing the last (the pane then shows only
+	// the newest); false lists several at once, by ID.
+	OneSubscription bool
+	// ShortFilter shortens a filter for the subscriptions pane (dropping
+	// a prefix every filter shares); nil shows filters whole.
+	ShortFilter func(string) string
 }
 
 // FilterSpec is the filter (or topic, or subscription) editor of a

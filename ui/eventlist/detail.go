@@ -2,7 +2,10 @@ package eventlist
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -120,6 +123,9 @@ func headerOf(u *protocol.Update) []string {
 			line += "  DUPLICATE"
 		}
 		h = append(h, line, "event "+e.Name+"  id "+e.ID)
+		if s := e.Seal; s != nil {
+			h = append(h, sealText(s))
+		}
 	} else {
 		h = append(h, line)
 	}
@@ -136,19 +142,36 @@ func delay(d time.Duration) string {
 	return s
 }
 
+// sealText says what the provider's signing or encryption said of an
+// event.
+func sealText(s *protocol.Seal) string {
+	if s.OK {
+		return string(sealOK) + " seal " + s.Via + ": verified"
+	}
+	t := string(sealBad) + " seal " + s.Via + ": NOT verified"
+	if s.Problem != "" {
+		t += " (" + s.Problem + ")"
+	}
+	return t
+}
+
 // prettyJSON is the indented JSON of u: the notification for an event,
-// the whole Update otherwise, with recovery tokens masked.
+// a frame's own payload (its text, its REST exchange, its bytes in hex
+// and base64), the whole Update otherwise, with recovery tokens and
+// secret context fields masked.
 func prettyJSON(u *protocol.Update) []byte {
 	var raw []byte
-	if u.Kind == protocol.KindEvent {
+	switch {
+	case u.Kind == protocol.KindEvent:
 		raw = u.Event.Body
-	} else {
+	case u.Frame != nil && u.Frame.Op == protocol.OpBinary:
+		return binaryDump(u.Frame)
+	case u.Frame != nil && (u.Frame.Op == protocol.OpText || u.Frame.Op == protocol.OpHTTP):
+		raw = []byte(u.Frame.Data)
+	default:
 		c := *u
-		if c.State != nil && c.State.Recovery != nil {
-			s, r := *c.State, *c.State.Recovery
-			r.Token = Mask(r.Token)
-			s.Recovery = &r
-			c.State = &s
+		if c.State != nil {
+			c.State = maskState(c.State)
 		}
 		raw, _ = json.Marshal(c)
 	}
@@ -248,4 +271,43 @@ func (d *Detail) View() string {
 		b.WriteString(strings.Repeat(" ", max(d.w, 0)))
 	}
 	return b.String()
+}
+
+// maskState masks what a state must not show: the recovery token and the
+// values of secret context fields. st itself is left as it was.
+func maskState(st *protocol.State) *protocol.State {
+	s := *st
+	if s.Recovery != nil {
+		r := *s.Recovery
+		r.Token = Mask(r.Token)
+		s.Recovery = &r
+	}
+	if len(s.Context) > 0 {
+		s.Context = append([]protocol.Field(nil), s.Context...)
+		for i, f := range s.Context {
+			if f.Secret {
+				s.Context[i].Value = Mask(f.Value)
+			}
+		}
+	}
+	return &s
+}
+
+// binaryDump shows a binary frame as a hex dump (offset, 16 bytes, their
+// printable characters) and then as base64, for copying.
+func binaryDump(f *protocol.Frame) []byte {
+	b, err := frameBytes(f)
+	if err != nil {
+		return []byte(f.Data)
+	}
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "%d bytes\n", len(b))
+	const max = 64 << 10 // a dump beyond this is not read by anyone
+	out.WriteString(hex.Dump(b[:min(len(b), max)]))
+	if len(b) > max {
+		fmt.Fprintf(&out, "… %d more bytes\n", len(b)-max)
+	}
+	out.WriteString("\nbase64\n")
+	out.WriteString(base64.StdEncoding.EncodeToString(b))
+	return out.Bytes()
 }

@@ -6,8 +6,8 @@
 // and Detail handle keys while they have focus.
 //
 // The jq filter sees, for an event row, the notification exactly as the
-// provider sent it (Event.Body), so RingCentral's
-// `select(.body.direction=="Inbound")` works as the issue shows. Rows
+// provider sent it (Event.Body), so `select(.body.direction=="Inbound")`
+// reads the provider's own field names. Rows
 // that are not events (state changes, gaps, markers, errors,
 // subscription answers) are not filtered by jq: they tell the story
 // around the events and are governed by the noise toggles instead.

@@ -7,6 +7,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Search, Next, Prev, Filter, ClearFilter key.Binding
 	Heartbeats, Control, States, OnlyGaps   key.Binding
+	Wire                                    key.Binding
 }
 
 // DefaultKeyMap is the List's default bindings.
@@ -26,6 +27,7 @@ func DefaultKeyMap() KeyMap {
 		Heartbeats:  key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "heartbeats")),
 		Control:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "control frames")),
 		States:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "state rows")),
+		Wire:        key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "sent frames, REST calls")),
 		OnlyGaps:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "only gaps+recoveries")),
 	}
 }
@@ -40,6 +42,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Search, k.Next, k.Filter, k.ClearFilter},
-		{k.Heartbeats, k.Control, k.States, k.OnlyGaps},
+		{k.Heartbeats, k.Control, k.States, k.Wire, k.OnlyGaps},
 	}
 }

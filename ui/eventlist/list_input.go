@@ -71,6 +71,8 @@ func (l *List) key(k tea.KeyPressMsg) tea.Cmd {
 		l.toggle(&l.hide[ClassHeartbeat])
 	case key.Matches(k, km.Control):
 		l.toggle(&l.hide[ClassControl])
+	case key.Matches(k, km.Wire):
+		l.toggle(&l.hide[ClassWire])
 	case key.Matches(k, km.States):
 		l.hide[ClassRecovery] = !l.hide[ClassState]
 		l.toggle(&l.hide[ClassState])

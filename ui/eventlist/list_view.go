@@ -50,16 +50,17 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 		gutter = "›"
 	}
 	label, text := rowCells(u)
-	flags := "  "
+	flags := []rune("   ")
 	if u.Kind == protocol.KindEvent {
-		f := []byte("  ")
 		if u.Event.Replayed {
-			f[0] = 'R'
+			flags[0] = 'R'
 		}
 		if u.Event.Duplicate {
-			f[1] = 'D'
+			flags[1] = 'D'
 		}
-		flags = string(f)
+		if s := u.Event.Seal; s != nil {
+			flags[2] = sealMark(s)
+		}
 	}
 	seq := ""
 	if s := seqOf(u); s != 0 {
@@ -72,7 +73,7 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	seqCell := padLeft(Cut(seq, seqWidth), seqWidth)
 	textCell := Cut(text, rest)
 	if selected {
-		line := gutter + tm + " " + labelCell + " " + seqCell + " " + flags + " " + pad(textCell, rest)
+		line := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " " + pad(textCell, rest)
 		return l.st.Selected.Render(fit(line, w))
 	}
 	st := l.st
@@ -92,7 +93,11 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	case protocol.KindHeartbeat, protocol.KindRecv, protocol.KindSent:
 		textStyle = st.Muted
 	}
-	flagCell := st.Replayed.Render(flags[:1]) + st.Duplicate.Render(flags[1:])
+	sealStyle := st.Replayed
+	if flags[2] == sealBad {
+		sealStyle = st.Error
+	}
+	flagCell := st.Replayed.Render(string(flags[:1])) + st.Duplicate.Render(string(flags[1:2])) + sealStyle.Render(string(flags[2:]))
 	line := gutter + st.Time.Render(tm) + " " + st.Label.Render(labelCell) + " " +
 		st.Seq.Render(seqCell) + " " + flagCell + " " +
 		highlight(textCell, l.query, textStyle.Render, st.Match.Render) +
@@ -142,7 +147,7 @@ func (l *List) footer() string {
 // hiddenText counts the rows the toggles hide.
 func (l *List) hiddenText() string {
 	names := [...]string{ClassEvent: "events", ClassState: "state", ClassRecovery: "recovery",
-		ClassGap: "gaps", ClassHeartbeat: "heartbeats", ClassControl: "control", ClassOther: "other"}
+		ClassGap: "gaps", ClassHeartbeat: "heartbeats", ClassControl: "control", ClassWire: "sent/http", ClassOther: "other"}
 	var parts []string
 	for c := ClassEvent; c <= ClassOther; c++ {
 		hidden := l.hide[c]

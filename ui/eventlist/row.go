@@ -1,6 +1,9 @@
 package eventlist
 
 import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +16,21 @@ const (
 	timeWidth  = 12 // 15:04:05.000
 	labelWidth = 14
 	seqWidth   = 7
-	flagWidth  = 2 // R (replayed) and D (duplicate)
+	flagWidth  = 3 // R (replayed), D (duplicate), and the seal's verdict
 )
+
+// The seal marks: verified or decrypted, and not.
+const (
+	sealOK  = '✓'
+	sealBad = '✗'
+)
+
+func sealMark(s *protocol.Seal) rune {
+	if s.OK {
+		return sealOK
+	}
+	return sealBad
+}
 
 // rowCells splits a row into its cells: short kind and key fields.
 // Nothing here is sanitized yet; Cut does that while fitting the width.
@@ -46,6 +62,9 @@ func rowCells(u *protocol.Update) (label, text string) {
 		return "── state", text
 	case protocol.KindGap:
 		g := u.Gap
+		if !g.Start.IsZero() {
+			return "!! outage", outageText(g)
+		}
 		text = "GAP"
 		if g.From != 0 || g.To != 0 {
 			text += " seq " + strconv.FormatUint(g.From, 10) + "–" + strconv.FormatUint(g.To, 10)
@@ -57,7 +76,7 @@ func rowCells(u *protocol.Update) (label, text string) {
 	case protocol.KindHeartbeat:
 		return "heartbeat", u.Heartbeat.Via + " rtt " + u.Heartbeat.RTT.Duration().String()
 	case protocol.KindRecv, protocol.KindSent:
-		return string(u.Kind) + " " + string(u.Frame.Op), strconv.Itoa(u.Frame.Size) + " bytes"
+		return frameCells(u)
 	case protocol.KindMarker:
 		return "── marker", u.Marker.Label
 	case protocol.KindError:
@@ -78,4 +97,90 @@ func seqOf(u *protocol.Update) uint64 {
 		return u.Event.Seq
 	}
 	return 0
+}
+
+// outageText says when a stream that cannot count its losses was down:
+// start, end and how long, in which events may have been lost.
+func outageText(g *protocol.Gap) string {
+	text := "OUTAGE " + g.Start.Local().Format("15:04:05.000")
+	if !g.End.IsZero() {
+		text += "–" + g.End.Local().Format("15:04:05.000") + " (" + g.End.Sub(g.Start).Round(time.Millisecond).String() + ")"
+	} else {
+		text += "– (still down)"
+	}
+	if g.Missed > 0 {
+		text += ", " + strconv.Itoa(g.Missed) + " missed"
+	} else {
+		text += ", events may be lost"
+	}
+	if g.Reason != "" {
+		text += ": " + g.Reason
+	}
+	return text
+}
+
+// frameCells is the row of a frame: a sent text frame shows its text, a
+// binary one its first bytes in hex, a REST exchange its method, URL and
+// status.
+func frameCells(u *protocol.Update) (label, text string) {
+	f := u.Frame
+	label = string(u.Kind) + " " + string(f.Op)
+	switch f.Op {
+	case protocol.OpHTTP:
+		return httpCells(u)
+	case protocol.OpText:
+		return label, f.Data
+	case protocol.OpBinary:
+		b, err := frameBytes(f)
+		if err != nil {
+			return label, strconv.Itoa(f.Size) + " bytes"
+		}
+		return label, strconv.Itoa(f.Size) + " bytes  " + hexPreview(b, 24)
+	}
+	return label, strconv.Itoa(f.Size) + " bytes"
+}
+
+// httpCells is a REST exchange's row: "→ POST url" for the request,
+// "← 200 POST url 120ms" for the answer.
+func httpCells(u *protocol.Update) (label, text string) {
+	if u.Kind == protocol.KindSent {
+		var r protocol.HTTPRequest
+		if json.Unmarshal([]byte(u.Frame.Data), &r) != nil {
+			return "http →", u.Frame.Data
+		}
+		return "http →", r.Method + " " + r.URL
+	}
+	var r protocol.HTTPResponse
+	if json.Unmarshal([]byte(u.Frame.Data), &r) != nil {
+		return "http ←", u.Frame.Data
+	}
+	took := " " + r.Duration.Duration().Round(time.Millisecond).String()
+	if r.Error != "" {
+		return "http ←", "failed " + r.Method + " " + r.URL + took + ": " + r.Error
+	}
+	return "http ←", strconv.Itoa(r.Status) + " " + r.Method + " " + r.URL + took
+}
+
+// frameBytes is a frame's payload as bytes (base64 when Enc says so).
+func frameBytes(f *protocol.Frame) ([]byte, error) {
+	if f.Enc == "base64" {
+		return base64.StdEncoding.DecodeString(f.Data)
+	}
+	return []byte(f.Data), nil
+}
+
+// hexPreview is the first n bytes of b in hex, "…" when there are more.
+func hexPreview(b []byte, n int) string {
+	s := hex.EncodeToString(b[:min(len(b), n)])
+	var sp strings.Builder
+	for i := 0; i < len(s); i += 2 {
+		if i > 0 {
+			sp.WriteByte(' ')
+		}
+		sp.WriteString(s[i : i+2])
+	}
+	if len(b) > n {
+		sp.WriteString(" …")
+	}
+	return sp.String()
 }

@@ -27,6 +27,10 @@ type Stats struct {
 	Missed      int // notifications the gaps are known to have lost
 	Bytes       int64
 	Errors      int
+	// GapNote replaces "gaps 0" on a stream whose gaps cannot be known
+	// ("gaps cannot be known on a raw stream"), so no gap is not taken
+	// for no loss.
+	GapNote string
 
 	buckets [sparkSeconds]int // events per second, ring by unix second
 	last    int64             // newest second counted
@@ -132,6 +136,9 @@ func (s *Stats) View(w, h int, st Styles, now time.Time) string {
 		"events " + strconv.Itoa(s.Events) + "  bytes " + strconv.FormatInt(s.Bytes, 10) + "  errors " + strconv.Itoa(s.Errors),
 		"reconnects " + strconv.Itoa(s.Reconnects) + "  recoveries ok " + strconv.Itoa(s.RecoveredOK) + " failed " + strconv.Itoa(s.RecoveryBad),
 		"gaps " + strconv.Itoa(s.Gaps) + "  missed " + strconv.Itoa(s.Missed),
+	}
+	if s.Gaps == 0 && s.GapNote != "" {
+		lines[3] = s.GapNote
 	}
 	labels := make([]string, 0, len(s.Labels))
 	for l := range s.Labels {

@@ -12,9 +12,10 @@ import (
 const DefaultKeep = 100000
 
 // Store keeps the last Keep rows worth showing: events and, inline, state
-// changes, gaps, markers, errors, subscription answers, heartbeats and
-// control frames (ping, pong, close), so the story reads top to bottom.
-// Text frames are not kept: they arrive again decoded as events. When
+// changes, gaps, markers, errors, subscription answers, heartbeats,
+// control frames (ping, pong, close), the frames the client sent and
+// its REST exchanges, so the story reads top to bottom. Received text
+// and binary frames are not kept: they arrive again decoded as events. When
 // full it evicts the oldest row and counts it. Rows are numbered from the
 // start of the session, so a number stays valid until its row is evicted.
 //
@@ -52,6 +53,7 @@ const (
 	ClassGap                    // notifications known to be missed
 	ClassHeartbeat              // a keepalive round trip
 	ClassControl                // a ping, pong or close frame
+	ClassWire                   // a text or binary frame sent, a REST exchange (http frame)
 	ClassOther                  // markers, errors, subscription answers
 )
 
@@ -80,8 +82,10 @@ func ClassOf(u *protocol.Update) (Class, bool) {
 		switch u.Frame.Op {
 		case protocol.OpPing, protocol.OpPong, protocol.OpClose:
 			return ClassControl, true
+		case protocol.OpHTTP:
+			return ClassWire, true
 		}
-		return 0, false
+		return ClassWire, u.Kind == protocol.KindSent
 	case protocol.KindMarker:
 		return ClassOther, u.Marker != nil
 	case protocol.KindError:

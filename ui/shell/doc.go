@@ -1,5 +1,6 @@
 // Package shell is evtap's TUI: a root model that routes to one component
-// per pane — connection, recovery token, subscription, event list, detail,
+// per pane — connection, the provider's context (a recovery token, a URL
+// token's expiry), subscriptions, event list, detail,
 // filter editor, help — fed by a ui.Source. It draws with text attributes
 // only (bold, reverse, faint), so it reads the same in every terminal and
 // under NO_COLOR.

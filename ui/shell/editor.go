@@ -7,23 +7,24 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/ui"
 )
 
-// editor edits the subscription's event filters, one per line. Apply
-// validates every line first and refuses with the reason; cancel leaves
-// everything as it was.
+// editor edits the subscription's filters (or topics), one per line, as
+// the provider's FilterSpec describes them. Apply validates every line
+// first and refuses with the reason; cancel leaves everything as it was.
 type editor struct {
+	spec  *ui.FilterSpec // nil: there is nothing to edit
 	ta    textarea.Model
 	err   string
 	apply key.Binding
 }
 
-func newEditor() editor {
+func newEditor(spec *ui.FilterSpec) editor {
 	ta := textarea.New()
 	ta.ShowLineNumbers = true
 	ta.Prompt = ""
-	return editor{ta: ta, apply: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "apply"))}
+	return editor{spec: spec, ta: ta, apply: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "apply"))}
 }
 
 func (e *editor) open(filters []string) tea.Cmd {
@@ -32,9 +33,21 @@ func (e *editor) open(filters []string) tea.Cmd {
 	return e.ta.Focus()
 }
 
+// presets are the common filters offered with alt+1…9.
+func (e *editor) presets() []ui.Preset {
+	if e.spec == nil {
+		return nil
+	}
+	return e.spec.Presets[:min(len(e.spec.Presets), 9)]
+}
+
 func (e *editor) setSize(w, h int) {
 	e.ta.SetWidth(w)
-	e.ta.SetHeight(max(h-4-len(rc.CommonFilters), 3))
+	around := 4 + len(e.presets()) // title, error, cancel hints and the presets
+	if e.spec != nil && e.spec.Help != "" {
+		around++
+	}
+	e.ta.SetHeight(max(h-around, 3))
 }
 
 // filters returns the edited filters, or why they cannot be applied.
@@ -45,27 +58,30 @@ func (e *editor) filters() ([]string, string) {
 		if line == "" {
 			continue
 		}
-		if err := rc.ValidateFilter(line); err != nil {
-			return nil, "line " + itoa(i+1) + ": " + err.Error()
+		if e.spec.Validate != nil {
+			if err := e.spec.Validate(line); err != nil {
+				return nil, "line " + itoa(i+1) + ": " + err.Error()
+			}
 		}
 		out = append(out, line)
 	}
 	if len(out) == 0 {
-		return nil, "at least one filter is needed"
+		return nil, "at least one line is needed"
 	}
 	return out, ""
 }
 
 // addPreset appends common filter n (1-based) on a line of its own.
 func (e *editor) addPreset(n int) {
-	if n < 1 || n > len(rc.CommonFilters) {
+	ps := e.presets()
+	if n < 1 || n > len(ps) {
 		return
 	}
 	v := strings.TrimRight(e.ta.Value(), "\n")
 	if v != "" {
 		v += "\n"
 	}
-	e.ta.SetValue(v + rc.CommonFilters[n-1].Filter)
+	e.ta.SetValue(v + ps[n-1].Value)
 }
 
 func (e editor) update(msg tea.Msg) (editor, tea.Cmd) {
@@ -76,13 +92,24 @@ func (e editor) update(msg tea.Msg) (editor, tea.Cmd) {
 
 func (e editor) view(st styles) string {
 	var b strings.Builder
-	b.WriteString(st.title.Render("Event filters") + st.muted.Render("  one per line · ctrl+s apply · esc cancel · alt+1…"+itoa(len(rc.CommonFilters))+" add a common filter") + "\n")
+	title := e.spec.Title
+	if title == "" {
+		title = "Filters"
+	}
+	keys := "  one per line · ctrl+s apply · esc cancel"
+	if n := len(e.presets()); n > 0 {
+		keys += " · alt+1…" + itoa(n) + " add a common one"
+	}
+	b.WriteString(st.title.Render(sanitize(title, 40)) + st.muted.Render(keys) + "\n")
+	if e.spec.Help != "" {
+		b.WriteString(st.muted.Render(sanitize(e.spec.Help, 200)) + "\n")
+	}
 	b.WriteString(e.ta.View() + "\n")
 	if e.err != "" {
 		b.WriteString(st.alert.Render(sanitize(e.err, 300)) + "\n")
 	}
-	for i, p := range rc.CommonFilters {
-		b.WriteString(st.muted.Render("alt+"+itoa(i+1)+" "+p.Name+": "+p.Description) + "\n")
+	for i, p := range e.presets() {
+		b.WriteString(st.muted.Render("alt+"+itoa(i+1)+" "+sanitize(p.Name, 30)+": "+sanitize(p.Description, 200)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

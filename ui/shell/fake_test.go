@@ -3,10 +3,13 @@ package shell
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
 )
 
 // t0 is the fixed start of every scripted session, so goldens repeat.
@@ -39,10 +42,17 @@ func (f *fakeSource) Next(ctx context.Context) ([]protocol.Update, int, bool) {
 	return f.feed.Next(ctx)
 }
 func (f *fakeSource) Controls() protocol.Controls { return f.controls }
+
+// Do records c; a frame sent by hand comes back as a sent Update, as a
+// session publishes it.
 func (f *fakeSource) Do(c protocol.Command) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.cmds = append(f.cmds, c)
+	if c.Kind == protocol.CmdSend {
+		f.feed.Push(protocol.Update{Time: at(9), Kind: protocol.KindSent, Conn: 1,
+			Frame: &protocol.Frame{Op: protocol.OpText, Data: c.Text, Size: len(c.Text)}})
+	}
 	return nil
 }
 func (f *fakeSource) sent() []protocol.Command {
@@ -79,5 +89,79 @@ func liveSession() []protocol.Update {
 		event(2, 3, "voicemail", "+15551230003 → +15551230002 0:42"),
 		{Time: at(3), Kind: protocol.KindGap, Gap: &protocol.Gap{From: 4, To: 5, Missed: 2, Reason: "sequence jumped"}},
 		event(4, 6, "presence", "Ringing"),
+	}
+}
+
+// wscProvider describes a provider with recovery tokens and one
+// subscription per session, in the words the RingCentral entry of the
+// registry uses; its validator is a small stand-in for the real one.
+func wscProvider() ui.Provider {
+	resources := []string{"message-store/instant?type=SMS", "voicemail", "presence", "telephony/sessions"}
+	return ui.Provider{
+		Name:               "ringcentral",
+		ContextTitle:       "Recovery (wsc)",
+		ContextEmpty:       "no recovery token yet",
+		SubscriptionsTitle: "Subscription",
+		OneSubscription:    true,
+		Phases: map[protocol.Phase]string{
+			protocol.PhaseUpgraded:       "upgraded, waiting for ConnectionDetails",
+			protocol.PhaseConnected:      "ConnectionDetails received",
+			protocol.PhaseRecovering:     "recovering (wsc presented)",
+			protocol.PhaseRecovered:      "recovered: Successful",
+			protocol.PhaseRecoveryFailed: "recovery Failed, resubscribing",
+		},
+		Filters: &ui.FilterSpec{
+			Title: "Event filters",
+			Help:  "one per line, e.g. /restapi/v1.0/account/~/extension/~/voicemail",
+			Validate: func(f string) error {
+				const p = "/restapi/v1.0/account/~/extension/~/"
+				r := strings.TrimPrefix(f, p)
+				for _, ok := range resources {
+					if r == ok {
+						return nil
+					}
+				}
+				return fmt.Errorf("unknown resource %q", r)
+			},
+			Presets: []ui.Preset{
+				{Name: "sms", Description: "Instant SMS", Value: "/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS"},
+				{Name: "voicemail", Description: "Voicemail", Value: "/restapi/v1.0/account/~/extension/~/voicemail"},
+			},
+		},
+		ShortFilter: func(f string) string {
+			if i := strings.Index(f, "/extension/"); i >= 0 {
+				if j := strings.Index(f[i+len("/extension/"):], "/"); j >= 0 {
+					return "…" + f[i+len("/extension/")+j:]
+				}
+			}
+			return f
+		},
+	}
+}
+
+// otherProvider has words, titles and filter rules no real provider
+// uses: what the screen shows under it can only have come from here.
+func otherProvider() ui.Provider {
+	return ui.Provider{
+		Name:               "zebra",
+		ContextTitle:       "Stripes",
+		ContextEmpty:       "no stripes counted yet",
+		SubscriptionsTitle: "Herds",
+		Phases: map[protocol.Phase]string{
+			protocol.PhaseConnected: "zebra says hello",
+			protocol.PhaseLive:      "GALLOPING",
+		},
+		Gaps: "gaps cannot be known on a zebra stream",
+		Filters: &ui.FilterSpec{
+			Title: "Herd names",
+			Help:  "one herd per line, lower case",
+			Validate: func(s string) error {
+				if strings.ToLower(s) != s {
+					return fmt.Errorf("herd %q must be lower case", s)
+				}
+				return nil
+			},
+			Presets: []ui.Preset{{Name: "plains", Description: "the plains herd", Value: "plains"}},
+		},
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"github.com/evtap/evtap/protocol"
-	events "github.com/evtap/evtap/ui/eventlist"
 )
 
 // keyMap declares every binding once; the help screen is generated from
@@ -12,7 +11,7 @@ import (
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom                   key.Binding
 	Detail, Back, Search, Next, Prev                          key.Binding
-	Drop, Forget, Filters, Faults, Marker, Record             key.Binding
+	Drop, Forget, Filters, Send, Faults, Marker, Record       key.Binding
 	Reveal, Help, Quit                                        key.Binding
 	Pause, Faster, Slower, Step, SeekStart, SeekEnd, SeekNext key.Binding
 	SeekTenth                                                 key.Binding
@@ -27,7 +26,8 @@ func newKeyMap() keyMap {
 		Back:      b("esc", "close / cancel", "esc"),
 		Drop:      b("d", "drop the connection (no close handshake)", "d"),
 		Forget:    b("x", "drop and make the server forget the session", "x"),
-		Filters:   b("f", "edit the subscription's event filters", "f"),
+		Filters:   b("f", "edit the subscription's filters", "f"),
+		Send:      b("s", "send a frame by hand (ctrl+s sends, ↑/↓ history)", "s"),
 		Faults:    b("!", "fault menu", "!"),
 		Marker:    b("m", "add a labelled marker", "m"),
 		Record:    b("R", "start/stop recording to a file", "R"),
@@ -45,28 +45,61 @@ func newKeyMap() keyMap {
 	}
 }
 
+// action is a key the root offers only when the source can do it.
+type action struct {
+	b       key.Binding
+	word    string // what the footer calls it
+	offered bool
+}
+
+// actions are the live keys, in the footer's order, each offered only
+// when the source accepts what it does: `x forget` under a real server,
+// whose session cannot be forgotten on request, is not offered at all.
+func (m Model) actions() (before, after []action) {
+	k, c := m.keys, m.src.Controls()
+	before = []action{
+		{k.Drop, "drop", c.Has(protocol.CmdDrop)},
+		{k.Forget, "forget", c.Has(protocol.CmdForget)},
+		{k.Filters, "filters", m.canEditFilters()},
+		{k.Send, "send", c.Has(protocol.CmdSend)},
+		{k.Faults, "faults", len(m.faults.items) > 0},
+	}
+	after = []action{
+		{k.Marker, "mark", c.Has(protocol.CmdMarker)},
+		{k.Record, "record", c.Has(protocol.CmdRecord)},
+	}
+	return before, after
+}
+
+// offered keeps the actions offered.
+func offered(as []action) []action {
+	var out []action
+	for _, a := range as {
+		if a.offered {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // groups lists the bindings the source supports, for the help screen:
 // the list's own (moving, search, jq filter, toggles), then the root's.
-func (k keyMap) groups(c protocol.Controls, l events.KeyMap, d events.DetailKeyMap) [][]key.Binding {
+func (m Model) groups() [][]key.Binding {
+	k, l, d := m.keys, m.list.KeyMap(), m.detail.KeyMap()
 	g := [][]key.Binding{
 		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom},
-		{l.Search, l.Next, l.Filter, l.ClearFilter, l.Heartbeats, l.Control, l.States, l.OnlyGaps},
+		{l.Search, l.Next, l.Filter, l.ClearFilter, l.Heartbeats, l.Control, l.States, l.Wire, l.OnlyGaps},
 		{k.Detail, d.Copy, k.Back, k.Reveal, k.Help, k.Quit},
 	}
+	before, after := m.actions()
 	var live []key.Binding
-	for _, p := range []struct {
-		b key.Binding
-		c protocol.CommandKind
-	}{{k.Drop, protocol.CmdDrop}, {k.Forget, protocol.CmdForget}, {k.Filters, protocol.CmdSetFilters},
-		{k.Faults, protocol.CmdClose}, {k.Marker, protocol.CmdMarker}, {k.Record, protocol.CmdRecord}} {
-		if c.Has(p.c) {
-			live = append(live, p.b)
-		}
+	for _, a := range offered(append(before, after...)) {
+		live = append(live, a.b)
 	}
 	if len(live) > 0 {
 		g = append(g, live)
 	}
-	if c.Has(protocol.CmdPause) {
+	if m.src.Controls().Has(protocol.CmdPause) {
 		g = append(g, []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.SeekStart, k.SeekTenth, k.SeekEnd, k.SeekNext})
 	}
 	return g

@@ -23,6 +23,10 @@ type Options struct {
 	Theme themes.Theme // colours by role; the zero Theme is mono
 	// Now is the clock for countdowns; nil means time.Now.
 	Now func() time.Time
+	// Provider is what the panes say about the source's provider and
+	// what its filter editor checks; the zero value shows generic words
+	// and offers no editor.
+	Provider ui.Provider
 }
 
 type mode int
@@ -34,6 +38,7 @@ const (
 	modeEditor
 	modeFaults
 	modePrompt
+	modeCompose
 )
 
 // prompt kinds: what the one-line input is for.
@@ -57,6 +62,7 @@ type Model struct {
 	detail        *events.Detail
 	stats         *events.Stats
 	editor        editor
+	composer      composer
 	faults        faultMenu
 	input         textinput.Model
 	prompt        string
@@ -85,11 +91,13 @@ func New(src ui.Source, opts Options) Model {
 	// ! is the fault menu here; "only gaps and recoveries" moves to O.
 	lk.OnlyGaps = key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "only gaps+recoveries"))
 	list.SetKeyMap(lk)
+	stats := events.NewStats()
+	stats.GapNote = sanitize(opts.Provider.Gaps, 80)
 	return Model{
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
-		keys: newKeyMap(), st: newStyles(opts.Theme),
-		store: store, list: list, detail: events.NewDetail(est), stats: events.NewStats(),
-		editor: newEditor(), faults: newFaultMenu(src.Controls()),
+		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
+		store: store, list: list, detail: events.NewDetail(est), stats: stats,
+		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls()),
 		input: textinput.New(), width: 80, height: 24,
 	}
 }
@@ -160,6 +168,8 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.editor, cmd = m.editor.update(msg)
 	case modePrompt:
 		m.input, cmd = m.input.Update(msg)
+	case modeCompose:
+		m.composer, cmd = m.composer.update(msg)
 	case modeDetail:
 		cmd = m.detail.Update(msg)
 	}
@@ -180,6 +190,8 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.editorKey(k)
 	case modePrompt:
 		return m.promptKey(k)
+	case modeCompose:
+		return m.composeKey(k)
 	case modeFaults:
 		if key.Matches(k, m.keys.Back) {
 			m.mode = modeList
@@ -237,14 +249,26 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, km.Forget):
 		m.do(protocol.Command{Kind: protocol.CmdForget})
 	case key.Matches(k, km.Filters):
-		if !c.Has(protocol.CmdSetFilters) {
+		if !m.canEditFilters() {
 			m.say("this source has no filters to edit")
 			break
 		}
 		m.mode = modeEditor
 		m.resize()
 		return m, m.editor.open(m.currentFilters())
+	case key.Matches(k, km.Send):
+		if !c.Has(protocol.CmdSend) {
+			m.say("this source sends nothing by hand")
+			break
+		}
+		m.mode = modeCompose
+		m.resize()
+		return m, m.composer.open()
 	case key.Matches(k, km.Faults):
+		if len(m.faults.items) == 0 {
+			m.say("this source accepts no faults")
+			break
+		}
 		m.mode = modeFaults
 	case key.Matches(k, km.Marker):
 		if !c.Has(protocol.CmdMarker) {
@@ -306,6 +330,35 @@ func (m Model) editorKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// composeKey handles a key while the composer is open: send, walk the
+// history, close, or edit.
+func (m Model) composeKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.composer.close()
+		m.mode = modeList
+		m.resize()
+		return m, nil
+	case key.Matches(k, m.composer.send):
+		text, ok := m.composer.take()
+		if !ok {
+			return m, nil
+		}
+		if err := m.src.Do(protocol.Command{Kind: protocol.CmdSend, Text: text}); err != nil {
+			m.composer.ta.SetValue(text) // not sent: keep it to try again
+			m.composer.err = "not sent: " + err.Error()
+			return m, nil
+		}
+		m.say(fmt.Sprintf("sent %d bytes", len(text)))
+		return m, nil
+	case m.composer.walk(k):
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.composer, cmd = m.composer.update(k)
+	return m, cmd
+}
+
 func (m Model) openPrompt(kind, value string) (tea.Model, tea.Cmd) {
 	m.prompt, m.mode = kind, modePrompt
 	m.input.Prompt = kind + ": "
@@ -357,11 +410,12 @@ func (m *Model) do(cmd protocol.Command) {
 
 func (m *Model) say(s string) { m.notice, m.noticeAt = s, m.opts.Now() }
 
-func (m Model) currentFilters() []string {
-	if len(m.status.sub.Requested) > 0 {
-		return m.status.sub.Requested
-	}
-	return m.status.sub.Filters
+func (m Model) currentFilters() []string { return m.status.subs.filters() }
+
+// canEditFilters says whether f opens the editor: the provider describes
+// its filters and the source accepts new ones.
+func (m Model) canEditFilters() bool {
+	return m.editor.spec != nil && m.src.Controls().Has(protocol.CmdSetFilters)
 }
 
 func (m Model) paused() bool {
@@ -392,6 +446,7 @@ func (m Model) speedStep(f float64) float64 {
 func (m *Model) resize() {
 	m.detail.SetSize(m.width, m.height)
 	m.editor.setSize(m.width, m.height-2)
+	m.composer.setWidth(m.width)
 	m.list.SetSize(m.listWidth(), m.listHeight())
 	m.list.SetOrigin(0, m.listTop())
 }

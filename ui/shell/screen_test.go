@@ -20,7 +20,7 @@ import (
 func screenAt(t *testing.T, w, h int, us []protocol.Update) string {
 	t.Helper()
 	src := newFakeSource(us...)
-	m := New(src, Options{Title: "test", Now: fixedNow})
+	m := New(src, Options{Title: "test", Now: fixedNow, Provider: wscProvider()})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
@@ -53,7 +53,7 @@ func TestMainScreenAt80x24FitsWithoutOverflow(t *testing.T) {
 func screenAfter(t *testing.T, w, h int, want string, keys ...tea.KeyPressMsg) string {
 	t.Helper()
 	src := newFakeSource(liveSession()...)
-	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow}), teatest.WithInitialTermSize(w, h),
+	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow, Provider: wscProvider()}), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
 		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
@@ -72,7 +72,7 @@ func TestHelpScreenListsEveryKey(t *testing.T) {
 }
 
 func TestFilterEditorShowsTheFiltersAndTheCommonOnes(t *testing.T) {
-	golden.RequireEqual(t, []byte(screenAfter(t, 120, 30, "add a common filter", tea.KeyPressMsg{Code: 'f', Text: "f"})))
+	golden.RequireEqual(t, []byte(screenAfter(t, 120, 30, "add a common one", tea.KeyPressMsg{Code: 'f', Text: "f"})))
 }
 
 func TestFaultMenuOffersOnlyWhatTheSourceAccepts(t *testing.T) {
@@ -82,4 +82,20 @@ func TestFaultMenuOffersOnlyWhatTheSourceAccepts(t *testing.T) {
 		t.Fatalf("the menu offers faults the source does not accept:\n%s", screen)
 	}
 	golden.RequireEqual(t, []byte(screen))
+}
+
+func TestComposerScreen(t *testing.T) {
+	src := newFakeSource(liveSession()...)
+	src.controls[protocol.CmdSend] = true
+	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow, Provider: wscProvider()}), teatest.WithInitialTermSize(120, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 's', Text: "s"})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("esc closes")) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Type(`{"type":"Heartbeat"}`) // messages are handled in order: the final model has it all
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	golden.RequireEqual(t, []byte(ansi.Strip(fm.View().Content)))
 }

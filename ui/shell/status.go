@@ -7,25 +7,31 @@ import (
 	"time"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
 	events "github.com/evtap/evtap/ui/eventlist"
 )
 
-// status is what the connection, recovery and subscription panes know: the
-// last thing the source said about each, never more.
+// status is what the connection, context and subscriptions panes know:
+// the last thing the source said about each, never more.
 type status struct {
+	prov      ui.Provider
 	state     protocol.State
 	url       string            // the endpoint, from the last state that named it
 	info      map[string]string // provider limits, from the last state that gave them
+	context   []protocol.Field  // the provider's context fields, from the last state that gave them
 	conn      int
 	recovery  *protocol.Recovery
 	lastSeq   uint64
 	droppedAt time.Time // when the connection was last lost, for the recovery window
-	sub       protocol.Subscription
-	subErr    *protocol.APIError
+	subs      subscriptions
 	rtt       time.Duration
 	rttVia    string
 	lastEvent time.Time
 	liveSince time.Time
+}
+
+func newStatus(p ui.Provider) status {
+	return status{prov: p, subs: subscriptions{one: p.OneSubscription}}
 }
 
 func (s *status) apply(u protocol.Update) {
@@ -37,6 +43,9 @@ func (s *status) apply(u protocol.Update) {
 		}
 		if len(u.State.Info) > 0 {
 			s.info = u.State.Info
+		}
+		if len(u.State.Context) > 0 {
+			s.context = u.State.Context
 		}
 		if u.State.Recovery != nil {
 			r := *u.State.Recovery
@@ -56,43 +65,45 @@ func (s *status) apply(u protocol.Update) {
 		if u.Event.Seq > s.lastSeq {
 			s.lastSeq = u.Event.Seq
 		}
+		s.subs.count(u.Event.Subscription)
 	case protocol.KindSubscription:
-		if u.Subscription.Error != nil {
-			e := *u.Subscription.Error
-			s.subErr = &e
-			break
-		}
-		s.sub, s.subErr = *u.Subscription, nil
+		s.subs.apply(*u.Subscription)
 	case protocol.KindHeartbeat:
 		s.rtt, s.rttVia = u.Heartbeat.RTT.Duration(), u.Heartbeat.Via
 	}
 }
 
-// phaseText says the phase in words a person reads at a glance.
-var phaseText = map[protocol.Phase]string{
+// genericPhases say each phase in words a person reads at a glance, for
+// a provider that has no words of its own for it.
+var genericPhases = map[protocol.Phase]string{
 	protocol.PhaseToken:          "getting token",
 	protocol.PhaseDialing:        "dialing",
-	protocol.PhaseUpgraded:       "upgraded, waiting for ConnectionDetails",
-	protocol.PhaseConnected:      "ConnectionDetails received",
+	protocol.PhaseUpgraded:       "upgraded",
+	protocol.PhaseConnected:      "connected",
 	protocol.PhaseSubscribing:    "subscribing",
 	protocol.PhaseLive:           "LIVE",
 	protocol.PhaseDropped:        "DROPPED",
 	protocol.PhaseBackoff:        "waiting to reconnect",
-	protocol.PhaseRecovering:     "recovering (wsc presented)",
-	protocol.PhaseRecovered:      "recovered: Successful",
-	protocol.PhaseRecoveryFailed: "recovery Failed, resubscribing",
+	protocol.PhaseRecovering:     "recovering",
+	protocol.PhaseRecovered:      "recovered",
+	protocol.PhaseRecoveryFailed: "recovery failed",
+	protocol.PhaseRotating:       "rotating to a fresh connection",
 	protocol.PhaseRejected:       "REJECTED",
 	protocol.PhaseClosed:         "closed",
 }
 
 func (s *status) phase() string {
-	if s.state.Phase == "" {
+	p := s.state.Phase
+	if p == "" {
 		return "starting"
 	}
-	if t, ok := phaseText[s.state.Phase]; ok {
+	if t, ok := s.prov.Phases[p]; ok {
+		return sanitize(t, 60)
+	}
+	if t, ok := genericPhases[p]; ok {
 		return t
 	}
-	return sanitize(string(s.state.Phase), 30)
+	return sanitize(string(p), 30)
 }
 
 // connectionLines is the connection pane.
@@ -153,24 +164,99 @@ func (s *status) connectionLines(now time.Time) []string {
 	return lines
 }
 
-// recoveryLines is the wsc pane.
+// contextTitle is the context pane's title.
+func (s *status) contextTitle() string {
+	if s.prov.ContextTitle != "" {
+		return s.prov.ContextTitle
+	}
+	return "Context"
+}
+
+// contextLines is the context pane: the provider's context fields when
+// it sends them, else its recovery context.
+func (s *status) contextLines(now time.Time, reveal bool, width int) []string {
+	if len(s.context) > 0 {
+		return fieldLines(s.context, now, reveal, width)
+	}
+	if s.recovery == nil {
+		if s.prov.ContextEmpty != "" {
+			return []string{s.prov.ContextEmpty}
+		}
+		return []string{"nothing reported yet"}
+	}
+	return s.recoveryLines(now, reveal, width)
+}
+
+// fieldLines shows context fields as "label  value  in 41s", secrets
+// masked until revealed (then whole, wrapped), moments counted down to or
+// up from.
+func fieldLines(fs []protocol.Field, now time.Time, reveal bool, width int) []string {
+	lw := 7
+	for _, f := range fs {
+		lw = max(lw, min(len(sanitize(f.Label, 20)), 20))
+	}
+	var lines []string
+	for _, f := range fs {
+		label := sanitize(f.Label, 20)
+		label += strings.Repeat(" ", lw+1-len([]rune(label)))
+		v := f.Value
+		switch {
+		case f.Secret && reveal:
+			lines = append(lines, wrapped(label, sanitize(v, 2000), width)...)
+			v = ""
+			label = strings.Repeat(" ", lw+1)
+		case f.Secret:
+			v = mask(v) + "  (t reveals)"
+		default:
+			v = sanitize(v, 200)
+		}
+		if !f.At.IsZero() {
+			v = strings.TrimSpace(v + "  " + countdown(f.At, now))
+		}
+		if v != "" || !f.Secret || !reveal {
+			lines = append(lines, label+v)
+		}
+	}
+	return lines
+}
+
+// countdown says how far a moment is: "in 41s" ahead, "for 12s" since.
+func countdown(at, now time.Time) string {
+	d := at.Sub(now).Round(time.Second)
+	if d >= 0 {
+		return "in " + d.String()
+	}
+	return "for " + (-d).String()
+}
+
+// wrapped breaks a long value over lines under its label, so a revealed
+// token can be read and copied whole.
+func wrapped(label, v string, width int) []string {
+	step := max(width-len([]rune(label)), 8)
+	pad := strings.Repeat(" ", len([]rune(label)))
+	var lines []string
+	r := []rune(v)
+	for i := 0; i < len(r); i += step {
+		prefix := pad
+		if i == 0 {
+			prefix = label
+		}
+		lines = append(lines, prefix+string(r[i:min(i+step, len(r))]))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, label)
+	}
+	return lines
+}
+
+// recoveryLines is the recovery context: token, sequence, outcome and
+// the window left to recover.
 func (s *status) recoveryLines(now time.Time, reveal bool, width int) []string {
 	r := s.recovery
-	if r == nil {
-		return []string{"no recovery token yet"}
-	}
 	var lines []string
 	if reveal {
 		// the whole token, wrapped, so it can be read and copied
-		tok := sanitize(r.Token, 2000)
-		step := max(width-8, 8)
-		for i := 0; i < len(tok); i += step {
-			prefix := "        "
-			if i == 0 {
-				prefix = "token   "
-			}
-			lines = append(lines, prefix+tok[i:min(i+step, len(tok))])
-		}
+		lines = append(lines, wrapped("token   ", sanitize(r.Token, 2000), width)...)
 	} else {
 		lines = append(lines, "token   "+mask(r.Token)+"  (t reveals)")
 	}
@@ -198,31 +284,24 @@ func (s *status) recoveryLines(now time.Time, reveal bool, width int) []string {
 	return lines
 }
 
-// subscriptionLines is the subscription pane.
-func (s *status) subscriptionLines(now time.Time) []string {
-	var lines []string
-	if s.sub.ID == "" && s.sub.Status == "" {
-		lines = append(lines, "none yet")
-	} else {
-		lines = append(lines, "id      "+sanitize(s.sub.ID, 60), "status  "+sanitize(s.sub.Status, 30))
-		if !s.sub.ExpiresAt.IsZero() {
-			lines = append(lines, "expires "+s.sub.ExpiresAt.Local().Format("15:04:05")+fmt.Sprintf(" (in %s)", s.sub.ExpiresAt.Sub(now).Round(time.Second)))
-		}
-		for _, f := range s.sub.Filters {
-			lines = append(lines, "  "+sanitize(shortFilter(f), 160))
-		}
+// subscriptionsTitle is the subscriptions pane's title.
+func (s *status) subscriptionsTitle() string {
+	if s.prov.SubscriptionsTitle != "" {
+		return s.prov.SubscriptionsTitle
 	}
-	if s.subErr != nil {
-		lines = append(lines, "REFUSED "+sanitize(s.subErr.Error(), 200)+" (the subscription above is still in force)")
-	}
-	return lines
+	return "Subscriptions"
 }
 
 // statsLine is the one-line summary under the panes; the counting is
-// eventlist.Stats', which also feeds the stats column.
-func statsLine(st *events.Stats) string {
-	return fmt.Sprintf("events %d  reconnects %d  recovered %d  failed %d  gaps %d (missed %d)  in %s",
-		st.Events, st.Reconnects, st.RecoveredOK, st.RecoveryBad, st.Gaps, st.Missed, bytesText(st.Bytes))
+// eventlist.Stats', which also feeds the stats column. A stream whose
+// gaps cannot be known says so rather than "gaps 0".
+func (s *status) statsLine(st *events.Stats) string {
+	gaps := fmt.Sprintf("gaps %d (missed %d)", st.Gaps, st.Missed)
+	if st.Gaps == 0 && s.prov.Gaps != "" {
+		gaps = sanitize(s.prov.Gaps, 80)
+	}
+	return fmt.Sprintf("events %d  reconnects %d  recovered %d  failed %d  %s  in %s",
+		st.Events, st.Reconnects, st.RecoveredOK, st.RecoveryBad, gaps, bytesText(st.Bytes))
 }
 
 func bytesText(n int64) string {
@@ -233,19 +312,4 @@ func bytesText(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// shortFilter drops the account/extension prefix every filter shares, so
-// the part that differs is what fits on screen.
-func shortFilter(f string) string {
-	const p = "/restapi/v1.0/account/"
-	if !strings.HasPrefix(f, p) {
-		return f
-	}
-	rest := f[len(p):]
-	parts := strings.SplitN(rest, "/", 4)
-	if len(parts) == 4 && parts[1] == "extension" {
-		return "…/" + parts[3]
-	}
-	return f
 }

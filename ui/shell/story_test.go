@@ -10,13 +10,20 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/ui"
 )
 
 // drive feeds us to a model at w×h by calling Update as the runtime
 // would, and returns the model.
 func drive(t *testing.T, src *fakeSource, w, h int, us ...protocol.Update) Model {
 	t.Helper()
-	m := New(src, Options{Title: "test", Now: fixedNow})
+	return driveWith(t, src, wscProvider(), w, h, us...)
+}
+
+// driveWith is drive under provider p.
+func driveWith(t *testing.T, src *fakeSource, p ui.Provider, w, h int, us ...protocol.Update) Model {
+	t.Helper()
+	m := New(src, Options{Title: "test", Now: fixedNow, Provider: p})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m = mm.(Model)
 	for _, u := range us {
@@ -39,6 +46,12 @@ func press(m Model, keys ...string) Model {
 			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
 		case "esc":
 			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "up":
+			msg = tea.KeyPressMsg{Code: tea.KeyUp}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		case "ctrl+s":
+			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 		default:
 			r := []rune(k)[0]
 			msg = tea.KeyPressMsg{Code: r, Text: k}

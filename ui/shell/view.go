@@ -46,7 +46,16 @@ func (m Model) listTop() int {
 }
 
 // listHeight includes the list's own footer line.
-func (m Model) listHeight() int { return max(m.height-m.listTop()-1 /*footer*/, 2) }
+func (m Model) listHeight() int { return max(m.height-m.listTop()-m.bottomHeight(), 2) }
+
+// bottomHeight is what lies under the list: the footer, or the composer
+// while it is open.
+func (m Model) bottomHeight() int {
+	if m.mode == modeCompose {
+		return m.composer.height()
+	}
+	return 1
+}
 
 // statsWidth is the width of the stats column beside the list; 0 when
 // the terminal is too narrow for one.
@@ -84,25 +93,26 @@ func (m Model) pane(title string, lines []string, w, rows int) string {
 func (m Model) panes() string {
 	now := m.opts.Now()
 	rows := m.paneRows()
-	conn := m.status.connectionLines(now)
-	sub := m.status.subscriptionLines(now)
+	st := &m.status
+	conn := st.connectionLines(now)
+	sub := st.subs.lines(now, st.prov.ShortFilter)
 	if m.width >= 120 {
 		avail := m.width - 2*len(sep)
 		wc, wr := avail*40/100, avail*25/100
-		rec := m.status.recoveryLines(now, m.reveal, wr)
+		ctx := st.contextLines(now, m.reveal, wr)
 		ws := avail - wc - wr
 		return lipgloss.JoinHorizontal(lipgloss.Top,
 			m.pane("Connection", conn, wc, rows), m.column(rows),
-			m.pane("Recovery (wsc)", rec, wr, rows), m.column(rows),
-			m.pane("Subscription", sub, ws, rows))
+			m.pane(st.contextTitle(), ctx, wr, rows), m.column(rows),
+			m.pane(st.subscriptionsTitle(), sub, ws, rows))
 	}
 	avail := m.width - len(sep)
 	wc := avail * 55 / 100
-	rec := m.status.recoveryLines(now, m.reveal, avail-wc)
+	ctx := st.contextLines(now, m.reveal, avail-wc)
 	top := lipgloss.JoinHorizontal(lipgloss.Top,
 		m.pane("Connection", conn, wc, rows), m.column(rows),
-		m.pane("Recovery (wsc)", rec, avail-wc, rows))
-	return top + "\n" + m.pane("Subscription", sub, m.width, min(3, rows))
+		m.pane(st.contextTitle(), ctx, avail-wc, rows))
+	return top + "\n" + m.pane(st.subscriptionsTitle(), sub, m.width, min(3, rows))
 }
 
 func (m Model) column(rows int) string {
@@ -141,7 +151,7 @@ func (m Model) line(left, right string) string {
 }
 
 func (m Model) counters() string {
-	s := statsLine(m.stats)
+	s := m.status.statsLine(m.stats)
 	var extra []string
 	if m.skipped > 0 {
 		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
@@ -195,11 +205,26 @@ func (m Model) footer() string {
 	if m.ended {
 		return m.line(m.st.alert.Render("the source has ended — q quits"), "")
 	}
-	hint := "d drop · x forget · f filters · ! faults · enter detail · / search · m mark · R record · t tokens · ? keys · q quit"
+	return m.st.muted.Render(ansi.Truncate(m.hint(), m.width, "…"))
+}
+
+// hint is the footer's list of keys: exactly what the source accepts.
+func (m Model) hint() string {
 	if m.src.Controls().Has(protocol.CmdPause) {
-		hint = "space pause · +/- speed · n step · 0 1…9 $ seek · ] next change · enter detail · / search · ? keys · q quit"
+		return "space pause · +/- speed · n step · 0 1…9 $ seek · ] next change · enter detail · / search · ? keys · q quit"
 	}
-	return m.st.muted.Render(ansi.Truncate(hint, m.width, "…"))
+	var parts []string
+	add := func(as []action) {
+		for _, a := range offered(as) {
+			parts = append(parts, a.b.Help().Key+" "+a.word)
+		}
+	}
+	before, after := m.actions()
+	add(before)
+	parts = append(parts, "enter detail", "/ search")
+	add(after)
+	parts = append(parts, "t tokens", "? keys", "q quit")
+	return strings.Join(parts, " · ")
 }
 
 // View draws the whole screen at the current size.
@@ -214,7 +239,7 @@ func (m Model) View() tea.View {
 		h := help.New()
 		h.ShowAll = true
 		h.SetWidth(m.width)
-		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.keys.groups(m.src.Controls(), m.list.KeyMap(), m.detail.KeyMap()))
+		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.groups())
 	default:
 		parts := []string{m.header(), m.panes(), m.counters()}
 		if pr := m.progress(); pr != "" {
@@ -232,6 +257,12 @@ func (m Model) View() tea.View {
 		case modeFaults:
 			parts[len(parts)-1] = m.faults.view(m.st)
 			parts = append(parts, m.footer())
+		case modeCompose:
+			notice := ""
+			if m.opts.Now().Sub(m.noticeAt) < 4e9 {
+				notice = m.notice
+			}
+			parts = append(parts, m.composer.view(m.st, m.width, notice))
 		default:
 			parts = append(parts, m.footer())
 		}
