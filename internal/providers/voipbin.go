@@ -1,0 +1,182 @@
+package providers
+
+import (
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/evtap/evtap/internal/run"
+	"github.com/evtap/evtap/protocol"
+	vb "github.com/evtap/evtap/protocol/voipbin"
+	"github.com/evtap/evtap/session"
+	vbsession "github.com/evtap/evtap/session/voipbin"
+	"github.com/evtap/evtap/ui"
+)
+
+func init() { builtin.Register(voipBin()) }
+
+// voipBin is VoIPBin's topic WebSocket: a JWT, an access key or a login
+// opens /v1.0/ws, and topics (prefixes of the topic strings each event is
+// published under) choose the events.
+func voipBin() *Entry {
+	return &Entry{
+		Name:    vb.ProviderName,
+		Title:   "VoIPBin",
+		Summary: "VoIPBin topic WebSocket: topics checked before sending, duplicates and outages shown",
+		Connect: &Connect{
+			Long: `Connect to a VoIPBin account's event WebSocket (/v1.0/ws) and subscribe
+topics. Give one credential: a JWT (--token), an access key (--accesskey),
+or a username and password for POST /auth/login. Topics are checked with
+VoIPBin's own rules before anything is sent, since the server answers a
+bad one by dropping the connection; without --topic, evtap subscribes what
+the credential allows. The flags override the environment.`,
+			Flags: voipBinConnectFlags,
+		},
+		// TODO(lead): the emulator (sim/voipbin) is built by another
+		// engineer; wire Emulator here once it lands.
+		Decoder: func() protocol.Decoder { return vb.NewDecoder() },
+		UI:      voipBinUI(nil, vb.Credential{}),
+		HAR:     voipBinHAR,
+	}
+}
+
+// voipBinUI is what the TUI says of a VoIPBin session. validate checks a
+// topic for the session's credential as it is known now (complete after a
+// login); presets are offered once the customer or agent is known.
+func voipBinUI(validate func(string) error, cred vb.Credential) ui.Provider {
+	if validate == nil {
+		validate = func(t string) error { return vb.ValidateTopic(t, cred) }
+	}
+	return ui.Provider{
+		Name:               vb.ProviderName,
+		ContextTitle:       "Keepalive",
+		ContextEmpty:       "nothing yet: the credential and the server's pings appear once connected",
+		SubscriptionsTitle: "Topics",
+		ShortFilter:        shortTopic,
+		Phases: map[protocol.Phase]string{
+			protocol.PhaseUpgraded:    "upgraded (VoIPBin sends nothing first)",
+			protocol.PhaseSubscribing: "subscribed, waiting (VoIPBin never acknowledges)",
+		},
+		Gaps: "VoIPBin has no resume token: a drop shows as a window in which events may have been lost",
+		Filters: &ui.FilterSpec{
+			Title:    "Topics",
+			Help:     "customer_id:<uuid>[:<resource>[:<event type or id>]] or agent_id:<own id>…, one per line; 4-part event-type prefixes get each event once",
+			Validate: validate,
+			Presets:  voipBinPresets(cred),
+		},
+	}
+}
+
+// voipBinPresets are common topic sets for the credential's customer (or
+// agent): the 4-part event-type prefixes VoIPBin's own client uses, and
+// the broader ones with what they cost.
+func voipBinPresets(c vb.Credential) []ui.Preset {
+	var ps []ui.Preset
+	if cid := c.CustomerID; cid != "" && c.Kind != vb.CredentialDirect {
+		base := vb.ScopeCustomer + ":" + cid
+		ps = append(ps,
+			ui.Preset{Name: "voipbin-mcp", Description: "the five event-type prefixes VoIPBin's own client subscribes: calls created, progressing, hung up; transcripts; interim speech", Value: lines(vb.MCPTopics(cid))},
+			ui.Preset{Name: "calls, once each", Description: "one 4-part prefix per call event type: each event once, its type known", Value: lines(vb.EventTypePrefixes(vb.ScopeCustomer, cid, "call"))},
+			ui.Preset{Name: "call hangups", Description: "hangups only, with hangup_by and hangup_reason", Value: base + ":call:call_hangup"},
+			ui.Preset{Name: "agents", Description: "agents changing status", Value: base + ":agent:agent_status_updated"},
+			ui.Preset{Name: "queue calls", Description: "every queuecall event (3-part: each arrives twice)", Value: base + ":queuecall"},
+			ui.Preset{Name: "SMS", Description: "messages, once each", Value: lines(vb.EventTypePrefixes(vb.ScopeCustomer, cid, "message"))},
+			ui.Preset{Name: "activeflows", Description: "flow runs, once each", Value: lines(vb.EventTypePrefixes(vb.ScopeCustomer, cid, "activeflow"))},
+			ui.Preset{Name: "everything", Description: "every event of the customer, each twice (both topic strings match)", Value: base},
+		)
+	}
+	if aid := c.AgentID; aid != "" {
+		ps = append(ps, ui.Preset{Name: "my calls", Description: "calls of this agent (agent_id topics need no admin permission)", Value: lines(vb.EventTypePrefixes(vb.ScopeAgent, aid, "call"))})
+	}
+	return ps
+}
+
+// lines is a preset of several topics, one per line of the editor.
+func lines(ts []string) string { return strings.Join(ts, "\n") }
+
+// shortTopic drops the scope id every topic of a session shares.
+func shortTopic(t string) string {
+	scope, rest, ok := strings.Cut(t, ":")
+	if !ok {
+		return t
+	}
+	if _, tail, ok := strings.Cut(rest, ":"); ok {
+		return scope + ":…:" + tail
+	}
+	return t
+}
+
+// voipBinHAR claims a socket on a VoIPBin host, or at VoIPBin's socket
+// path with its credential in the query (the emulator, a proxy).
+func voipBinHAR(rawURL string, _ []byte) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	if h := u.Hostname(); h == "voipbin.net" || strings.HasSuffix(h, ".voipbin.net") {
+		return true
+	}
+	q := u.Query()
+	return strings.HasSuffix(u.Path, vb.PathSocket) && (q.Has("token") || q.Has("accesskey"))
+}
+
+// voipBinCreds are `evtap connect voipbin`'s flags.
+type voipBinCreds struct {
+	server, token, accessKey, username, password string
+	topics                                       []string
+}
+
+func voipBinConnectFlags(fs *pflag.FlagSet) Dial {
+	var c voipBinCreds
+	fs.StringVar(&c.server, "server", "", "REST base `URL` (default $VOIPBIN_SERVER_URL, else "+vb.DefaultServer+"); the socket is its /v1.0/ws")
+	fs.StringVar(&c.token, "token", "", "a JWT, sent as ?token= (default $VOIPBIN_TOKEN)")
+	fs.StringVar(&c.accessKey, "accesskey", "", "an access key vb_…, sent as ?accesskey= (default $VOIPBIN_ACCESSKEY)")
+	fs.StringVar(&c.username, "username", "", "log in with POST /auth/login (default $VOIPBIN_USERNAME)")
+	fs.StringVar(&c.password, "password", "", "the login's password (default $VOIPBIN_PASSWORD)")
+	fs.StringArrayVar(&c.topics, "topic", nil, "a `TOPIC` to subscribe, e.g. customer_id:<uuid>:call:call_hangup (repeatable; default: what the credential allows)")
+	return func(_ []string, o Options) (run.Session, error) {
+		c.resolve()
+		return voipBinSession(c, o)
+	}
+}
+
+// resolve fills what the flags left empty from the environment. Only
+// when no credential flag was given is one taken from the environment,
+// so a flag never mixes with another kind of credential left there.
+func (c *voipBinCreds) resolve() {
+	if c.server == "" {
+		c.server = os.Getenv("VOIPBIN_SERVER_URL")
+	}
+	if c.token == "" && c.accessKey == "" && c.username == "" && c.password == "" {
+		c.token, c.accessKey = os.Getenv("VOIPBIN_TOKEN"), os.Getenv("VOIPBIN_ACCESSKEY")
+		c.username, c.password = os.Getenv("VOIPBIN_USERNAME"), os.Getenv("VOIPBIN_PASSWORD")
+	}
+	if c.username != "" && c.password == "" {
+		c.password = os.Getenv("VOIPBIN_PASSWORD")
+	}
+}
+
+func voipBinSession(c voipBinCreds, o Options) (run.Session, error) {
+	p, err := vbsession.NewProvider(vbsession.Config{
+		Server: c.server, Token: c.token, AccessKey: c.accessKey, Username: c.username, Password: c.password,
+		Topics: append(append([]string(nil), c.topics...), o.Filters...), MaxRetries: o.MaxRetries,
+	})
+	if err != nil {
+		return run.Session{}, run.UsageError{Err: err}
+	}
+	s := session.New(p, p.Options())
+	endpoint := c.server
+	if endpoint == "" {
+		endpoint = vb.DefaultServer
+	}
+	return run.Session{
+		Endpoint: endpoint,
+		Secrets:  []string{c.token, c.accessKey, c.password},
+		UI:       voipBinUI(func(t string) error { return vb.ValidateTopic(t, p.Credential()) }, p.Credential()),
+		Run:      s.Run,
+		Do:       s.Do,
+		Controls: s.Controls(),
+	}, nil
+}
