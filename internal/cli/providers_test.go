@@ -55,7 +55,9 @@ func TestConnectAndSimHelpListTheRegistrysProviders(t *testing.T) {
 func TestAnUnknownProviderIsAUsageErrorNamingTheKnownOnes(t *testing.T) {
 	for _, cmd := range []string{"connect", "sim", "demo"} {
 		code, _, errw := evtap(t, withFake(nil), 5*time.Second, cmd, "pagerduty")
-		if code != ExitUsage || !strings.Contains(errw, `unknown provider "pagerduty" (known: fake, ringcentral)`) {
+		// Not every provider has an emulator: each command names the
+		// ones it can use, fake and ringcentral among them.
+		if code != ExitUsage || !strings.Contains(errw, `unknown provider "pagerduty" (known: fake, ringcentral`) {
 			t.Errorf("%s pagerduty: exit %d, stderr %q", cmd, code, errw)
 		}
 	}
