@@ -159,9 +159,10 @@ func (c *voipBinCreds) resolve() {
 }
 
 func voipBinSession(c voipBinCreds, o Options) (run.Session, error) {
+	topics := append(append([]string(nil), c.topics...), o.Filters...)
 	p, err := vbsession.NewProvider(vbsession.Config{
 		Server: c.server, Token: c.token, AccessKey: c.accessKey, Username: c.username, Password: c.password,
-		Topics: append(append([]string(nil), c.topics...), o.Filters...), MaxRetries: o.MaxRetries,
+		Topics: topics, MaxRetries: o.MaxRetries,
 	})
 	if err != nil {
 		return run.Session{}, run.UsageError{Err: err}
@@ -174,9 +175,26 @@ func voipBinSession(c voipBinCreds, o Options) (run.Session, error) {
 	return run.Session{
 		Endpoint: endpoint,
 		Secrets:  []string{c.token, c.accessKey, c.password},
-		UI:       voipBinUI(func(t string) error { return vb.ValidateTopic(t, p.Credential()) }, p.Credential()),
+		UI:       voipBinUI(func(t string) error { return vb.ValidateTopic(t, p.Credential()) }, presetScope(p.Credential(), topics)),
 		Run:      s.Run,
 		Do:       s.Do,
 		Controls: s.Controls(),
 	}, nil
+}
+
+// presetScope is whose presets the editor offers: the credential's
+// customer and agent, or, when the credential does not say (an access
+// key, a login not yet made), the ones the given topics name.
+func presetScope(c vb.Credential, topics []string) vb.Credential {
+	for _, t := range topics {
+		tp, err := vb.ParseTopic(t)
+		switch {
+		case err != nil:
+		case tp.Scope == vb.ScopeCustomer && c.CustomerID == "":
+			c.CustomerID = tp.ID
+		case tp.Scope == vb.ScopeAgent && c.AgentID == "":
+			c.AgentID = tp.ID
+		}
+	}
+	return c
 }

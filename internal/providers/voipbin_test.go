@@ -103,6 +103,11 @@ func TestVoIPBinConnectFromTheEnvironment(t *testing.T) {
 	if s.Endpoint != "http://127.0.0.1:9/v1.0" || !contains(s.Secrets, "vb_fromtheenvironment") {
 		t.Fatalf("endpoint %q, secrets %d", s.Endpoint, len(s.Secrets))
 	}
+	// An access key does not name its customer: the presets take it
+	// from the topics given.
+	if ps := s.UI.Filters.Presets; len(ps) == 0 || !strings.Contains(ps[0].Value, vbCustomer) {
+		t.Fatalf("presets %+v", ps)
+	}
 	// A credential flag wins over the environment's access key instead
 	// of being mixed with it.
 	fs = pflag.NewFlagSet("voipbin", pflag.ContinueOnError)

@@ -459,15 +459,20 @@ func specialID(resource string, p *Payload) string {
 	return ""
 }
 
-// via is a prefix as a row shows it: without the scope id, which every
-// row of a session shares ("customer_id:…:call:call_hangup").
+// via is a prefix as a row shows it, short enough to be seen: without
+// the scope id every row of a session shares, and without the scope too
+// when it is the customer's ("…:call:call_hangup", "agent_id:…:call").
 func via(prefix string) string {
 	scope, rest, ok := strings.Cut(prefix, ":")
 	if !ok {
 		return prefix
 	}
-	if _, rest, ok = strings.Cut(rest, ":"); !ok {
-		return scope
+	_, rest, ok = strings.Cut(rest, ":")
+	switch {
+	case !ok:
+		return scope + ":…"
+	case scope == ScopeCustomer:
+		return "…:" + rest
 	}
 	return scope + ":…:" + rest
 }
