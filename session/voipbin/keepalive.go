@@ -70,16 +70,12 @@ func (k *keepalive) fields(now time.Time, pongTimeout time.Duration) []protocol.
 	}
 	running := missedBetween(since, now, k.interval)
 	missed += running
-	pings := fmt.Sprintf("every %s · %d received · %d missed", k.interval, k.pings, missed)
-	if running > 0 {
-		pings += fmt.Sprintf(" · none for %s", now.Sub(since).Round(time.Second))
-	}
+	pings := fmt.Sprintf("%d · %d missed (every %s)", k.pings, missed, k.interval)
 	out := []protocol.Field{{Label: "Server pings", Value: pings}}
-	if !k.last.IsZero() {
-		out = append(out, protocol.Field{Label: "Last server ping", At: k.last})
-	}
 	if !since.IsZero() {
-		out = append(out, protocol.Field{Label: "Pong deadline", Value: fmt.Sprintf("the server drops a client %s after its last pong; evtap answers every ping", pongTimeout), At: since.Add(pongTimeout)})
+		// Short values, so the countdowns still show in a narrow pane.
+		out = append(out, protocol.Field{Label: "No ping", At: since},
+			protocol.Field{Label: "Pong deadline", At: since.Add(pongTimeout)})
 	}
 	return out
 }

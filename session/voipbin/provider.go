@@ -286,35 +286,35 @@ func listTopics(ts []string) string {
 	return "[" + strings.Join(ts, ", ") + "]"
 }
 
-// contextFields are the context pane: the credential, the token's
-// expiry, how liveness is judged, and the server's keepalive. Caller
-// holds mu.
+// contextFields are the context pane, keepalive first (its title): the
+// server's pings and the pong deadline, then the credential, the token's
+// expiry (never checked on an open socket, A2) and how liveness is
+// judged. Caller holds mu.
 func (p *Provider) contextFields(now time.Time) []protocol.Field {
-	var f []protocol.Field
+	f := p.ka.fields(now, p.cfg.PongTimeout)
 	cred := "JWT"
 	switch {
 	case p.cfg.AccessKey != "":
 		cred = "access key " + keyPrefix(p.cfg.AccessKey)
 	case p.cfg.Username != "":
-		cred = "login " + session.Sanitize(p.cfg.Username, 60) + " → JWT"
+		cred = "login " + session.Sanitize(p.cfg.Username, 60)
 	}
-	if role := p.cred.Role(); role != "" {
+	if role := p.cred.Role(); role != "" && p.cred.Kind != vb.CredentialAccessKey {
 		cred += " · " + role
 	}
 	f = append(f, protocol.Field{Label: "Credential", Value: cred})
+	if p.claims != nil {
+		if t, ok := p.claims.ExpireTime(); ok {
+			f = append(f, protocol.Field{Label: "Token expires", At: t})
+		}
+	}
 	if p.cred.CustomerID != "" {
 		f = append(f, protocol.Field{Label: "Customer", Value: session.Sanitize(p.cred.CustomerID, 40)})
 	}
 	if p.cred.AgentID != "" {
 		f = append(f, protocol.Field{Label: "Agent", Value: session.Sanitize(p.cred.AgentID, 40)})
 	}
-	if p.claims != nil && p.claims.Expire != "" {
-		v := session.Sanitize(p.claims.Expire, 40) + " (never checked on an open socket)"
-		t, _ := p.claims.ExpireTime()
-		f = append(f, protocol.Field{Label: "Token expire", Value: v, At: t})
-	}
-	f = append(f, protocol.Field{Label: "Acknowledgement", Value: fmt.Sprintf("none: live once the connection survives %s after subscribing", p.cfg.QuietDelay)})
-	return append(f, p.ka.fields(now, p.cfg.PongTimeout)...)
+	return append(f, protocol.Field{Label: "Acknowledged", Value: fmt.Sprintf("never: live after %s of quiet", p.cfg.QuietDelay)})
 }
 
 // keyPrefix shows as much of an access key as VoIPBin itself shows
