@@ -36,7 +36,8 @@ type Provider struct {
 	conn    int
 	link    session.Link // the open connection's, kept to report after its drop
 	open    bool
-	phase   protocol.Phase // what the provider last reported
+	phase   protocol.Phase // what the provider last reported, and why
+	cause   string
 	context []protocol.Field
 }
 
@@ -163,7 +164,7 @@ func (p *Provider) live(l session.Link, cause string) {
 // report publishes a phase with the context pane's fields. Caller holds
 // mu.
 func (p *Provider) report(l session.Link, phase protocol.Phase, cause string) {
-	p.phase = phase
+	p.phase, p.cause = phase, cause
 	p.context = p.contextFields(l.Now())
 	l.State(protocol.State{Phase: phase, Cause: cause, Context: p.context})
 }
@@ -193,7 +194,7 @@ func (p *Provider) Heartbeat(l session.Link) []byte {
 	}
 	if f := p.contextFields(l.Now()); !slices.EqualFunc(f, p.context, sameField) {
 		p.context = f
-		l.State(protocol.State{Phase: p.phase, Context: f})
+		l.State(protocol.State{Phase: p.phase, Cause: p.cause, Context: f}) // a State replaces the last one whole
 	}
 	return nil
 }
@@ -207,7 +208,7 @@ func (p *Provider) Lost(at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c, l := p.pending, p.link
-	p.open, p.pending, p.phase = false, nil, ""
+	p.open, p.pending, p.phase, p.cause = false, nil, "", ""
 	if c == nil || l == nil || !vb.NoCloseFrame(p.ka.lastDropCode()) {
 		return
 	}
