@@ -418,7 +418,10 @@ func TestAReplayDerivesWhatTheLiveSessionDerived(t *testing.T) {
 	srv := newVBServer(t)
 	r := start(t, Config{Server: srv.url(), AccessKey: tAccessKey, Topics: []string{callTopic, hangTopic}})
 	r.c.waitFor(t, "live", livePhases(1))
-	srv.publish("call_hangup", tCall, tAgent, callJSON("hangup", "remote", "normal", "2026-08-22T10:00:09Z"))
+	n := srv.publish("call_hangup", tCall, tAgent, callJSON("hangup", "remote", "normal", "2026-08-22T10:00:09Z"))
+	// Cut only once they arrived: a close with unread data is a reset,
+	// and a reset may discard what the client has not read yet.
+	r.c.waitFor(t, "the first events", func(ups []protocol.Update) bool { return len(eventsOf(ups)) == n })
 	srv.dropAll()
 	r.c.waitFor(t, "live again", livePhases(2))
 	srv.publish("call_ringing", tCall, tAgent, callJSON("ringing", "", "", "2026-08-22T10:01:00Z"))
