@@ -4,165 +4,108 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/evtap/evtap/protocol"
 )
 
-// attempt makes one connection and runs it until it ends.
-func (s *Session) attempt(ctx context.Context, n int) outcome {
-	pl := &link{s: s, n: n}
-	t, err := s.p.Prepare(ctx, pl)
+// attempt prepares, opens and serves one connection until the session has
+// none. mayReplace allows ReplaceOnClose to skip the backoff.
+func (s *Session) attempt(ctx context.Context, n int, mayReplace bool) outcome {
+	l := newLink(s, n, false)
+	t, err := s.prepare(ctx, l)
 	if ctx.Err() != nil {
-		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"})
-		return outcome{done: true}
+		f := stopped(n)
+		return outcome{end: &f}
 	}
 	if err != nil {
-		s.errorUpdate(n, "prepare", err.Error())
 		return outcome{err: err}
 	}
+	c, err := s.open(ctx, l, t)
+	if ctx.Err() != nil {
+		f := stopped(n)
+		return outcome{end: &f}
+	}
+	if err != nil {
+		s.p.Lost(s.now())
+		var rej *RejectedError
+		return outcome{err: err, refused: errors.As(err, &rej)}
+	}
+	return s.serve(ctx, c, mayReplace)
+}
+
+// prepare runs the provider's Prepare and reports its error.
+func (s *Session) prepare(ctx context.Context, l *link) (Target, error) {
+	t, err := s.p.Prepare(ctx, l)
+	if err != nil && ctx.Err() == nil {
+		s.errorUpdate(l.n, "prepare", err.Error())
+	}
+	return t, err
+}
+
+// open connects to t and starts the connection; a failure is published
+// as a drop (with the status and headers of a refused upgrade) and
+// returned.
+func (s *Session) open(ctx context.Context, l *link, t Target) (*conn, error) {
+	c := newConn(s, l, t)
+	c.rotateAt = s.opt.rotateAt(t, s.now())
 	phase := t.Phase
 	if phase == "" {
 		phase = protocol.PhaseDialing
 	}
-	s.state(n, protocol.State{Phase: phase, URL: t.Masked, Recovery: t.Recovery})
+	l.State(protocol.State{Phase: phase, URL: t.Masked, Recovery: t.Recovery, Info: c.planInfo()})
 
-	dctx, cancel := context.WithTimeout(ctx, s.opt.HandshakeTimeout)
-	ws, resp, err := s.opt.Dialer.DialContext(dctx, t.URL, t.Header)
-	cancel()
-	if ctx.Err() != nil {
-		if ws != nil {
-			_ = ws.Close()
-		}
-		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"})
-		return outcome{done: true}
+	var err error
+	switch t.Transport {
+	case "", TransportWebSocket:
+		c.w, err = s.dialWebSocket(ctx, c)
+	case TransportLongPoll:
+		c.w, err = s.openPoll(c)
+	default:
+		err = fmt.Errorf("unknown transport %q", t.Transport)
 	}
 	if err != nil {
-		err = dialError(err, resp)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		st := protocol.State{Phase: protocol.PhaseDropped, Cause: err.Error(), URL: t.Masked}
 		var rej *RejectedError
-		if errors.As(err, &rej) {
-			st.HTTPStatus = rej.Status
+		var rt *Retryable
+		switch {
+		case errors.As(err, &rej):
+			st.HTTPStatus, st.Info = rej.Status, headerInfo(rej.Header)
+		case errors.As(err, &rt):
+			st.HTTPStatus = rt.Status
 		}
-		s.state(n, st)
-		s.p.Lost(s.now())
-		return outcome{err: err}
+		l.State(st)
+		return nil, err
 	}
-	s.state(n, protocol.State{Phase: protocol.PhaseUpgraded, URL: t.Masked})
-	return s.serve(ctx, n, ws)
-}
-
-// dialError turns a failed dial into a RejectedError (4xx answer to the
-// upgrade) or a Retryable.
-func dialError(err error, resp *http.Response) error {
-	if resp == nil {
-		return &Retryable{Err: fmt.Errorf("dial: %w", err)}
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	code, msg := RefusalText(body)
-	if msg == "" {
-		msg = http.StatusText(resp.StatusCode)
-	}
-	if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests {
-		return &RejectedError{Where: "upgrade", Status: resp.StatusCode, Code: code, Message: msg}
-	}
-	return &Retryable{Status: resp.StatusCode, Err: fmt.Errorf("upgrade refused: %s", strings.TrimSpace(code+" "+msg))}
-}
-
-// serve runs an open connection until it ends.
-func (s *Session) serve(ctx context.Context, n int, ws *websocket.Conn) outcome {
-	c := newConn(s, n, ws)
-	l := &link{s: s, n: n, c: c}
-	c.link = l
-	go c.readLoop()
-	go c.writeLoop()
-	s.p.Opened(l)
-
-	o := outcome{done: s.watch(ctx, c)}
-	c.wait()
-	if !o.done {
-		o.err = errors.New(c.cause)
-	}
-	if h := c.healthyAt.Load(); h != 0 {
-		o.healthy = true
-		o.healthyFor = time.Since(time.Unix(0, h))
-	}
-	if o.done {
-		s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: c.cause, CloseCode: c.closeCode})
-		return o
-	}
-	s.state(n, protocol.State{Phase: protocol.PhaseDropped, Cause: c.cause, CloseCode: c.closeCode})
-	s.p.Lost(s.now())
-	return o
-}
-
-// watch serves commands until the connection dies (false) or the session
-// ends with a clean close (true).
-func (s *Session) watch(ctx context.Context, c *conn) bool {
-	for {
-		select {
-		case <-c.dead:
-			return false
-		case <-ctx.Done():
-			c.closeClean(websocket.CloseNormalClosure, "client closing")
-			s.awaitClose(c)
-			return true
-		case cmd := <-s.cmds:
-			if s.online(c, cmd) {
-				s.awaitClose(c)
-				return true
+	if ws, ok := c.w.(*wsWire); ok {
+		info := c.planInfo()
+		if p := ws.ws.Subprotocol(); p != "" {
+			if info == nil {
+				info = map[string]string{}
 			}
+			info["subprotocol"] = Sanitize(p, 64)
 		}
+		l.State(protocol.State{Phase: protocol.PhaseUpgraded, URL: t.Masked, Info: info})
 	}
+	c.watchWorking()
+	l.c.Store(c)
+	s.p.Opened(l)
+	c.w.start()
+	return c, nil
 }
 
-// awaitClose waits for the server to answer a close, or cuts the socket.
-func (s *Session) awaitClose(c *conn) {
-	t := time.NewTimer(s.opt.CloseWait)
-	defer t.Stop()
-	select {
-	case <-c.dead:
-	case <-t.C:
-		c.kill("closed by the client; the server did not answer the close")
+// planInfo tells the connection pane when the target expires and when
+// its rotation is planned.
+func (c *conn) planInfo() map[string]string {
+	if c.t.ExpiresAt.IsZero() {
+		return nil
 	}
-}
-
-// online executes a command on an open connection; it reports whether
-// the command ends the session.
-func (s *Session) online(c *conn, cmd protocol.Command) bool {
-	switch cmd.Kind {
-	case protocol.CmdDrop:
-		c.kill("dropped by the operator (no close handshake)")
-	case protocol.CmdClose:
-		code := cmd.Code
-		if code == 0 {
-			code = websocket.CloseNormalClosure
-		}
-		c.closeClean(code, cmd.Text)
-		return true
-	case protocol.CmdSetFilters:
-		if err := s.p.SetFilters(c.link, cmd.Filters); err != nil {
-			s.errorUpdate(c.n, "command", err.Error())
-		}
-	case protocol.CmdSend:
-		if !c.send([]byte(cmd.Text)) {
-			s.errorUpdate(c.n, "command", "send: the connection is closing")
-		}
-	case protocol.CmdStopHeartbeats:
-		s.stopHB.Store(cmd.On)
-		c.resetDeadline()
-	case protocol.CmdStallRead:
-		c.stallFor.Store(int64(cmd.Duration))
-	case protocol.CmdMarker:
-		s.marker(c.n, cmd.Text)
-	default:
-		s.errorUpdate(c.n, "command", fmt.Sprintf("%s is not supported", cmd.Kind))
+	info := map[string]string{"expires_at": c.t.ExpiresAt.UTC().Format(time.RFC3339)}
+	if !c.rotateAt.IsZero() {
+		info["rotates_at"] = c.rotateAt.UTC().Format(time.RFC3339)
 	}
-	return false
+	return info
 }

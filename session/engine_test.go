@@ -87,9 +87,15 @@ func (c *collector) waitFor(t *testing.T, what string, pred func([]protocol.Upda
 		select {
 		case <-ch:
 		case <-deadline:
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out waiting for %s; updates so far:\n%s", what, dump(ups))
 		}
 	}
+}
+
+func (c *collector) snapshot() []protocol.Update {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]protocol.Update(nil), c.ups...)
 }
 
 func stateWhere(ups []protocol.Update, ok func(*protocol.State) bool) *protocol.State {

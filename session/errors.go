@@ -3,20 +3,27 @@ package session
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"time"
 )
 
 // ErrGaveUp is returned by Run, wrapped with the last cause, after
 // MaxRetries consecutive connection attempts failed (exit code 4).
 var ErrGaveUp = errors.New("gave up connecting")
 
-// RejectedError is a final refusal by the provider: a credential that was
-// not accepted, or an upgrade refused with a 4xx status before the session
-// ever worked (exit code 3). Run does not retry it.
+// RejectedError is a refusal by the provider: a 4xx answer (other than
+// 408 and 429) to a REST call, an upgrade or a poll. Run returns it, and
+// stops, when it refuses the session before it ever worked: at once from
+// Prepare (a credential not accepted), the second time in a row for a
+// refused connection (exit code 3). Later it is retried with backoff.
 type RejectedError struct {
-	Where   string // "token", "wstoken", "upgrade", …
+	Where   string // "token", "wstoken", "upgrade", "poll", …
 	Status  int    // HTTP status, when there was one
 	Code    string // provider error code, when it gave one
 	Message string // the server's message, sanitised for a terminal
+	// Header holds the refusing answer's headers (a WWW-Authenticate
+	// challenge, a request id), when there was an answer.
+	Header http.Header
 }
 
 func (e *RejectedError) Error() string {
@@ -43,13 +50,21 @@ func (e *RejectedError) Error() string {
 type Retryable struct {
 	Status int
 	Err    error
+	// RetryAfter is how long the server asked us to wait (Retry-After on
+	// a 429 or 503), capped at MaxRetryAfter; the engine's backoff waits
+	// at least this long before the next attempt.
+	RetryAfter time.Duration
 }
 
 func (e *Retryable) Error() string {
+	s := e.Err.Error()
 	if e.Status != 0 {
-		return fmt.Sprintf("HTTP %d: %v", e.Status, e.Err)
+		s = fmt.Sprintf("HTTP %d: %s", e.Status, s)
 	}
-	return e.Err.Error()
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (the server asks to retry after %s)", e.RetryAfter)
+	}
+	return s
 }
 
 func (e *Retryable) Unwrap() error { return e.Err }

@@ -1,6 +1,11 @@
 package session
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -15,6 +20,15 @@ const (
 	DefaultHandshakeTimeout  = 15 * time.Second
 	DefaultCloseWait         = 2 * time.Second
 	DefaultReadLimit         = 4 << 20
+	DefaultRESTTimeout       = 15 * time.Second  // PubNub's and the SDKs' timeout for non-subscribe calls
+	DefaultPollTimeout       = 310 * time.Second // PubNub clients' subscribe timeout; the server holds a poll ~280 s
+	DefaultEndTimeout        = 5 * time.Second
+	// DefaultRotateLeadMax caps the default rotation lead (10% of a
+	// target's lifetime).
+	DefaultRotateLeadMax = time.Minute
+	// MaxRetryAfter caps a server's Retry-After, so a hostile or broken
+	// server cannot park the session for days.
+	MaxRetryAfter = 5 * time.Minute
 )
 
 // Options are the engine's timings and limits. The zero value takes every
@@ -34,18 +48,50 @@ type Options struct {
 	// was received, or nothing sent, for this long.
 	HeartbeatInterval time.Duration
 	// StableAfter is how long a healthy connection must last before the
-	// backoff starts again from its first step; shorter ones keep the
-	// backoff growing, so a server that accepts and drops at once is not
+	// backoff starts again from its first step, for connections whose
+	// provider never calls Link.Working; shorter ones keep the backoff
+	// growing, so a server that accepts and drops at once is not
 	// hammered.
 	StableAfter time.Duration
 	// HandshakeTimeout bounds the dial and upgrade.
 	HandshakeTimeout time.Duration
 	// CloseWait is how long a clean close waits for the server's reply.
 	CloseWait time.Duration
-	// ReadLimit is the largest frame accepted.
+	// ReadLimit is the largest WebSocket message, and the largest REST
+	// or long-poll answer body, accepted. A larger frame ends the
+	// connection (the session reconnects); a larger body fails the
+	// request.
 	ReadLimit int64
-	// Dialer dials the socket; nil uses a copy of websocket.DefaultDialer.
+	// RESTTimeout bounds one Link.REST exchange.
+	RESTTimeout time.Duration
+	// PollTimeout bounds one long-poll request. It must exceed the
+	// server's hold time (PubNub holds ~280 s): a held poll is not a
+	// dead connection.
+	PollTimeout time.Duration
+	// RotateLead is how long before a Target's ExpiresAt its rotation
+	// starts, unless the Target says otherwise; zero means 10% of the
+	// target's lifetime, at most DefaultRotateLeadMax.
+	RotateLead time.Duration
+	// EndTimeout bounds the Provider's End.
+	EndTimeout time.Duration
+
+	// Insecure skips TLS certificate verification (wss:// and https://
+	// to a server with a self-signed certificate).
+	Insecure bool
+	// CAFile names a PEM file of CA certificates to trust instead of the
+	// system's (as curl --cacert).
+	CAFile string
+	// RootCAs is a pool to trust instead of the system's; CAFile's
+	// certificates are added to it.
+	RootCAs *x509.CertPool
+
+	// Dialer dials WebSockets; nil uses a copy of
+	// websocket.DefaultDialer. The TLS options above replace its
+	// TLSClientConfig when any is set.
 	Dialer *websocket.Dialer
+	// HTTPClient makes REST and long-poll requests; nil builds one from
+	// the TLS options. Its own Timeout, if any, must exceed PollTimeout.
+	HTTPClient *http.Client
 	// Now is the session's wall clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -62,12 +108,11 @@ func (o Options) withDefaults() Options {
 	def(&o.StableAfter, DefaultStableAfter)
 	def(&o.HandshakeTimeout, DefaultHandshakeTimeout)
 	def(&o.CloseWait, DefaultCloseWait)
+	def(&o.RESTTimeout, DefaultRESTTimeout)
+	def(&o.PollTimeout, DefaultPollTimeout)
+	def(&o.EndTimeout, DefaultEndTimeout)
 	if o.ReadLimit <= 0 {
 		o.ReadLimit = DefaultReadLimit
-	}
-	if o.Dialer == nil {
-		d := *websocket.DefaultDialer
-		o.Dialer = &d
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -75,9 +120,62 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// readTimeout is how long the reader waits for any frame or pong before
-// declaring the connection dead; 0 when pings are off (a silent server is
-// then only caught by the provider's own timeouts).
+// TLSConfig builds the TLS settings the options ask for, reading CAFile;
+// nil when they ask for none (the system's defaults apply). A command
+// line can call it to report a bad CA file before connecting; Run
+// reports it too.
+func (o Options) TLSConfig() (*tls.Config, error) {
+	if !o.Insecure && o.CAFile == "" && o.RootCAs == nil {
+		return nil, nil
+	}
+	cfg := &tls.Config{RootCAs: o.RootCAs, InsecureSkipVerify: o.Insecure} //nolint:gosec // the operator asked for it
+	if o.CAFile != "" {
+		pem, err := os.ReadFile(o.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if o.RootCAs != nil {
+			pool = o.RootCAs.Clone()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", o.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+// maxResponseHeader bounds the headers of a REST or long-poll answer.
+const maxResponseHeader = 64 << 10
+
+// clients builds the WebSocket dialer and the HTTP client from the
+// options.
+func (o Options) clients() (*websocket.Dialer, *http.Client, error) {
+	tc, err := o.TLSConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	d := *websocket.DefaultDialer
+	if o.Dialer != nil {
+		d = *o.Dialer
+	}
+	if tc != nil {
+		d.TLSClientConfig = tc
+	}
+	hc := o.HTTPClient
+	if hc == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = tc
+		tr.MaxResponseHeaderBytes = maxResponseHeader
+		hc = &http.Client{Transport: tr}
+	}
+	return &d, hc, nil
+}
+
+// readTimeout is how long a WebSocket reader waits for any frame or pong
+// before declaring the connection dead; 0 when pings are off (a silent
+// server is then only caught by the provider's own timeouts).
 func (o Options) readTimeout() time.Duration {
 	if o.PingInterval < 0 {
 		return 0
@@ -87,4 +185,25 @@ func (o Options) readTimeout() time.Duration {
 		w = 0
 	}
 	return o.PingInterval + w
+}
+
+// rotateAt is when a connection to t, prepared at issued, starts its
+// rotation; zero when t does not expire or expired already.
+func (o Options) rotateAt(t Target, issued time.Time) time.Time {
+	if t.ExpiresAt.IsZero() || !t.ExpiresAt.After(issued) {
+		return time.Time{}
+	}
+	life := t.ExpiresAt.Sub(issued)
+	lead := t.RotateLead
+	if lead <= 0 {
+		lead = o.RotateLead
+	}
+	if lead <= 0 {
+		lead = min(life/10, DefaultRotateLeadMax)
+	}
+	at := t.ExpiresAt.Add(-lead)
+	if earliest := issued.Add(life / 2); at.Before(earliest) {
+		at = earliest
+	}
+	return at
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -22,7 +25,14 @@ type Session struct {
 	cmds chan protocol.Command
 
 	running atomic.Bool
+	ended   atomic.Bool // Run has returned: REST calls are refused
 	stopHB  atomic.Bool // keepalives switched off by the operator
+	httpID  atomic.Int64
+
+	dialer *websocket.Dialer // built by Run from the options
+	client *http.Client
+
+	retiring sync.WaitGroup // connections retired by a rotation, still closing
 
 	emitMu  sync.Mutex
 	emit    func(protocol.Update) // nil once Run has returned
@@ -34,7 +44,7 @@ type Session struct {
 
 // New builds a session for p.
 func New(p Provider, opt Options) *Session {
-	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: p.Decoder()}
+	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
 }
 
 // Run runs the session until ctx ends, a close command, a final refusal
@@ -72,10 +82,10 @@ func (s *Session) now() time.Time { return s.opt.Now() }
 
 // publish fills in the bookkeeping fields, runs the provider's decoder
 // over u and hands u, then what the decoder derived from it, to emit.
-// raw is a frame's payload bytes (nil for anything else). It returns the
-// decoder's typed message for the provider's Receive.
 func (s *Session) publish(conn int, u protocol.Update) { s.publishRaw(conn, u, nil) }
 
+// publishRaw is publish for a frame whose payload bytes are raw. It
+// returns the decoder's typed message for the provider's Receive.
 func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
@@ -110,6 +120,20 @@ func (s *Session) errorUpdate(conn int, where, msg string) {
 	s.publish(conn, protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: where, Message: msg}})
 }
 
+// nextConn numbers a new connection.
+func (s *Session) nextConn() int {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	s.connN++
+	return s.connN
+}
+
+func (s *Session) lastConn() int {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	return s.connN
+}
+
 // Run is the method form of the package-level Run.
 func (s *Session) Run(ctx context.Context, emit func(protocol.Update)) error {
 	if !s.running.CompareAndSwap(false, true) {
@@ -119,70 +143,114 @@ func (s *Session) Run(ctx context.Context, emit func(protocol.Update)) error {
 	s.emit, s.start = emit, s.now()
 	s.emitMu.Unlock()
 	defer func() {
+		s.ended.Store(true)
 		s.emitMu.Lock()
 		s.emit = nil
 		s.emitMu.Unlock()
 	}()
-	return s.loop(ctx)
+	var err error
+	if s.dialer, s.client, err = s.opt.clients(); err != nil {
+		s.state(0, protocol.State{Phase: protocol.PhaseClosed, Cause: err.Error()})
+		return err
+	}
+	f := s.loop(ctx)
+	s.retiring.Wait()
+	if e, ok := s.p.(Ender); ok {
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.EndTimeout)
+		e.End(ectx, newLink(s, f.conn, false))
+		cancel()
+	}
+	s.state(f.conn, f.st)
+	return f.err
+}
+
+// finish is how the session ended: Run's error and the final state.
+type finish struct {
+	err  error
+	st   protocol.State
+	conn int
+}
+
+func stopped(n int) finish {
+	return finish{conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"}}
 }
 
 // outcome is how one connection attempt ended.
 type outcome struct {
 	err        error         // why it failed or ended
 	healthy    bool          // the provider accepted it
+	working    bool          // the provider said it was fully working
 	healthyFor time.Duration // how long it stayed healthy
-	done       bool          // the session is over (ctx, close command): return err
+	refused    bool          // the server refused the connection itself (upgrade, poll)
+	replace    bool          // a planned replacement: prepare again at once
+	end        *finish       // the session is over
 }
 
-func (s *Session) loop(ctx context.Context) error {
+func (s *Session) loop(ctx context.Context) finish {
 	attempt, failures := 0, 0
 	everHealthy := false
-	upgradeRefusals := 0 // consecutive refused upgrades
+	refusals := 0 // consecutive refused connections
+	quick := 0    // consecutive immediate replacements of short connections
 	var last error
+	immediate := true
 	for {
-		if attempt > 0 {
-			if end, err := s.backoff(ctx, attempt, last); end {
-				return err
+		if !immediate {
+			if f := s.backoff(ctx, attempt, last); f != nil {
+				return *f
 			}
 		}
-		s.emitMu.Lock()
-		s.connN++
-		n := s.connN
-		s.emitMu.Unlock()
-
-		o := s.attempt(ctx, n)
-		if o.done {
-			return o.err
+		n := s.nextConn()
+		o := s.attempt(ctx, n, quick < 1)
+		if o.end != nil {
+			return *o.end
 		}
 		last = o.err
+		if o.replace {
+			// Planned: no backoff, no attempt counted, no failure.
+			if o.working || o.healthyFor >= s.opt.StableAfter {
+				attempt, quick = 0, 0
+			} else {
+				quick++
+			}
+			if o.healthy {
+				everHealthy, failures = true, 0
+			}
+			immediate = true
+			continue
+		}
+		quick = 0
+		immediate = false
 		var rej *RejectedError
 		isRej := errors.As(o.err, &rej)
-		if isRej && rej.Where == "upgrade" {
-			upgradeRefusals++
+		if isRej && o.refused {
+			refusals++
 		} else {
-			upgradeRefusals = 0
+			refusals = 0
 		}
 		// A credential the token endpoint refuses is final at once. A
-		// refused upgrade is retried once with a fresh token (a ws token
-		// can expire between issue and dial); refused twice in a row
-		// before the session ever worked, it is final too.
-		if isRej && !everHealthy && (rej.Where != "upgrade" || upgradeRefusals >= 2) {
-			s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: rej.Status, Cause: rej.Error()})
-			s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"})
-			return o.err
+		// refused connection (upgrade, poll) is retried once with a
+		// fresh Prepare (a ws token can expire between issue and dial);
+		// refused twice in a row before the session ever worked, it is
+		// final too.
+		if isRej && !everHealthy && (!o.refused || refusals >= 2) {
+			s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: rej.Status, Cause: rej.Error(), Info: headerInfo(rej.Header)})
+			return finish{err: o.err, conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"}}
 		}
 		if o.healthy {
 			everHealthy = true
 			failures = 0
-			if o.healthyFor >= s.opt.StableAfter {
+			// A connection the provider called working (subscribed,
+			// recovered) restarts the backoff however short it was; one
+			// that only got its greeting must last StableAfter.
+			if o.working || o.healthyFor >= s.opt.StableAfter {
 				attempt = 0
 			}
 		} else {
 			failures++
 			if s.opt.MaxRetries > 0 && failures >= s.opt.MaxRetries {
 				cause := fmt.Sprintf("gave up after %d failed attempts: %v", failures, o.err)
-				s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: cause})
-				return fmt.Errorf("%w after %d attempts: %w", ErrGaveUp, failures, o.err)
+				return finish{err: fmt.Errorf("%w after %d attempts: %w", ErrGaveUp, failures, o.err), conn: n,
+					st: protocol.State{Phase: protocol.PhaseClosed, Cause: cause}}
 			}
 		}
 		attempt++
@@ -190,31 +258,32 @@ func (s *Session) loop(ctx context.Context) error {
 }
 
 // backoff publishes and waits out the delay before attempt, serving
-// commands meanwhile. end is true when the session is over.
-func (s *Session) backoff(ctx context.Context, attempt int, cause error) (end bool, err error) {
+// commands meanwhile. It returns the session's end, or nil to go on.
+func (s *Session) backoff(ctx context.Context, attempt int, cause error) *finish {
 	d := s.opt.Backoff.Delay(attempt)
+	var rt *Retryable
+	if errors.As(cause, &rt) && rt.RetryAfter > d {
+		d = rt.RetryAfter
+	}
 	until := s.now().Add(d)
 	st := protocol.State{Phase: protocol.PhaseBackoff, Attempt: attempt, Delay: protocol.Millis(d), Until: until}
 	if cause != nil {
 		st.Cause = cause.Error()
 	}
-	s.emitMu.Lock()
-	n := s.connN
-	s.emitMu.Unlock()
+	n := s.lastConn()
 	s.state(n, st)
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"})
-			return true, nil
+			f := stopped(n)
+			return &f
 		case <-t.C:
-			return false, nil
+			return nil
 		case cmd := <-s.cmds:
 			if s.offline(n, cmd) {
-				s.state(n, protocol.State{Phase: protocol.PhaseClosed, Cause: "closed by the operator"})
-				return true, nil
+				return &finish{conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: "closed by the operator"}}
 			}
 		}
 	}
