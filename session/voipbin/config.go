@@ -47,7 +47,7 @@ type Config struct {
 	// ServerPingInterval and PongTimeout are the server's keepalive, for
 	// the context pane's countdown and missed-ping count.
 	ServerPingInterval, PongTimeout time.Duration
-	// HTTPClient makes the login call; nil uses one with a 15 s timeout.
+	// HTTPClient makes the login call; nil leaves the engine's.
 	HTTPClient *http.Client
 	// MaxRetries: see session.Options.MaxRetries (0 = retry forever).
 	MaxRetries int
@@ -68,9 +68,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PongTimeout <= 0 {
 		c.PongTimeout = DefaultPongTimeout
-	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -149,6 +146,9 @@ func (p *Provider) Options() session.Options {
 		opt.MaxRetries = p.cfg.MaxRetries
 	}
 	opt.Now = p.cfg.Now
+	if p.cfg.HTTPClient != nil {
+		opt.HTTPClient = p.cfg.HTTPClient
+	}
 	opt.HeartbeatInterval = p.tick()
 	if opt.PingInterval == 0 {
 		opt.PingInterval = defaultPingInterval

@@ -96,7 +96,7 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 	p.mu.Unlock()
 	if needLogin {
 		l.State(protocol.State{Phase: protocol.PhaseToken, URL: p.base + vb.PathLogin, Cause: "POST " + vb.PathLogin + " as " + session.Sanitize(p.cfg.Username, 80)})
-		tok, err := p.login(ctx)
+		tok, err := p.login(ctx, l)
 		if err != nil {
 			return session.Target{}, err
 		}
@@ -155,9 +155,10 @@ func (p *Provider) Opened(l session.Link) {
 	p.report(l, protocol.PhaseSubscribing, fmt.Sprintf("subscribe sent with %d topic(s); VoIPBin never acknowledges, so the connection counts as live once it survives %s", len(p.topics), p.cfg.QuietDelay))
 }
 
-// live confirms the connection. Caller holds mu.
+// live confirms the connection: subscribed and surviving, as close to
+// proof that events flow as VoIPBin gives. Caller holds mu.
 func (p *Provider) live(l session.Link, cause string) {
-	l.Healthy()
+	l.Working()
 	p.report(l, protocol.PhaseLive, cause)
 }
 

@@ -65,6 +65,20 @@ func TestLoginSubscribeAndEveryEventOncePerTopicStringItMatched(t *testing.T) {
 	if !strings.Contains(evs[2].Summary, "hangup by remote (normal)") {
 		t.Errorf("hangup summary %q", evs[2].Summary)
 	}
+	// The login is in the stream as http frames, the password masked.
+	var req, answer string
+	for _, u := range ups {
+		if u.Frame != nil && u.Frame.Op == protocol.OpHTTP {
+			if u.Kind == protocol.KindSent {
+				req = u.Frame.Data
+			} else {
+				answer = u.Frame.Data
+			}
+		}
+	}
+	if !strings.Contains(req, "/auth/login") || strings.Contains(req, tPassword) || !strings.Contains(answer, `"status":200`) {
+		t.Fatalf("login frames:\n%s\n%s", req, answer)
+	}
 	// The JWT is masked wherever the endpoint is shown.
 	for _, u := range ups {
 		if u.Kind == protocol.KindState && strings.Contains(u.State.URL, "ey") {
