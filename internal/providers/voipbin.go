@@ -10,6 +10,8 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	vb "github.com/evtap/evtap/protocol/voipbin"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/session"
 	vbsession "github.com/evtap/evtap/session/voipbin"
 	"github.com/evtap/evtap/ui"
@@ -38,7 +40,13 @@ the credential allows. The flags override the environment.`,
 		// engineer; wire Emulator here once it lands.
 		Decoder: func() protocol.Decoder { return vb.NewDecoder() },
 		UI:      voipBinUI(nil, vb.Credential{}),
-		HAR:     voipBinHAR,
+		// The recorder's defaults know a token and a password; an access
+		// key travels as ?accesskey= or in a Cookie.
+		Redact: func(o *record.Options) {
+			o.Rules = o.Rules.Merge(record.Rules{Fields: vb.SecretFields})
+		},
+		Responder: func() replay.Responder { return vb.NewResponder() },
+		HAR:       voipBinHAR,
 	}
 }
 

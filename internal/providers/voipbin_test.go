@@ -11,6 +11,7 @@ import (
 	"github.com/evtap/evtap/internal/providers"
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/record"
 )
 
 const (
@@ -170,4 +171,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// A recording keeps no access key: not in the socket URL's query, not in
+// a Cookie, not in a JSON field; tokens and passwords are the
+// recorder's defaults.
+func TestVoIPBinRedaction(t *testing.T) {
+	e, _ := providers.Builtin().Lookup("voipbin")
+	var o record.Options
+	e.Redact(&o)
+	r := record.NewRedactor(o.Rules, nil, nil)
+	for _, line := range []string{
+		`{"url":"ws://127.0.0.1:5/v1.0/ws?accesskey=vb_secretkey42"}`,
+		`{"header":{"Cookie":"accesskey=vb_secretkey42"}}`,
+		`{"accesskey":"vb_secretkey42","token":"vb_secretkey42"}`,
+		`{"body":"{\"username\":\"a\",\"password\":\"vb_secretkey42\"}"}`,
+	} {
+		if out := string(r.Line([]byte(line))); strings.Contains(out, "vb_secretkey42") {
+			t.Errorf("%s\nkept the key: %s", line, out)
+		}
+	}
 }
