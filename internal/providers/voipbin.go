@@ -139,10 +139,10 @@ type voipBinCreds struct {
 func voipBinConnectFlags(fs *pflag.FlagSet) Dial {
 	var c voipBinCreds
 	fs.StringVar(&c.server, "server", "", "REST base `URL` (default $VOIPBIN_SERVER_URL, else "+vb.DefaultServer+"); the socket is its /v1.0/ws")
-	fs.StringVar(&c.token, "token", "", "a JWT, sent as ?token= (default $VOIPBIN_TOKEN)")
-	fs.StringVar(&c.accessKey, "accesskey", "", "an access key vb_…, sent as ?accesskey= (default $VOIPBIN_ACCESSKEY)")
-	fs.StringVar(&c.username, "username", "", "log in with POST /auth/login (default $VOIPBIN_USERNAME)")
-	fs.StringVar(&c.password, "password", "", "the login's password (default $VOIPBIN_PASSWORD)")
+	fs.StringVar(&c.token, "token", "", "a `JWT`, sent as ?token= (default $VOIPBIN_TOKEN)")
+	fs.StringVar(&c.accessKey, "accesskey", "", "an access `KEY` vb_…, sent as ?accesskey= (default $VOIPBIN_ACCESSKEY)")
+	fs.StringVar(&c.username, "username", "", "log in as `NAME` with POST /auth/login (default $VOIPBIN_USERNAME)")
+	fs.StringVar(&c.password, "password", "", "the login's `PASSWORD` (default $VOIPBIN_PASSWORD)")
 	fs.StringArrayVar(&c.topics, "topic", nil, "a `TOPIC` to subscribe, e.g. customer_id:<uuid>:call:call_hangup (repeatable; default: what the credential allows)")
 	return func(_ []string, o Options) (run.Session, error) {
 		c.resolve()
