@@ -2,6 +2,7 @@ package voipbin
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -371,5 +372,22 @@ func TestTheDecoderIsDeterministic(t *testing.T) {
 	a, b := run(), run()
 	if len(a) < 8 || dump(a) != dump(b) {
 		t.Fatalf("two replays differ or derived too little:\n%s\n%s", dump(a), dump(b))
+	}
+}
+
+// <resource>:<resource>_ is a raw prefix of every new-format topic string
+// of the resource and of no old-format one: every event, once.
+func TestAResourceTopicReceivesEveryEventOnce(t *testing.T) {
+	s := newStream(t)
+	every := ResourceTopic(ScopeCustomer, customer, "call")
+	s.connect(every)
+	for i, st := range []string{"dialing", "ringing", "progressing"} {
+		e := one(t, s.recv(callPayload(st, "", "", fmt.Sprintf("2026-08-22T10:00:0%dZ", i))))
+		if e.Duplicate || e.Subscription != every || e.Name != "call_"+st+"?" {
+			t.Fatalf("%s: %+v", st, e)
+		}
+	}
+	if got := PublishedTopics("call_hangup", callID, customer, agentID, ""); Match(every, got[0]) || !Match(every, got[2]) {
+		t.Fatalf("%s against %q", every, got)
 	}
 }

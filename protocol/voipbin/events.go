@@ -64,18 +64,18 @@ func MCPTopics(customerID string) []string {
 var commonResources = []string{"call", "activeflow", "agent", "queuecall", "conference", "message", "recording", "transcribe", "transcript"}
 
 // DefaultTopics are the topics to subscribe when none are given, for
-// what credential c may subscribe (A4): for a customer's admin or
-// manager (or an access key whose customer is known) the 3-part prefix
-// of every common resource, which shows everything and makes the
-// duplicates visible; for a plain agent the agent_id prefixes of the
-// resources that carry an owner (calls, group calls, recordings); for a
-// direct token the 4-part topic of its own resource. nil when c does not say enough (an
-// access key alone does not name its customer).
+// what credential c may subscribe (A4). Each is ResourceTopic of a
+// resource: every event of it, once. For a customer's admin or manager
+// (or an access key whose customer is known) the common resources of
+// the customer; for a plain agent those that carry an owner (calls, group
+// calls, recordings) under its agent_id; for a direct token the 4-part
+// topic of its own resource. nil when c does not say enough (an access
+// key alone does not name its customer).
 func DefaultTopics(c Credential) []string {
-	prefixes := func(scope, id string, resources []string) []string {
+	each := func(scope, id string, resources []string) []string {
 		out := make([]string, len(resources))
 		for i, r := range resources {
-			out[i] = scope + ":" + id + ":" + r
+			out[i] = ResourceTopic(scope, id, r)
 		}
 		return out
 	}
@@ -86,9 +86,19 @@ func DefaultTopics(c Credential) []string {
 		}
 		return []string{ScopeCustomer + ":" + c.CustomerID + ":" + c.ResourceType + ":" + c.ResourceID}
 	case c.CustomerID != "" && (c.Kind == CredentialAccessKey || c.Permission&(PermProjectSuperAdmin|PermCustomerAdmin|PermCustomerManager) != 0):
-		return prefixes(ScopeCustomer, c.CustomerID, commonResources)
+		return each(ScopeCustomer, c.CustomerID, commonResources)
 	case c.Kind == CredentialAgent && c.AgentID != "":
-		return prefixes(ScopeAgent, c.AgentID, []string{"call", "groupcall", "recording"})
+		return each(ScopeAgent, c.AgentID, []string{"call", "groupcall", "recording"})
 	}
 	return nil
+}
+
+// ResourceTopic is the topic that receives every event of a resource
+// exactly once: "<scope>:<id>:<resource>:<resource>_". It is a raw
+// prefix (A5) of the new-format topic string of every event type of the
+// resource ("…:call:call_hangup:<id>"), and of no old-format string,
+// whose fourth part is an id. A 3-part prefix would match both strings
+// and receive every event twice.
+func ResourceTopic(scope, id, resource string) string {
+	return scope + ":" + id + ":" + resource + ":" + resource + "_"
 }

@@ -26,7 +26,8 @@ func TopicNote(topic string) string {
 		add("matches every event of this %s under both topic strings VoIPBin publishes it under (…:<resource>:<id> and …:<resource>:<event_type>:<id>), so every event arrives twice (the second copy is marked D); 4-part prefixes such as %s:call:call_hangup receive each once", scopeWord(t.Scope), base)
 	case t.Parts == 3:
 		ex := exampleType(t.Resource)
-		add("a 3-part prefix matches both topic strings each %s event is published under (…:%s:<id> and …:%s:<event_type>:<id>), so every event arrives twice (the second copy is marked D); the 4-part prefix %s:%s:%s receives each %s event once", clean(t.Resource, 40), clean(t.Resource, 40), clean(t.Resource, 40), base, clean(t.Resource, 40), ex, ex)
+		res := clean(t.Resource, 40)
+		add("a 3-part prefix matches both topic strings each %s event is published under (…:%s:<id> and …:%s:<event_type>:<id>), so every event arrives twice (the second copy is marked D); %s:%s:%s_ receives every %s event once, %s:%s:%s each %s event once", res, res, res, base, res, res, res, base, res, ex, ex)
 		if also := longerResources(t.Resource); len(also) > 0 {
 			add("the match is a raw string prefix, so it also receives %s events", strings.Join(also, ", "))
 		}
@@ -44,6 +45,8 @@ func TopicNote(topic string) string {
 			add("* is not a wildcard: this topic is accepted but matches nothing")
 		case last == "":
 			add("the trailing colon stops the match at %q (no %s… resources), but both topic strings still match: every event arrives twice", res, res)
+		case last == t.Resource+"_":
+			add("matches the new-format topic string of every %s event type and no old-format one: each %s event once, its type not named", res, res)
 		case isEventTypeOf(last, t.Resource):
 			if !knownType(last) {
 				add("%s is not an event type VoIPBin publishes, so this prefix matches only types that begin with it", clean(last, 60))

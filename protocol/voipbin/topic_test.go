@@ -120,6 +120,7 @@ func TestTopicNotes(t *testing.T) {
 		{base + ":transcribe:" + callID, []string{"fresh id", "transcribe_speech_interim"}},
 		{"customer_id:" + strings.ToUpper(customer) + ":call", []string{"never matches"}},
 		{base + ":call:call_hangup", nil},
+		{base + ":call:call_", []string{"every call event type", "once"}},
 		{base + ":call:call_hangup:" + callID, []string{"one event type and id"}},
 		{"bad", nil},
 	}

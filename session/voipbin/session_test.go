@@ -397,8 +397,14 @@ func TestDefaultTopicsFollowTheCredential(t *testing.T) {
 	r.c.waitFor(t, "live", livePhases(1))
 	srv.waitFor("the defaults", func() bool {
 		live := srv.live()
-		return len(live) == 1 && len(live[0].subs) > 0 && slices.Contains(live[0].subs, callTopic)
+		return len(live) == 1 && len(live[0].subs) > 0 && slices.Contains(live[0].subs, callTopic+":call_")
 	})
+	// Each default topic gets every event of its resource once.
+	n := srv.publish("call_ringing", tCall, tAgent, callJSON("ringing", "", "", "2026-08-22T10:00:01Z"))
+	ups := r.c.waitFor(t, "the event", func(ups []protocol.Update) bool { return len(eventsOf(ups)) == n })
+	if n != 1 || eventsOf(ups)[0].Duplicate {
+		t.Fatalf("%d frames for one event under the default topics", n)
+	}
 }
 
 // forged is a well-formed JWT with a signature the server's key did not
