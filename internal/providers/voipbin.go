@@ -1,9 +1,11 @@
 package providers
 
 import (
+	"io"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -14,6 +16,8 @@ import (
 	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/session"
 	vbsession "github.com/evtap/evtap/session/voipbin"
+	"github.com/evtap/evtap/sim/emu"
+	vbsim "github.com/evtap/evtap/sim/voipbin"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -36,8 +40,26 @@ bad one by dropping the connection; without --topic, evtap subscribes what
 the credential allows. The flags override the environment.`,
 			Flags: voipBinConnectFlags,
 		},
-		// TODO(lead): the emulator (sim/voipbin) is built by another
-		// engineer; wire Emulator here once it lands.
+		Emulator: &Emulator{
+			Long: `Run the VoIPBin emulator on loopback: POST /auth/login, the topic WebSocket
+at /v1.0/ws with VoIPBin's permission rules (a bad topic drops the
+connection without a close frame), every event published under both
+topic strings, server pings, generated calls, agents, queue calls,
+conferences, SMS, recordings and transcriptions, and a control API for
+faults and injected events. The banner says where everything is and which
+credentials work.`,
+			Flags: voipBinSimFlags,
+			Demo: func(o DemoOptions) Sim {
+				return vbSim{vbsim.New(vbsim.Config{Rate: o.Rate, Seed: o.Seed})}
+			},
+			Client: func(base string, o Options) (run.Session, error) {
+				c := voipBinCreds{server: base, username: vbsim.DemoUsername, password: vbsim.DemoPassword}
+				if len(o.Filters) == 0 {
+					c.topics = voipBinDemoTopics(vbsim.DemoCustomerID)
+				}
+				return voipBinSession(c, o)
+			},
+		},
 		Decoder: func() protocol.Decoder { return vb.NewDecoder() },
 		UI:      voipBinUI(nil, vb.Credential{}),
 		// The recorder's defaults know a token and a password; an access
@@ -85,13 +107,13 @@ func voipBinPresets(c vb.Credential) []ui.Preset {
 	if cid := c.CustomerID; cid != "" && c.Kind != vb.CredentialDirect {
 		base := vb.ScopeCustomer + ":" + cid
 		ps = append(ps,
+			ui.Preset{Name: "every event, once", Description: "<resource>:<resource>_ for every common resource: a raw prefix of the new-format topic strings only", Value: lines(vb.DefaultTopics(vb.AccessKeyCredential(cid)))},
 			ui.Preset{Name: "voipbin-mcp", Description: "the five event-type prefixes VoIPBin's own client subscribes: calls created, progressing, hung up; transcripts; interim speech", Value: lines(vb.MCPTopics(cid))},
 			ui.Preset{Name: "calls, once each", Description: "one 4-part prefix per call event type: each event once, its type known", Value: lines(vb.EventTypePrefixes(vb.ScopeCustomer, cid, "call"))},
 			ui.Preset{Name: "call hangups", Description: "hangups only, with hangup_by and hangup_reason", Value: base + ":call:call_hangup"},
 			ui.Preset{Name: "agents", Description: "agents changing status", Value: base + ":agent:agent_status_updated"},
 			ui.Preset{Name: "queue calls", Description: "every queuecall event (3-part: each arrives twice)", Value: base + ":queuecall"},
 			ui.Preset{Name: "SMS", Description: "messages, once each", Value: lines(vb.EventTypePrefixes(vb.ScopeCustomer, cid, "message"))},
-			ui.Preset{Name: "activeflows", Description: "flow runs, once each", Value: lines(vb.EventTypePrefixes(vb.ScopeCustomer, cid, "activeflow"))},
 			ui.Preset{Name: "everything", Description: "every event of the customer, each twice (both topic strings match)", Value: base},
 		)
 	}
@@ -206,3 +228,76 @@ func presetScope(c vb.Credential, topics []string) vb.Credential {
 	}
 	return c
 }
+
+// voipBinDemoTopics are what the demo subscribes: one 3-part prefix, so
+// that the duplicates VoIPBin's two topic strings cause are seen and
+// explained, and every other common resource once each.
+func voipBinDemoTopics(customerID string) []string {
+	topics := []string{vb.ScopeCustomer + ":" + customerID + ":call"}
+	for _, r := range []string{"activeflow", "agent", "queuecall", "conference", "message", "recording", "transcribe", "transcript"} {
+		topics = append(topics, vb.ResourceTopic(vb.ScopeCustomer, customerID, r))
+	}
+	return topics
+}
+
+// voipBinSimFlags are `evtap sim voipbin`'s. Defaults follow the notes
+// (pings every 10 s, a 60 s pong timeout, a 2000-frame buffer); on the
+// command line 0 switches a timer off.
+func voipBinSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
+	var (
+		rate                     float64
+		seed                     int64
+		wrapped                  bool
+		buffer                   int
+		ping, pong, tokenTTL     time.Duration
+		scenario                 string
+		user, password, key, sig string
+	)
+	fs.Float64Var(&rate, "rate", vbsim.DefaultRate, "events generated per second, each published under all its topic strings (0: none)")
+	fs.Int64Var(&seed, "seed", 0, "seed for generated events, so runs repeat exactly (0: random)")
+	fs.BoolVar(&wrapped, "wrapped", false, `send the legacy {"type","data"} frames instead of the bare resource production sends`)
+	fs.IntVar(&buffer, "buffer-size", vbsim.DefaultBufferSize, "frames buffered per connection; the excess is dropped and counted")
+	fs.DurationVar(&ping, "ping-interval", vbsim.DefaultPingInterval, "how often the server pings (0: never)")
+	fs.DurationVar(&pong, "pong-timeout", vbsim.DefaultPongTimeout, "drop a client that sends no pong for this long (0: never)")
+	fs.DurationVar(&tokenTTL, "token-ttl", vbsim.DefaultTokenTTL, "how far ahead login puts a token's expire claim")
+	fs.StringVar(&scenario, "scenario", "", "YAML `FILE` of scripted steps (inject, drop, close at given times)")
+	fs.StringVar(&user, "username", "", "the admin's login (default: the demo one, printed at start)")
+	fs.StringVar(&password, "password", "", "the logins' password (default: the demo one)")
+	fs.StringVar(&key, "accesskey", "", "the access key to accept (default: the demo one)")
+	fs.StringVar(&sig, "signing-key", "", "the HMAC key JWTs are signed and checked with (default: the demo one)")
+	return func(log io.Writer) (Sim, error) {
+		switch {
+		case emu.CheckRate(rate) != nil:
+			return nil, run.Usagef("--rate: %v", emu.CheckRate(rate))
+		case buffer < 1:
+			return nil, run.Usagef("--buffer-size must be at least 1, got %d", buffer)
+		case ping < 0, pong < 0:
+			return nil, run.Usagef("--ping-interval and --pong-timeout must be 0 or more")
+		case tokenTTL <= 0:
+			return nil, run.Usagef("--token-ttl must be positive, got %s", tokenTTL)
+		}
+		off := func(d time.Duration) time.Duration { // in Config 0 means the default
+			if d == 0 {
+				return -1
+			}
+			return d
+		}
+		cfg := vbsim.Config{Username: user, Password: password, AccessKey: key, SigningKey: sig, TokenTTL: tokenTTL,
+			Rate: rate, Seed: seed, Wrapped: wrapped, BufferSize: buffer, PingInterval: off(ping), PongTimeout: off(pong),
+			Log: log} // the operator log: logins, connections, drops; never tokens
+		if scenario != "" {
+			sc, err := vbsim.LoadScenario(scenario)
+			if err != nil {
+				return nil, run.UsageError{Err: err}
+			}
+			cfg.Scenario = sc
+		}
+		return vbSim{vbsim.New(cfg)}, nil
+	}
+}
+
+// vbSim is the VoIPBin emulator as the demo and `evtap sim` drive it.
+type vbSim struct{ *vbsim.Server }
+
+// Do carries out one of Faults.
+func (s vbSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }
