@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -34,8 +33,8 @@ const (
 // across connections); from received frames it makes one event per
 // payload, with the event type inferred from the payload's shape, the
 // subscribed prefix it matched and a duplicate mark; from states it
-// derives the outage window after a drop, since VoIPBin has no resume
-// token. It never returns a typed message: nothing the server sends
+// derives the outage window after a drop (protocol.Outages), since
+// VoIPBin has no resume token. It never returns a typed message: nothing the server sends
 // needs an answer.
 type Decoder struct {
 	conn        int
@@ -44,9 +43,11 @@ type Decoder struct {
 	topics      []string       // subscribed on this connection, in the order sent
 	unconfirmed []string       // sent on this connection since it last went live
 	lost        []string       // in force when the last connection dropped, until one goes live
-	lastHeard   time.Time      // the last frame received on this connection, or its going live
-	subscribed  bool           // a subscribe frame was sent once: from then on a drop can lose events
-	outage      *outage
+	// outages opens a window when the delivering connection ends and
+	// closes it when a new one subscribes: a connection delivers from
+	// its subscribing state, since the server applies a subscribe at
+	// once and acknowledges nothing.
+	outages protocol.Outages
 
 	seen    copies
 	agents  memory // agent id → last status
@@ -55,9 +56,6 @@ type Decoder struct {
 	hits    []hit
 	p       Payload
 }
-
-// outage is an open window in which events may have been lost.
-type outage struct{ start time.Time }
 
 // hit is a topic string a payload was published under that a subscribed
 // prefix matches.
@@ -75,6 +73,11 @@ var _ protocol.Decoder = (*Decoder)(nil)
 func (d *Decoder) Decode(dst []protocol.Update, u *protocol.Update, raw []byte) ([]protocol.Update, any) {
 	if u.Conn != 0 && u.Conn != d.conn {
 		d.newConn(u.Conn)
+	}
+	d.outages.Up = protocol.PhaseSubscribing
+	if g := d.outages.Observe(u); g != nil {
+		g.Reason = "VoIPBin has no resume token and the server keeps no topics: " + g.Reason
+		dst = append(dst, protocol.Update{Kind: protocol.KindGap, Gap: g})
 	}
 	switch u.Kind {
 	case protocol.KindState:
@@ -96,7 +99,6 @@ func (d *Decoder) Decode(dst []protocol.Update, u *protocol.Update, raw []byte) 
 			}
 			return dst, nil
 		}
-		d.lastHeard = u.Time
 		switch f.Op {
 		case protocol.OpText:
 			dst = d.received(dst, u, raw)
@@ -110,7 +112,6 @@ func (d *Decoder) Decode(dst []protocol.Update, u *protocol.Update, raw []byte) 
 func (d *Decoder) newConn(n int) {
 	d.conn, d.open = n, false
 	d.topics, d.unconfirmed = nil, nil
-	d.lastHeard = time.Time{}
 	d.seen.reset()
 }
 
@@ -136,9 +137,7 @@ func (d *Decoder) state(dst []protocol.Update, u *protocol.Update) []protocol.Up
 
 // dropped ends the connection: the server forgets its topics. Topics
 // sent since it last went live are marked: with no close frame, that is
-// how VoIPBin refuses a topic (A3). An outage window opens at the last
-// frame heard, since events may have been lost from then on, not only
-// once the drop was noticed.
+// how VoIPBin refuses a topic (A3).
 func (d *Decoder) dropped(dst []protocol.Update, u *protocol.Update) []protocol.Update {
 	if NoCloseFrame(u.State.CloseCode) {
 		for _, t := range d.unconfirmed {
@@ -149,13 +148,6 @@ func (d *Decoder) dropped(dst []protocol.Update, u *protocol.Update) []protocol.
 	if len(d.topics) > 0 {
 		d.lost = d.topics
 	}
-	if d.subscribed && d.outage == nil {
-		start := d.lastHeard
-		if start.IsZero() || start.After(u.Time) {
-			start = u.Time
-		}
-		d.outage = &outage{start: start}
-	}
 	d.open, d.topics, d.unconfirmed = false, nil, nil
 	return dst
 }
@@ -163,10 +155,6 @@ func (d *Decoder) dropped(dst []protocol.Update, u *protocol.Update) []protocol.
 // wentLive confirms the topics sent since the last time, and removes
 // those of the dropped connection that were not subscribed again.
 func (d *Decoder) wentLive(dst []protocol.Update, u *protocol.Update) []protocol.Update {
-	d.lastHeard = u.Time
-	if d.outage != nil { // nothing was subscribed again: the window ends here
-		dst = d.closeOutage(dst, u.Time, "the connection went live")
-	}
 	for _, t := range d.unconfirmed {
 		dst = append(dst, subscriptionUpdate(&protocol.Subscription{ID: t, Status: StatusActive, Filters: []string{t}, Note: TopicNote(t)}))
 	}
@@ -180,14 +168,6 @@ func (d *Decoder) wentLive(dst []protocol.Update, u *protocol.Update) []protocol
 	return dst
 }
 
-func (d *Decoder) closeOutage(dst []protocol.Update, end time.Time, how string) []protocol.Update {
-	o := d.outage
-	d.outage = nil
-	dur := end.Sub(o.start).Round(time.Millisecond)
-	return append(dst, protocol.Update{Kind: protocol.KindGap, Gap: &protocol.Gap{Start: o.start, End: end,
-		Reason: fmt.Sprintf("VoIPBin has no resume token and the server keeps no topics: events published during these %s (from the last frame received before the drop until %s) may have been lost", dur, how)}})
-}
-
 // sent tracks the topics a subscribe or unsubscribe frame changes, as
 // the server applies them (A3): subscribe appends, ignoring repeats;
 // unsubscribe removes the exact string.
@@ -199,12 +179,6 @@ func (d *Decoder) sent(dst []protocol.Update, u *protocol.Update, raw []byte) []
 	u.Frame.Type = clean(m.Type, 24)
 	switch m.Type {
 	case TypeSubscribe:
-		if len(m.Topics) > 0 {
-			d.subscribed = true
-			if d.outage != nil {
-				dst = d.closeOutage(dst, u.Time, "the topics were subscribed again")
-			}
-		}
 		for _, t := range m.Topics {
 			if slices.Contains(d.topics, t) {
 				continue
