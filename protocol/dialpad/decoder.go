@@ -265,12 +265,12 @@ func (d *Decoder) answer(dst []protocol.Update, raw []byte) []protocol.Update {
 		if json.Unmarshal([]byte(r.Body), &c) == nil {
 			for i := range c.Items {
 				p := &c.Items[i]
-				ws, _ := p.EndpointID()
+				ws, isWS := p.EndpointID()
 				k := SubscriptionKey(res.Type, string(p.ID))
 				_, known := d.subs[k]
 				switch {
 				case p.ID == "":
-				case d.websocket != "" && ws == d.websocket:
+				case d.websocket != "" && isWS && ws == d.websocket:
 					dst = append(dst, d.subscriptionUpdate(res.Type, p))
 				case known:
 					dst = append(dst, d.forget(k))

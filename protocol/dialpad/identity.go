@@ -8,7 +8,7 @@ import (
 
 var (
 	errNotObject = errors.New("not a JSON object")
-	errTrailing  = errors.New("more than one JSON value")
+	errNotJSON   = errors.New("not JSON (or more than one JSON value)")
 )
 
 // digest is a payload's SHA-256, in hex, cut to 128 bits: enough to tell

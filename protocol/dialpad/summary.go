@@ -211,6 +211,11 @@ func party(p map[string]any) string {
 }
 
 func decodeObject(b []byte) (map[string]any, error) {
+	if !json.Valid(b) {
+		// json.Decoder would stop after the first value and miss
+		// what follows it ("{}]").
+		return nil, errNotJSON
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber() // ids keep their digits
 	var m map[string]any
@@ -219,9 +224,6 @@ func decodeObject(b []byte) (map[string]any, error) {
 	}
 	if m == nil {
 		return nil, errNotObject
-	}
-	if d.More() {
-		return nil, errTrailing
 	}
 	return m, nil
 }

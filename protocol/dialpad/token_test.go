@@ -147,7 +147,7 @@ func TestTokenFields(t *testing.T) {
 			t.Errorf("%s = %q, want %q", label, byLabel[label], want)
 		}
 	}
-	opaque := TokenFields(Token{}, errTrailing, time.Unix(7200, 0), time.Time{})
+	opaque := TokenFields(Token{}, errNotJSON, time.Unix(7200, 0), time.Time{})
 	if len(opaque) != 2 || !strings.Contains(opaque[0].Value, "opaque") || !strings.Contains(opaque[1].Value, "assumed") {
 		t.Errorf("opaque token fields %+v", opaque)
 	}
