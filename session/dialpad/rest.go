@@ -141,4 +141,3 @@ func (p *Provider) saveSubscription(ctx context.Context, l session.Link, s dialp
 func (p *Provider) deleteSubscription(ctx context.Context, l session.Link, t dialpad.Type, id string) error {
 	return p.call(ctx, l, "delete "+dialpad.SubscriptionKey(t, id), http.MethodDelete, dialpad.SubscriptionPath(t, id), nil, nil)
 }
-
