@@ -44,7 +44,7 @@ type Session struct {
 
 // New builds a session for p.
 func New(p Provider, opt Options) *Session {
-	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: p.Decoder()}
+	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
 }
 
 // Run runs the session until ctx ends, a close command, a final refusal

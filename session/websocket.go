@@ -275,17 +275,13 @@ func (w *wsWire) onPing(data string) error {
 	return nil
 }
 
-// onPong measures the round trip: our pings carry their send time.
+// onPong publishes the pong. Our pings carry their send time, so the
+// decoder (protocol.WithPings) derives the round trip from this frame,
+// live and in a replay alike.
 func (w *wsWire) onPong(data string) error {
 	w.resetDeadline()
 	c := w.c
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpPong, Data: Sanitize(data, 125), Size: len(data)}})
-	if sent, err := strconv.ParseInt(data, 10, 64); err == nil {
-		rtt := time.Since(time.Unix(0, sent))
-		if rtt >= 0 {
-			c.s.publish(c.n, protocol.Update{Kind: protocol.KindHeartbeat, Heartbeat: &protocol.Heartbeat{Via: "ping", RTT: protocol.Millis(rtt)}})
-		}
-	}
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
+	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -35,7 +37,8 @@ type Entry struct {
 
 	// Decoder makes a fresh decoder of the provider's frames, for a
 	// replay or a HAR import. A live session's decoder comes from its
-	// session.Provider.
+	// session.Provider. Callers use NewDecoder, which adds what every
+	// session shares.
 	Decoder func() protocol.Decoder
 	// UI is what the TUI shows and offers for this provider: pane
 	// titles, phase words, the filter editor.
@@ -44,17 +47,21 @@ type Entry struct {
 	// recording or of headless output (secrets in URL paths, fields
 	// only this provider uses). nil keeps the recorder's own rules.
 	Redact func(*record.Options)
-	// Responder answers a client's frames during `evtap replay --serve`
-	// (a handshake, a subscription request, a heartbeat) so that the
-	// client gets through its start-up. It will hold a
-	// replay.Responder once package replay defines one; nil serves the
-	// recorded frames only.
-	Responder any
+	// Responder makes what answers a client during `evtap replay
+	// --serve` (a handshake, a subscription request, a heartbeat, the
+	// REST calls an SDK makes first) so that the client gets through its
+	// start-up; nil serves the recorded frames only.
+	Responder func() replay.Responder
 	// HAR reports whether a WebSocket entry of a HAR capture is this
 	// provider's, from the socket's URL and the first text frame it
 	// received (nil when none). nil never claims one; an entry nobody
 	// claims is imported as a raw stream.
 	HAR func(url string, firstReceived []byte) bool
+	// CatchAll makes the entry claim only what no other entry claims
+	// (Registry.Claim, Registry.HAR): the raw WebSocket takes any
+	// ws:// URL and any HAR socket that no provider recognises as its
+	// own, whatever the names' order.
+	CatchAll bool
 }
 
 // Connect is how `evtap connect NAME` reaches a real service.
@@ -121,13 +128,24 @@ type Sim interface {
 	// Banner tells a person where everything is and which credentials
 	// work.
 	Banner() string
-	// Faults lists the commands only the emulator can carry out
-	// (forget a session, refuse the next token, delay or reorder
-	// frames). The demo offers them beside the session's own controls
-	// and routes them here.
-	Faults() protocol.Controls
+	// Faults lists what only the emulator can do (close from the server
+	// side, forget a session, expire a subscription), each described by
+	// the emulator itself. The demo offers them in the fault menu beside
+	// the session's own controls and routes them here.
+	Faults() []emu.Fault
 	// Do carries out one of Faults.
 	Do(cmd protocol.Command) error
 	// Close stops the emulator and cuts every connection.
 	Close() error
+}
+
+// NewDecoder is the decoder a replay or an import runs over this
+// provider's recorded Updates: the provider's own, with the layer the
+// live engine adds too (protocol.WithPings), so both derive the same.
+func (e *Entry) NewDecoder() protocol.Decoder {
+	var d protocol.Decoder
+	if e.Decoder != nil {
+		d = e.Decoder()
+	}
+	return protocol.WithPings(d)
 }

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -12,7 +13,10 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
 	rcsession "github.com/evtap/evtap/session/ringcentral"
+	"github.com/evtap/evtap/sim/emu"
 	rcsim "github.com/evtap/evtap/sim/ringcentral"
 	"github.com/evtap/evtap/ui"
 )
@@ -48,12 +52,15 @@ where everything is and which credentials work.`,
 				}, o), nil
 			},
 		},
-		Decoder: func() protocol.Decoder { return rcsession.NewProvider(rcsession.Config{}).Decoder() },
+		Decoder: func() protocol.Decoder { return rc.NewDecoder() },
 		UI:      ringCentralUI(),
-		// The recorder's default rules know every secret RingCentral
-		// sends (access_token, ws_access_token, wsc, …).
-		Redact: nil,
-		HAR:    ringCentralHAR,
+		// The recorder's own rules know the OAuth fields; these are
+		// RingCentral's (ws_access_token, the wsc token, PubNub keys).
+		Redact: func(o *record.Options) {
+			o.Rules = o.Rules.Merge(record.Rules{Fields: rc.SecretFields})
+		},
+		Responder: func() replay.Responder { return rc.NewResponder() },
+		HAR:       ringCentralHAR,
 	}
 }
 
@@ -187,7 +194,7 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 		strict                                     bool
 		scenario, clientID, clientSecret, jwt      string
 	)
-	fs.Float64Var(&rate, "rate", 2, "notifications generated per second for each live subscription")
+	fs.Float64Var(&rate, "rate", 2, fmt.Sprintf("notifications generated per second for each live subscription (at most %d)", emu.MaxRate))
 	fs.Int64Var(&seed, "seed", 0, "seed for generated events, so runs repeat exactly (0: random)")
 	fs.DurationVar(&recovery, "recovery-timeout", 180*time.Second, "how long a lost session can be recovered with its wsc token (0: never)")
 	fs.IntVar(&buffer, "buffer-size", 100, "notifications kept for a lost session and replayed on recovery (0: none)")
@@ -204,6 +211,8 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 		switch {
 		case rate < 0:
 			return nil, run.Usagef("--rate must be 0 or more, got %g", rate)
+		case emu.CheckRate(rate) != nil:
+			return nil, run.Usagef("--rate: %v", emu.CheckRate(rate))
 		case buffer < 0:
 			return nil, run.Usagef("--buffer-size must be 0 or more, got %d", buffer)
 		case recovery < 0, idle < 0, absolute < 0, ping < 0, wsTokenTTL <= 0:
@@ -242,25 +251,5 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 // rcSim is the RingCentral emulator as the demo and `evtap sim` drive it.
 type rcSim struct{ *rcsim.Server }
 
-// Faults are what only the emulator can do.
-func (rcSim) Faults() protocol.Controls {
-	return protocol.Controls{protocol.CmdForget: true, protocol.CmdRefuseToken: true,
-		protocol.CmdDelayFrames: true, protocol.CmdReorderFrames: true}
-}
-
 // Do carries out one of Faults.
-func (s rcSim) Do(cmd protocol.Command) error {
-	switch cmd.Kind {
-	case protocol.CmdForget:
-		s.Forget("") // also cuts the connection, with no close handshake
-	case protocol.CmdRefuseToken:
-		s.RefuseNextToken()
-	case protocol.CmdDelayFrames:
-		s.SetFrameDelay(cmd.Duration)
-	case protocol.CmdReorderFrames:
-		s.SetReorder(cmd.On)
-	default:
-		return errUnsupported(cmd.Kind)
-	}
-	return nil
-}
+func (s rcSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }

@@ -3,9 +3,13 @@ package providers
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/sim/emu"
+	"github.com/evtap/evtap/ui"
 )
 
 // Live builds the session `evtap connect` runs, from the provider's
@@ -35,6 +39,12 @@ func (e *Entry) Demo(d DemoOptions, o Options) (run.Session, error) {
 	if err := e.checkFilters(o.Filters); err != nil {
 		return run.Session{}, err
 	}
+	if d.Rate < 0 {
+		return run.Session{}, run.Usagef("--rate must be 0 or more, got %g", d.Rate)
+	}
+	if err := emu.CheckRate(d.Rate); err != nil {
+		return run.Session{}, run.Usagef("--rate: %v", err)
+	}
 	sim := e.Emulator.Demo(d)
 	url, err := sim.Start("127.0.0.1:0")
 	if err != nil {
@@ -54,14 +64,17 @@ func (e *Entry) Demo(d DemoOptions, o Options) (run.Session, error) {
 	for k, v := range s.Controls {
 		controls[k] = v
 	}
-	for k, v := range faults {
-		controls[k] = v
+	for _, f := range faults {
+		controls[f.Kind] = true
 	}
 	do := s.Do
 	s.Controls = controls
+	s.Faults = menuFaults(faults)
 	s.Do = func(cmd protocol.Command) error {
-		if faults.Has(cmd.Kind) {
-			return sim.Do(cmd)
+		for _, f := range faults {
+			if f.Kind == cmd.Kind {
+				return sim.Do(cmd)
+			}
 		}
 		return do(cmd)
 	}
@@ -103,7 +116,41 @@ func (e *Entry) checkFilters(filters []string) error {
 	return nil
 }
 
-// errUnsupported is what a Sim says to a command it does not carry out.
-func errUnsupported(k protocol.CommandKind) error {
-	return fmt.Errorf("the emulator does not carry out %s", k)
+// menuFaults turns the emulator's faults into fault-menu entries with
+// their arguments chosen: a server close is offered with three codes a
+// client should treat differently, a frame delay as 500 ms while on.
+func menuFaults(fs []emu.Fault) []ui.Fault {
+	var out []ui.Fault
+	for _, f := range fs {
+		cmd := protocol.Command{Kind: f.Kind}
+		if f.Kind == protocol.CmdFault {
+			cmd.Text = f.Name
+		}
+		switch f.Kind {
+		case protocol.CmdClose:
+			for _, c := range []struct {
+				code       int
+				text, what string
+			}{
+				{1000, "evtap: normal closure", "normal closure"},
+				{1011, "evtap: internal error", "server error"},
+				{4000, "evtap: application close", "an application code"},
+			} {
+				out = append(out, ui.Fault{
+					Name:    fmt.Sprintf("close %d", c.code),
+					Explain: fmt.Sprintf("the server closes with %d (%s); watch the client reconnect", c.code, c.what),
+					Cmd:     protocol.Command{Kind: protocol.CmdClose, Code: c.code, Text: c.text},
+				})
+			}
+			continue
+		case protocol.CmdDelayFrames:
+			cmd.Duration = 500 * time.Millisecond
+		}
+		name := f.Name
+		if name == "" {
+			name = strings.ReplaceAll(string(f.Kind), "_", " ")
+		}
+		out = append(out, ui.Fault{Name: name, Explain: f.Description, Cmd: cmd, Toggle: f.Toggle})
+	}
+	return out
 }

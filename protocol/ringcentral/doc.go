@@ -5,8 +5,12 @@
 // Heartbeat and Error, the wsc recovery context, and a pure summary of
 // each notification into row cells.
 //
+// Decoder is the provider's protocol.Decoder: the one place frames become
+// events, gaps, subscription answers and heartbeat round trips, for the
+// live session, replay and import alike. docs/ringcentral-notes.md states
+// its rules.
+//
 // Sources: the provider documents in shared/seeds (000, 001, 003) and
 // shared/protocols/ringcentral.md, which records what the official SDKs
-// do where the documents are silent. Both evtap's client (session) and its
-// emulator (sim) speak through this package; it never opens a socket.
+// do where the documents are silent. It never opens a socket.
 package ringcentral

@@ -10,11 +10,11 @@ import (
 // ProviderName is what Event.Provider says for RingCentral events.
 const ProviderName = "ringcentral"
 
-// EventOf turns a ServerNotification frame into evtap's Event: the
-// envelope's ids and times, the wsc sequence, the provider's summary into
-// row cells, and the whole notification as Body. It is what a live session
-// and an imported capture share; the caller adds what only it knows
-// (replayed, duplicate).
+// EventOf turns one ServerNotification frame, out of any stream, into
+// evtap's Event: the envelope's ids and times, the wsc sequence, the row
+// cells, and the whole notification as Body. It knows nothing of what
+// came before (replayed, duplicate, gaps): a stream of frames goes
+// through a Decoder, which derives those too.
 func EventOf(f Frame) (*protocol.Event, error) {
 	if f.Body == nil {
 		return nil, errors.New("ServerNotification without a body")

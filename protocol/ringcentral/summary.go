@@ -1,21 +1,22 @@
 package ringcentral
 
 import (
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// MaxSummary is the most runes Summarize returns in a summary; a row
-// cell never needs more, and a hostile body must not cost a screen.
+// MaxSummary is the most runes a summary has; a row cell never needs
+// more, and a hostile body must not cost a screen.
 const MaxSummary = 160
 
-// maxQuoted caps a quoted message text inside a summary.
-const maxQuoted = 48
+// maxLabel caps a label, maxQuoted a quoted message text in a summary.
+const (
+	maxLabel  = 24
+	maxQuoted = 48
+)
 
-// Row labels Summarize gives the known event families.
+// Row labels the known event families get.
 const (
 	LabelSMSIn     = "SMS in"
 	LabelSMSOut    = "SMS out"
@@ -29,41 +30,101 @@ const (
 // Summarize turns one notification into two row cells: a short label
 // naming the kind of event, and a one-line summary of its key fields.
 // It reads the body loosely (missing fields, numbers for strings and
-// wrong types are tolerated, never fatal), sanitizes every character
-// that could act on a terminal, and caps the summary at MaxSummary
-// runes. Unknown events are labelled by the last segment of their path
-// and summarized as compact JSON.
+// wrong types are tolerated, never fatal) and caps the summary at
+// MaxSummary runes and the label at 24. Unknown events are labelled by
+// the last segment of their path and summarized as compact JSON.
+//
+// Text is kept as the server sent it: the UI escapes it where it meets
+// the terminal. The Decoder builds the same cells while it reads a
+// frame; this is the same code for a notification already split out.
 func Summarize(n Notification) (label, summary string) {
-	resource := eventResource(n.Event)
-	var body map[string]any
-	bodyErr := json.Unmarshal(n.Body, &body)
-	if len(n.Body) == 0 || string(n.Body) == "null" {
-		bodyErr = nil
+	var sc scanner
+	var l line
+	sc.reset(string(n.Body))
+	label = summarizeBody(&sc, &l, n.Event, true)
+	return label, l.String()
+}
+
+// line builds a summary in a reused buffer.
+type line struct{ b []byte }
+
+func (l *line) String() string { return string(capRunes(l.b, MaxSummary)) }
+
+// part appends s as the next part of the summary, two spaces after the
+// previous one; empty parts are skipped.
+func (l *line) part(s string) {
+	if s == "" {
+		return
 	}
+	l.sep()
+	l.b = append(l.b, s...)
+}
+
+func (l *line) sep() {
+	if len(l.b) > 0 {
+		l.b = append(l.b, ' ', ' ')
+	}
+}
+
+// summarizeBody reads the body value at sc (or, when whole, the whole
+// text as a body that may be missing or not JSON at all) into l and
+// returns the label. event picks the family.
+func summarizeBody(sc *scanner, l *line, event string, whole bool) string {
+	l.b = l.b[:0]
+	res := eventResource(event)
+	start := sc.i
+	empty := whole && strings.TrimSpace(sc.s) == ""
+	if empty {
+		sc.s = "null"
+	}
+	var label string
 	known := true
-	switch resource {
+	switch res {
 	case ResourceInstantMessage:
-		label, summary = summarizeSMS(body)
+		label = summarizeMessage(sc, l, true)
 	case ResourceVoicemail:
-		label, summary = LabelVoicemail, summarizeVoicemail(body)
+		label = LabelVoicemail
+		summarizeMessage(sc, l, false)
 	case ResourceMessageStore:
-		label, summary = LabelMsgStore, summarizeMessageStore(body)
+		label = LabelMsgStore
+		summarizeMessageStore(sc, l)
 	case ResourcePresence:
-		label, summary = LabelPresence, summarizePresence(body)
+		label = LabelPresence
+		summarizePresence(sc, l)
 	case ResourceTelephonySession:
-		label, summary = LabelTelephony, summarizeTelephony(body)
+		label = LabelTelephony
+		summarizeTelephony(sc, l)
 	default:
 		known = false
-		label = lastSegment(resource)
-		summary = compactJSON(n.Body, MaxSummary)
+		label = lastSegment(res)
+		sc.skip()
 	}
-	if known && bodyErr != nil {
-		summary = "unexpected body: " + compactJSON(n.Body, MaxSummary)
+	if whole {
+		sc.end()
 	}
-	if known && summary == "" && body == nil {
-		summary = "(no body)"
+	body := strings.TrimSpace(sc.s[start:sc.i])
+	switch {
+	case whole && sc.err != nil:
+		body = strings.TrimSpace(sc.s[start:])
+		fallthrough
+	case !known:
+		l.b = l.b[:0]
+		if known {
+			l.b = append(l.b, "unexpected body: "...)
+		}
+		if !empty {
+			l.b = appendCompact(l.b, body, MaxSummary)
+		}
+	case !strings.HasPrefix(body, "{") && body != "null":
+		l.b = append(l.b[:0], "unexpected body: "...)
+		l.b = appendCompact(l.b, body, MaxSummary)
+	case body == "null":
+		l.b = append(l.b[:0], "(no body)"...)
 	}
-	return clean(label, 24), clean(summary, MaxSummary)
+	if len(label) > maxLabel {
+		label = string(capRunes([]byte(label), maxLabel))
+	}
+	return label
 }
 
 // eventResource returns the resource part of an event path (after
@@ -71,16 +132,24 @@ func Summarize(n Notification) (label, summary string) {
 // whose bodies have the same shapes), without the query; for any other
 // shape, the whole path without its query.
 func eventResource(event string) string {
-	if p, err := ParseEventPath(event); err == nil {
-		return p.Resource
-	}
 	path, _, _ := strings.Cut(event, "?")
-	if rest, ok := strings.CutPrefix(path, apiPrefix+"/account/"); ok {
-		if _, res, ok := strings.Cut(rest, "/"); ok && !strings.HasPrefix(res, "extension/") {
-			return res
-		}
+	rest, ok := strings.CutPrefix(path, apiPrefix+"/account/")
+	if !ok || strings.TrimSpace(event) != event {
+		return path
 	}
-	return path
+	acc, res, ok := strings.Cut(rest, "/")
+	if !ok {
+		return path
+	}
+	ext, isExt := strings.CutPrefix(res, "extension/")
+	if !isExt {
+		return res
+	}
+	id, r, ok := strings.Cut(ext, "/")
+	if !ok || !validID(acc) || !validID(id) || r == "" || r[0] == '/' {
+		return path
+	}
+	return r
 }
 
 func lastSegment(path string) string {
@@ -94,273 +163,475 @@ func lastSegment(path string) string {
 	return path
 }
 
-func summarizeSMS(b map[string]any) (string, string) {
-	label := LabelSMS
-	switch strings.ToLower(str(b, "direction")) {
-	case "inbound":
-		label = LabelSMSIn
-	case "outbound":
-		label = LabelSMSOut
+// party is a from or to entry, read loosely.
+type party struct{ phone, ext, name string }
+
+// name is how the party is shown: its phone number, extension number
+// or name, whichever comes first. pre is a prefix for the text.
+func (p party) show() (pre, s string) {
+	switch {
+	case p.phone != "":
+		return "", p.phone
+	case p.ext != "":
+		return "ext ", p.ext
 	}
-	s := messageParties(b)
-	if subj, ok := b["subject"]; ok {
-		s = join(s, quote(scalar(subj)))
-	}
-	if st := str(b, "messageStatus"); st != "" && !strings.EqualFold(st, "Received") {
-		s = join(s, st)
-	}
-	return label, s
+	return "", p.name
 }
 
-func summarizeVoicemail(b map[string]any) string {
-	s := messageParties(b)
-	if d, ok := vmDuration(b); ok {
-		s = join(s, fmt.Sprintf("%d:%02d", d/60, d%60))
+func readParty(sc *scanner) party {
+	var p party
+	more, _ := sc.objectFirst()
+	for ; more; more = sc.objectNext() {
+		switch sc.key() {
+		case "phoneNumber":
+			p.phone = scalarText(sc)
+		case "extensionNumber":
+			p.ext = scalarText(sc)
+		case "name":
+			p.name = scalarText(sc)
+		default:
+			sc.skip()
+		}
 	}
-	s = join(s, str(b, "readStatus"))
-	if t := str(b, "vmTranscriptionStatus"); t != "" && t != "NotAvailable" {
-		s = join(s, "transcription "+t)
+	return p
+}
+
+// scalarText reads any value as text, as a loose reader shows a field: a
+// number as a float64 prints, a bool as true or false, an object, array
+// or null as "".
+func scalarText(sc *scanner) string {
+	s, f, isNum := sc.scalar()
+	if isNum && !plainInt(s) {
+		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	return s
 }
 
-func vmDuration(b map[string]any) (int64, bool) {
-	atts, _ := b["attachments"].([]any)
-	for _, a := range atts {
-		m, _ := a.(map[string]any)
-		if d, ok := num(m, "vmDuration"); ok {
-			return d, true
+// plainInt reports digits only (with an optional sign): a float64 would
+// print them the same (or, past 2^53, less exactly).
+func plainInt(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
 		}
 	}
-	return 0, false
+	return true
 }
 
-// messageParties renders "from → to[, +N]" for SMS and voicemail.
-func messageParties(b map[string]any) string {
-	from := partyName(asMap(b["from"]))
-	var to string
-	tos, _ := b["to"].([]any)
-	if len(tos) > 0 {
-		to = partyName(asMap(tos[0]))
-		if len(tos) > 1 {
-			to += fmt.Sprintf(" +%d", len(tos)-1)
-		}
-	} else if m := asMap(b["to"]); m != nil {
-		to = partyName(m)
+// readInt reads a field as an integer, from a number or a numeric
+// string.
+func readInt(sc *scanner) (int64, bool) {
+	s, f, isNum := sc.scalar()
+	if isNum {
+		return int64(f), true
 	}
-	return arrow(from, to)
+	if sc.err != nil || s == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
-func partyName(m map[string]any) string {
-	if m == nil {
-		return ""
+// summarizeMessage reads an SMS or voicemail body: "from → to[ +N]",
+// then the SMS text and status, or the voicemail's length, read status
+// and transcription. It returns the SMS label.
+func summarizeMessage(sc *scanner, l *line, sms bool) string {
+	var (
+		direction, subject, status, read, transcript string
+		hasSubject                                   bool
+		from, to                                     party
+		toN                                          int
+		vm                                           int64
+		hasVM                                        bool
+	)
+	more, _ := sc.objectFirst()
+	for ; more; more = sc.objectNext() {
+		switch sc.key() {
+		case "direction":
+			direction = scalarText(sc)
+		case "from":
+			from = readParty(sc)
+		case "to":
+			to, toN = party{}, 0
+			switch sc.next() {
+			case kindArray:
+				more, _ := sc.arrayFirst()
+				for ; more; more = sc.arrayNext() {
+					if toN == 0 {
+						to = readParty(sc)
+					} else {
+						sc.skip()
+					}
+					toN++
+				}
+			case kindObject:
+				to = readParty(sc)
+			default:
+				sc.skip()
+			}
+		case "subject":
+			subject, hasSubject = scalarText(sc), true
+		case "messageStatus":
+			status = scalarText(sc)
+		case "readStatus":
+			read = scalarText(sc)
+		case "vmTranscriptionStatus":
+			transcript = scalarText(sc)
+		case "attachments":
+			more, _ := sc.arrayFirst()
+			for ; more; more = sc.arrayNext() {
+				more, _ := sc.objectFirst()
+				for ; more; more = sc.objectNext() {
+					if sc.key() == "vmDuration" && !hasVM {
+						vm, hasVM = readInt(sc)
+						continue
+					}
+					sc.skip()
+				}
+			}
+		default:
+			sc.skip()
+		}
 	}
-	if p := str(m, "phoneNumber"); p != "" {
-		return p
+	fp, f := from.show()
+	tp, t := to.show()
+	l.arrow(fp, f, tp, t, toN-1)
+	if !sms {
+		if hasVM {
+			l.sep()
+			l.b = strconv.AppendInt(l.b, vm/60, 10)
+			l.b = append(l.b, ':')
+			if s := vm % 60; s >= 0 && s < 10 {
+				l.b = append(l.b, '0')
+			}
+			l.b = strconv.AppendInt(l.b, vm%60, 10)
+		}
+		l.part(read)
+		if transcript != "" && transcript != "NotAvailable" {
+			l.sep()
+			l.b = append(l.b, "transcription "...)
+			l.b = append(l.b, transcript...)
+		}
+		return LabelVoicemail
 	}
-	if e := str(m, "extensionNumber"); e != "" {
-		return "ext " + e
+	if hasSubject {
+		l.sep()
+		l.b = append(l.b, '"')
+		l.b = append(l.b, capRunes([]byte(subject), maxQuoted)...)
+		l.b = append(l.b, '"')
 	}
-	return str(m, "name")
+	if status != "" && !strings.EqualFold(status, "Received") {
+		l.part(status)
+	}
+	switch strings.ToLower(direction) {
+	case "inbound":
+		return LabelSMSIn
+	case "outbound":
+		return LabelSMSOut
+	}
+	return LabelSMS
 }
 
-func summarizeMessageStore(b map[string]any) string {
-	changes, _ := b["changes"].([]any)
-	var parts []string
-	for _, c := range changes {
-		m := asMap(c)
-		if m == nil {
-			continue
-		}
-		part := str(m, "type")
-		if part == "" {
-			part = "?"
-		}
-		if n, ok := num(m, "newCount"); ok && n != 0 {
-			part += fmt.Sprintf(" +%d new", n)
-		}
-		if n, ok := num(m, "updatedCount"); ok && n != 0 {
-			part += fmt.Sprintf(" %d updated", n)
-		}
-		parts = append(parts, part)
+// arrow appends "from → to", leaving out a missing side; more > 0 adds
+// " +more" to the recipient.
+func (l *line) arrow(fp, from, tp, to string, more int) {
+	if from == "" && to == "" {
+		return
 	}
-	if len(parts) == 0 {
-		if b == nil {
-			return ""
-		}
-		return "no changes"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func summarizePresence(b map[string]any) string {
-	status := str(b, "telephonyStatus")
-	calls, _ := b["activeCalls"].([]any)
-	var s string
-	if len(calls) > 0 {
-		c := asMap(calls[0])
-		if st := str(c, "telephonyStatus"); st != "" {
-			status = st
-		}
-		s = join(status, arrow(phoneOrExt(str(c, "from")), phoneOrExt(str(c, "to"))))
-		if len(calls) > 1 {
-			s = join(s, fmt.Sprintf("(+%d calls)", len(calls)-1))
+	l.sep()
+	if from != "" {
+		l.b = append(l.b, fp...)
+		l.b = append(l.b, from...)
+		l.b = append(l.b, " →"...)
+		if to != "" {
+			l.b = append(l.b, ' ')
 		}
 	} else {
-		s = status
-		if ext := str(b, "extensionId"); ext != "" {
-			s = join(s, "ext "+ext)
+		l.b = append(l.b, "→ "...)
+	}
+	if to != "" {
+		l.b = append(l.b, tp...)
+		l.b = append(l.b, to...)
+		if more > 0 {
+			l.b = append(l.b, " +"...)
+			l.b = strconv.AppendInt(l.b, int64(more), 10)
 		}
 	}
-	return join(s, str(b, "presenceStatus"))
+}
+
+// summarizeMessageStore lists each change: "SMS +1 new, VoiceMail 2 updated".
+func summarizeMessageStore(sc *scanner, l *line) {
+	more, isObj := sc.objectFirst()
+	some := false
+	for ; more; more = sc.objectNext() {
+		if sc.key() != "changes" {
+			sc.skip()
+			continue
+		}
+		l.b, some = l.b[:0], false
+		more, _ := sc.arrayFirst()
+		for ; more; more = sc.arrayNext() {
+			if sc.next() != kindObject {
+				sc.skip()
+				continue
+			}
+			var typ string
+			var newN, updN int64
+			more, _ := sc.objectFirst()
+			for ; more; more = sc.objectNext() {
+				switch sc.key() {
+				case "type":
+					typ = scalarText(sc)
+				case "newCount":
+					newN, _ = readInt(sc)
+				case "updatedCount":
+					updN, _ = readInt(sc)
+				default:
+					sc.skip()
+				}
+			}
+			if some {
+				l.b = append(l.b, ", "...)
+			}
+			some = true
+			if typ == "" {
+				typ = "?"
+			}
+			l.b = append(l.b, typ...)
+			if newN != 0 {
+				l.b = append(l.b, " +"...)
+				l.b = strconv.AppendInt(l.b, newN, 10)
+				l.b = append(l.b, " new"...)
+			}
+			if updN != 0 {
+				l.b = append(l.b, ' ')
+				l.b = strconv.AppendInt(l.b, updN, 10)
+				l.b = append(l.b, " updated"...)
+			}
+		}
+	}
+	if !some && isObj {
+		l.b = append(l.b[:0], "no changes"...)
+	}
 }
 
 // phoneOrExt shows a short all-digit number as an extension number.
-func phoneOrExt(s string) string {
+func phoneOrExt(s string) (pre, out string) {
 	if s != "" && len(s) <= 6 && strings.Trim(s, "0123456789") == "" {
-		return "ext " + s
+		return "ext ", s
 	}
-	return s
+	return "", s
 }
 
-func summarizeTelephony(b map[string]any) string {
-	parties, _ := b["parties"].([]any)
-	session := str(b, "telephonySessionId")
-	if session == "" {
-		session = str(b, "sessionId")
-	}
-	if len(parties) == 0 {
-		if session == "" {
-			return ""
+// summarizePresence shows the status and the first active call, or the
+// extension when there is none, then the presence status.
+func summarizePresence(sc *scanner, l *line) {
+	var status, ext, presence, callStatus, from, to string
+	calls := 0
+	more, _ := sc.objectFirst()
+	for ; more; more = sc.objectNext() {
+		switch sc.key() {
+		case "telephonyStatus":
+			status = scalarText(sc)
+		case "extensionId":
+			ext = scalarText(sc)
+		case "presenceStatus":
+			presence = scalarText(sc)
+		case "activeCalls":
+			calls, callStatus, from, to = 0, "", "", ""
+			more, _ := sc.arrayFirst()
+			for ; more; more = sc.arrayNext() {
+				calls++
+				if calls > 1 {
+					sc.skip()
+					continue
+				}
+				more, _ := sc.objectFirst()
+				for ; more; more = sc.objectNext() {
+					switch sc.key() {
+					case "telephonyStatus":
+						callStatus = scalarText(sc)
+					case "from":
+						from = scalarText(sc)
+					case "to":
+						to = scalarText(sc)
+					default:
+						sc.skip()
+					}
+				}
+			}
+		default:
+			sc.skip()
 		}
-		return "session " + session
 	}
-	p := asMap(parties[0])
-	st := asMap(p["status"])
-	code := str(st, "code")
+	if calls > 0 {
+		if callStatus != "" {
+			status = callStatus
+		}
+		l.part(status)
+		fp, f := phoneOrExt(from)
+		tp, t := phoneOrExt(to)
+		l.arrow(fp, f, tp, t, 0)
+		if calls > 1 {
+			l.sep()
+			l.b = append(l.b, "(+"...)
+			l.b = strconv.AppendInt(l.b, int64(calls-1), 10)
+			l.b = append(l.b, " calls)"...)
+		}
+	} else {
+		l.part(status)
+		if ext != "" {
+			l.sep()
+			l.b = append(l.b, "ext "...)
+			l.b = append(l.b, ext...)
+		}
+	}
+	l.part(presence)
+}
+
+// summarizeTelephony shows the first party's state: "Answered  party 2 of
+// s-abc  +15551230001 → ext 101".
+func summarizeTelephony(sc *scanner, l *line) {
+	var tsid, sid, code, reason, id string
+	var from, to party
+	var missed bool
+	parties := 0
+	more, _ := sc.objectFirst()
+	for ; more; more = sc.objectNext() {
+		switch sc.key() {
+		case "telephonySessionId":
+			tsid = scalarText(sc)
+		case "sessionId":
+			sid = scalarText(sc)
+		case "parties":
+			parties, code, reason, id, from, to, missed = 0, "", "", "", party{}, party{}, false
+			more, _ := sc.arrayFirst()
+			for ; more; more = sc.arrayNext() {
+				parties++
+				if parties > 1 {
+					sc.skip()
+					continue
+				}
+				more, _ := sc.objectFirst()
+				for ; more; more = sc.objectNext() {
+					switch sc.key() {
+					case "id":
+						id = scalarText(sc)
+					case "status":
+						more, _ := sc.objectFirst()
+						for ; more; more = sc.objectNext() {
+							switch sc.key() {
+							case "code":
+								code = scalarText(sc)
+							case "reason":
+								reason = scalarText(sc)
+							default:
+								sc.skip()
+							}
+						}
+					case "from":
+						from = readParty(sc)
+					case "to":
+						to = readParty(sc)
+					case "missedCall":
+						missed = false
+						if sc.next() == kindBool {
+							missed = sc.literal() == "true"
+						} else {
+							sc.skip()
+						}
+					default:
+						sc.skip()
+					}
+				}
+			}
+		default:
+			sc.skip()
+		}
+	}
+	session := tsid
+	if session == "" {
+		session = sid
+	}
+	if parties == 0 {
+		if session != "" {
+			l.b = append(l.b, "session "...)
+			l.b = append(l.b, session...)
+		}
+		return
+	}
 	if code == "" {
 		code = "?"
 	}
-	s := code
-	if r := str(st, "reason"); r != "" {
-		s += " (" + r + ")"
+	l.b = append(l.b, code...)
+	if reason != "" {
+		l.b = append(l.b, " ("...)
+		l.b = append(l.b, reason...)
+		l.b = append(l.b, ')')
 	}
-	if id := str(p, "id"); id != "" {
-		s = join(s, "party "+id)
+	if id != "" {
+		l.sep()
+		l.b = append(l.b, "party "...)
+		l.b = append(l.b, id...)
 		if session != "" {
-			s += " of " + session
+			l.b = append(l.b, " of "...)
+			l.b = append(l.b, session...)
 		}
-	} else if session != "" {
-		s = join(s, session)
+	} else {
+		l.part(session)
 	}
-	s = join(s, arrow(endpointName(asMap(p["from"])), endpointName(asMap(p["to"]))))
-	if b, _ := p["missedCall"].(bool); b {
-		s = join(s, "missed")
+	fp, f := endpoint(from)
+	tp, t := endpoint(to)
+	l.arrow(fp, f, tp, t, 0)
+	if missed {
+		l.part("missed")
 	}
-	if len(parties) > 1 {
-		s = join(s, fmt.Sprintf("(+%d parties)", len(parties)-1))
+	if parties > 1 {
+		l.sep()
+		l.b = append(l.b, "(+"...)
+		l.b = strconv.AppendInt(l.b, int64(parties-1), 10)
+		l.b = append(l.b, " parties)"...)
 	}
-	return s
 }
 
-func endpointName(m map[string]any) string {
-	if p := str(m, "phoneNumber"); p != "" {
-		return phoneOrExt(p)
+func endpoint(p party) (pre, s string) {
+	if p.phone != "" {
+		return phoneOrExt(p.phone)
 	}
-	return str(m, "name")
+	return "", p.name
 }
 
-// arrow renders "from → to", leaving out a missing side.
-func arrow(from, to string) string {
-	switch {
-	case from == "" && to == "":
-		return ""
-	case to == "":
-		return from + " →"
-	case from == "":
-		return "→ " + to
-	}
-	return from + " → " + to
-}
-
-// join puts two summary parts side by side, skipping empty ones.
-func join(a, b string) string {
-	switch {
-	case a == "":
+// capRunes cuts b to max runes, marking the cut with "…".
+func capRunes(b []byte, max int) []byte {
+	if len(b) <= max {
 		return b
-	case b == "":
-		return a
 	}
-	return a + "  " + b
-}
-
-func quote(s string) string {
-	return `"` + truncate(s, maxQuoted) + `"`
-}
-
-func asMap(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// str reads a field as text, whatever scalar type it came as.
-func str(m map[string]any, key string) string {
-	if m == nil {
-		return ""
-	}
-	return scalar(m[key])
-}
-
-func scalar(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
-}
-
-// num reads a field as an integer, from a number or a numeric string.
-func num(m map[string]any, key string) (int64, bool) {
-	switch x := m[key].(type) {
-	case float64:
-		return int64(x), true
-	case string:
-		n, err := strconv.ParseInt(x, 10, 64)
-		return n, err == nil
-	}
-	return 0, false
-}
-
-// truncate cuts s to max runes, marking the cut with "…".
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	i, n := 0, 0
-	for i = range s {
+	n := 0
+	for i := range string(b) {
 		if n == max-1 {
-			break
+			if utf8.RuneCount(b[i:]) <= 1 {
+				return b
+			}
+			return append(b[:i:i], "…"...)
 		}
 		n++
 	}
-	return s[:i] + "…"
+	return b
 }
 
-// compactJSON renders raw JSON without insignificant whitespace, reading
-// no more of it than a summary of max runes needs.
-func compactJSON(raw json.RawMessage, max int) string {
-	var sb strings.Builder
+// appendCompact appends raw JSON without insignificant whitespace,
+// reading no more of it than a summary of max runes needs.
+func appendCompact(dst []byte, raw string, max int) []byte {
+	limit := len(dst) + 4*max
 	inString, escaped := false, false
-	for _, c := range raw {
-		if sb.Len() > 4*max {
-			break
-		}
+	for i := 0; i < len(raw) && len(dst) <= limit; i++ {
+		c := raw[i]
 		if inString {
-			sb.WriteByte(c)
+			dst = append(dst, c)
 			switch {
 			case escaped:
 				escaped = false
@@ -377,34 +648,7 @@ func compactJSON(raw json.RawMessage, max int) string {
 		case '"':
 			inString = true
 		}
-		sb.WriteByte(c)
+		dst = append(dst, c)
 	}
-	return sb.String()
-}
-
-// clean makes s safe for one terminal cell: line breaks and tabs become
-// spaces; other control characters, bidi overrides and invalid UTF-8
-// become U+FFFD; the result is cut to max runes.
-func clean(s string, max int) string {
-	var sb strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == max {
-			return truncate(sb.String()+"x", max)
-		}
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			r = ' '
-		case r < 0x20 || (r >= 0x7f && r < 0xa0), isBidiControl(r), r == utf8.RuneError:
-			r = utf8.RuneError
-		}
-		sb.WriteRune(r)
-		n++
-	}
-	return sb.String()
-}
-
-func isBidiControl(r rune) bool {
-	return r == 0x061c || r == 0x200e || r == 0x200f ||
-		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+	return dst
 }

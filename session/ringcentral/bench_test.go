@@ -49,20 +49,26 @@ func BenchmarkDecodeBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkReceiveNotification is the provider's whole per-notification
-// work: classify, decode, wsc tracking, sequence check, summary, event.
+// BenchmarkReceiveNotification is the session's whole per-notification
+// work: the decoder's one pass (type, wsc, sequence, summary, event) and
+// the provider keeping the wsc it hands over.
 func BenchmarkReceiveNotification(b *testing.B) {
 	frames := notificationFrames(1 << 16)
 	p := NewProvider(Config{})
 	p.conn, p.connected = 1, true
-	p.seq.reset(1)
+	var dec protocol.Decoder
+	var dst []protocol.Update
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		f := frames[i%len(frames)]
 		if i%len(frames) == 0 {
-			p.seq.reset(1)
+			dec = p.Decoder()
 		}
-		_ = p.Classify(f)
-		p.Receive(nopLink{}, received{protocol.OpText, f})
+		u := protocol.Update{Kind: protocol.KindRecv, Conn: 1, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(f), Size: len(f)}}
+		var msg any
+		dst, msg = dec.Decode(dst[:0], &u, f)
+		if msg != nil {
+			p.Receive(nopLink{}, msg)
+		}
 	}
 }

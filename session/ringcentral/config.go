@@ -18,6 +18,14 @@ const DefaultGreetingTimeout = 60 * time.Second
 // answer, as @rc-ex/ws does.
 const DefaultRequestTimeout = 60 * time.Second
 
+// The backoff between subscription requests the server did not answer:
+// the request timeout plus at most a minute, so a server that comes
+// back is asked again within two.
+const (
+	DefaultSubscribeRetryBase = time.Second
+	DefaultSubscribeRetryMax  = 60 * time.Second
+)
+
 // defaultRecoveryTimeout applies until a ConnectionDetails says
 // otherwise (the documents' 180 s).
 const defaultRecoveryTimeout = 180 * time.Second
@@ -42,7 +50,8 @@ type Config struct {
 	// Filters are the event filters to subscribe; empty means
 	// DefaultFilters.
 	Filters []string
-	// HTTPClient makes the REST calls; nil uses one with a 15 s timeout.
+	// HTTPClient makes the REST calls (through the engine's REST helper,
+	// bounded by Session.RESTTimeout); nil leaves Session.HTTPClient.
 	HTTPClient *http.Client
 	// MaxRetries: see session.Options.MaxRetries (0 = retry forever).
 	MaxRetries int
@@ -52,8 +61,12 @@ type Config struct {
 	// upgrade (default 60 s).
 	GreetingTimeout time.Duration
 	// RequestTimeout bounds the wait for the answer to a subscription
-	// request (default 60 s, as @rc-ex/ws).
+	// request (default 60 s, as @rc-ex/ws). An unanswered request is
+	// asked again after SubscribeRetry's delay.
 	RequestTimeout time.Duration
+	// SubscribeRetry spaces those retries (default 1 s doubling to a
+	// 60 s cap, with jitter), for as long as the connection lasts.
+	SubscribeRetry session.Backoff
 	// Session holds the engine's timings (ping, heartbeat, backoff, …);
 	// MaxRetries and Now above override its fields when set.
 	Session session.Options
@@ -66,9 +79,6 @@ func (c Config) withDefaults() Config {
 	if len(c.Filters) == 0 {
 		c.Filters = DefaultFilters
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
-	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -77,6 +87,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.SubscribeRetry.Base == 0 {
+		c.SubscribeRetry.Base = DefaultSubscribeRetryBase
+	}
+	if c.SubscribeRetry.Max == 0 {
+		c.SubscribeRetry.Max = DefaultSubscribeRetryMax
 	}
 	return c
 }
@@ -89,5 +105,8 @@ func New(cfg Config) *session.Session {
 		opt.MaxRetries = cfg.MaxRetries
 	}
 	opt.Now = cfg.Now
+	if cfg.HTTPClient != nil {
+		opt.HTTPClient = cfg.HTTPClient
+	}
 	return session.New(NewProvider(cfg), opt)
 }

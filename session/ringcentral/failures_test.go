@@ -1,6 +1,7 @@
 package ringcentral_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -143,5 +144,45 @@ func TestTransientTokenFailureIsRetried(t *testing.T) {
 	}
 	if !sawRefusal {
 		t.Errorf("the 503 was not reported:\n%s", dump(ups[mark:]))
+	}
+}
+
+// Rule: the token and wstoken calls go through the engine's REST helper:
+// each is published as a sent and a received http frame, in order before
+// the dial, with the client's JWT and Basic credentials masked and the
+// server's answer as it came.
+func TestTokenCallsArePublishedWithCredentialsMasked(t *testing.T) {
+	r := start(t, sim.Config{}, nil)
+	ups := r.out.waitFor("live", isLive)
+	var calls []string
+	for _, u := range ups {
+		if u.Frame == nil || u.Frame.Op != protocol.OpHTTP {
+			continue
+		}
+		if strings.Contains(u.Frame.Data, sim.DemoJWT) || strings.Contains(u.Frame.Data, sim.DemoClientSecret) {
+			t.Errorf("a credential in %s", u.Frame.Data)
+		}
+		switch u.Kind {
+		case protocol.KindSent:
+			var req protocol.HTTPRequest
+			if err := json.Unmarshal([]byte(u.Frame.Data), &req); err != nil {
+				t.Fatal(err)
+			}
+			calls = append(calls, req.Method+" "+req.URL[strings.Index(req.URL, "/restapi"):])
+			if a := req.Header["Authorization"]; !strings.HasSuffix(a, " "+session.Mask) {
+				t.Errorf("%s: Authorization %q, want it masked", req.URL, req.Header["Authorization"])
+			}
+		case protocol.KindRecv:
+			var resp protocol.HTTPResponse
+			if err := json.Unmarshal([]byte(u.Frame.Data), &resp); err != nil {
+				t.Fatal(err)
+			}
+			if resp.Status != 200 || !strings.Contains(resp.Body, "token") {
+				t.Errorf("answer %+v", resp)
+			}
+		}
+	}
+	if want := []string{"POST /restapi/oauth/token", "POST /restapi/oauth/wstoken"}; strings.Join(calls, ",") != strings.Join(want, ",") {
+		t.Errorf("REST calls %q, want %q", calls, want)
 	}
 }

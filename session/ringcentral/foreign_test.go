@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/evtap/evtap/protocol"
 	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/session"
 	"github.com/evtap/evtap/session/ringcentral"
 )
 
@@ -23,7 +25,7 @@ import (
 // foreignMode varies how the foreign server behaves.
 type foreignMode struct {
 	numbered bool // a wsc sequence on every frame
-	mute     bool // never answer the subscription request
+	ignore   int  // subscription requests left unanswered (over all connections) before one is answered
 }
 
 func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
@@ -45,6 +47,7 @@ func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
 		_, _ = w.Write([]byte(`{"access_token":"AT","token_type":"bearer","expires_in":3600}`))
 	})
 	var wsURL string
+	var ignored atomic.Int64 // subscription requests left unanswered so far
 	mux.HandleFunc("POST "+rc.PathWSToken, func(w http.ResponseWriter, r *http.Request) {
 		if !strings.EqualFold(r.Header.Get("Authorization"), "bearer AT") {
 			report("wstoken without the bearer token")
@@ -88,31 +91,38 @@ func foreign(t *testing.T, problems chan<- string, mode foreignMode) string {
 			return fmt.Sprintf(`,"wsc":{"token":"tok%d","sequence":%d}`, n, n)
 		}
 		send(`[{"type":"ConnectionDetails","messageId":"cd","status":200` + wsc(1) + `},{"recoveryTimeout":180,"idleTimeout":1800}]`)
-		var req []json.RawMessage
-		select {
-		case data := <-in:
-			if err := json.Unmarshal(data, &req); err != nil || len(req) != 2 {
-				report("subscribe is not a two-element array: %s", data)
+		var meta map[string]any
+		for answer := false; !answer; {
+			var req []json.RawMessage
+			select {
+			case data, open := <-in:
+				if !open {
+					return // the client went
+				}
+				if err := json.Unmarshal(data, &req); err != nil || len(req) == 0 {
+					report("not a JSON array: %s", data)
+					return
+				}
+			case <-time.After(5 * time.Second):
+				report("no subscribe request")
 				return
 			}
-		case <-time.After(5 * time.Second):
-			report("no subscribe request")
-			return
-		}
-		var meta map[string]any
-		var body map[string]any
-		_ = json.Unmarshal(req[0], &meta)
-		_ = json.Unmarshal(req[1], &body)
-		if meta["type"] != "ClientRequest" || meta["method"] != "POST" || meta["path"] != rc.PathSubscription || meta["messageId"] == "" || len(meta) != 4 {
-			report("subscribe meta %v", meta)
-		}
-		if dm, _ := body["deliveryMode"].(map[string]any); dm["transportType"] != "WebSocket" || len(body) != 2 {
-			report("subscribe body %v", body)
-		}
-		if mode.mute {
-			for range in {
+			meta = nil
+			_ = json.Unmarshal(req[0], &meta)
+			if meta["type"] == "Heartbeat" {
+				continue
 			}
-			return
+			answer = ignored.Add(1) > int64(mode.ignore)
+			var body map[string]any
+			if len(req) == 2 {
+				_ = json.Unmarshal(req[1], &body)
+			}
+			if meta["type"] != "ClientRequest" || meta["method"] != "POST" || meta["path"] != rc.PathSubscription || meta["messageId"] == "" || len(meta) != 4 {
+				report("subscribe meta %v", meta)
+			}
+			if dm, _ := body["deliveryMode"].(map[string]any); dm["transportType"] != "WebSocket" || len(body) != 2 {
+				report("subscribe body %v", body)
+			}
 		}
 		// An unknown message type, then the answer with nulls in it.
 		send(`[{"type":"Announcement","messageId":"a"},{"text":"hello"}]`)
@@ -180,28 +190,70 @@ func worksWithForeign(t *testing.T, numbered bool) {
 	}
 }
 
-// Rule: a subscription request the server never answers is reported
-// after RequestTimeout; the connection pane does not stay "subscribing".
-func TestUnansweredSubscriptionTimesOut(t *testing.T) {
+// Rule: a subscription request the server does not answer is asked
+// again after a bounded backoff, said in the connection pane, until one
+// is answered: an unattended run ends up receiving events.
+func TestUnansweredSubscriptionIsAskedAgain(t *testing.T) {
 	problems := make(chan string, 8)
-	base := foreign(t, problems, foreignMode{mute: true})
+	base := foreign(t, problems, foreignMode{ignore: 2})
 	r := start(t, simConfig{}, func(c *ringcentral.Config) {
 		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
-		c.RequestTimeout = 200 * time.Millisecond
+		c.RequestTimeout = 100 * time.Millisecond
+		c.SubscribeRetry = session.Backoff{Base: 20 * time.Millisecond, Max: 40 * time.Millisecond}
 	})
-	ups := r.out.waitFor("the request to time out", func(ups []protocol.Update) bool { return len(subscriptions(ups)) == 1 })
-	s := subscriptions(ups)[0]
-	if s.Error == nil || !strings.Contains(s.Error.Message, "no answer") || len(s.Requested) != 1 {
-		t.Errorf("subscription = %+v", s)
+	ups := r.out.waitFor("6 events after two unanswered requests", countEvents(6))
+	select {
+	case p := <-problems:
+		t.Fatal(p)
+	default:
 	}
-	ups = r.out.waitFor("the phase to leave subscribing", func(ups []protocol.Update) bool { return lastPhase(ups) == protocol.PhaseConnected })
-	var last *protocol.State
+	var retries []*protocol.State
+	requests := 0
 	for _, u := range ups {
-		if u.State != nil {
-			last = u.State
+		if u.State != nil && strings.Contains(u.State.Cause, "no answer to the subscription request") {
+			retries = append(retries, u.State)
+		}
+		if u.Kind == protocol.KindSent && u.Frame.Type == "ClientRequest" {
+			requests++
 		}
 	}
-	if !strings.Contains(last.Cause, "no answer") {
-		t.Errorf("last state %+v", last)
+	if len(retries) != 2 || requests != 3 {
+		t.Fatalf("%d retry states and %d requests, want 2 and 3:\n%s", len(retries), requests, dump(ups))
+	}
+	for i, st := range retries {
+		if st.Attempt != i+2 || st.Delay.Duration() > 40*time.Millisecond || st.Until.IsZero() || !strings.Contains(st.Cause, "asking again") {
+			t.Errorf("retry %d: %+v", i, st)
+		}
+	}
+	if subs := subscriptions(ups); len(subs) != 1 || subs[0].ID != "sub-1" {
+		t.Errorf("subscriptions %+v", subs)
+	}
+	if lastPhase(ups) != protocol.PhaseLive {
+		t.Errorf("not live: %v", phases(ups))
+	}
+}
+
+// Rule: a connection on which the subscription goes unanswered three
+// times is given up; the next connection asks again and gets events.
+func TestUnansweredSubscriptionEndsTheConnection(t *testing.T) {
+	problems := make(chan string, 8)
+	base := foreign(t, problems, foreignMode{ignore: 4})
+	r := start(t, simConfig{}, func(c *ringcentral.Config) {
+		c.Server, c.ClientID, c.ClientSecret, c.JWT = base, "id", "secret", "jwt"
+		c.RequestTimeout = 60 * time.Millisecond
+		c.SubscribeRetry = session.Backoff{Base: 10 * time.Millisecond, Max: 20 * time.Millisecond}
+	})
+	ups := r.out.waitFor("6 events after four unanswered requests", countEvents(6))
+	select {
+	case p := <-problems:
+		t.Fatal(p)
+	default:
+	}
+	d := stateOf(ups, protocol.PhaseDropped)
+	if d == nil || !strings.Contains(d.Cause, "3 subscription requests had no answer") {
+		t.Fatalf("dropped %+v, want the unanswered requests as the cause", d)
+	}
+	if n := ups[len(ups)-1].Conn; n != 2 {
+		t.Errorf("events on connection %d, want 2:\n%s", n, dump(ups))
 	}
 }

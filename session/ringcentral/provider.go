@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,9 +16,12 @@ import (
 // ProviderName is Event.Provider for RingCentral events.
 const ProviderName = rc.ProviderName
 
-// Provider is the RingCentral part of a session (session.Provider). All
-// its state is guarded by mu: the engine calls it from Run's goroutine,
-// the reader and the writer.
+// Provider is the RingCentral part of a session (session.Provider). It
+// acts on what its decoder (protocol/ringcentral.Decoder) reads: the
+// decoder derives every event, gap, subscription and heartbeat Update;
+// the provider decides what to send and when, and reports the phases.
+// All its state is guarded by mu: the engine calls it from Run's
+// goroutine, the reader and the writer.
 type Provider struct {
 	cfg Config
 
@@ -28,15 +30,9 @@ type Provider struct {
 	accessType string
 	accessExp  time.Time
 
-	wsc       *rc.WSC   // the stored recovery context, tracked by KeepWSC
-	presented *rc.WSC   // what this connection presented (nil: plain connect)
-	lostAt    time.Time // when the connection that wsc belongs to was lost
-	recovery  time.Duration
-	hadSess   bool // a server session existed before this connection
-
-	seq         sequencer
-	recoveredAt time.Time   // when a Successful ConnectionDetails arrived
-	reorder     *time.Timer // flushes missing sequence numbers on a quiet stream
+	wsc      *rc.WSC   // the recovery context to present, as the decoder keeps it
+	lostAt   time.Time // when the connection that wsc belongs to was lost
+	recovery time.Duration
 
 	filters      []string               // what the operator wants
 	sub          *protocol.Subscription // the subscription in force, nil if none
@@ -44,14 +40,9 @@ type Provider struct {
 
 	conn      int // connection the per-connection state below belongs to
 	connected bool
-	pending   map[string]request   // ClientRequests in flight, by messageId
-	beats     map[string]time.Time // Heartbeats in flight, by messageId
+	pending   map[string][]string // subscription requests in flight: messageId -> filters
 	greeting  *time.Timer
-}
-
-// request is a ClientRequest waiting for its answer.
-type request struct {
-	filters []string // what was asked for
+	retry     subscribeRetry
 }
 
 // NewProvider builds the RingCentral provider alone, for wiring it into
@@ -64,12 +55,16 @@ func NewProvider(cfg Config) *Provider {
 // Name implements session.Provider.
 func (p *Provider) Name() string { return ProviderName }
 
+// Decoder implements session.Provider: RingCentral's decoder, the same
+// one replay and import run.
+func (p *Provider) Decoder() protocol.Decoder { return rc.NewDecoder() }
+
 // Prepare gets a fresh ws token and decides whether this connection
 // recovers: only with a stored wsc and within recoveryTimeout of the
 // drop, as the documents say.
 func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target, error) {
 	l.State(protocol.State{Phase: protocol.PhaseToken, URL: strings.TrimRight(p.cfg.Server, "/") + rc.PathWSToken})
-	wt, err := p.wsToken(ctx)
+	wt, err := p.wsToken(ctx, l)
 	if err != nil {
 		return session.Target{}, err
 	}
@@ -82,13 +77,11 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 	t := session.Target{Phase: protocol.PhaseDialing}
 	if recovering {
 		w := *p.wsc
-		p.presented, token = &w, w.Token
+		token = w.Token
 		t.Phase = protocol.PhaseRecovering
 		t.Recovery = &protocol.Recovery{Token: w.Token, Sequence: w.Sequence, TimeoutSec: int(p.recovery / time.Second)}
 	} else {
-		// Forget a token we will not present, so that the new session's
-		// token is taken (see KeepWSC).
-		p.presented, p.wsc = nil, nil
+		p.wsc = nil // a token we will not present: the new session's replaces it
 	}
 	u, err := rc.SocketURL(wt.URI, wt.WSAccessToken, token)
 	if err != nil {
@@ -101,8 +94,9 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 // resetConn clears per-connection state. Caller holds mu.
 func (p *Provider) resetConn(n int) {
 	p.conn, p.connected = n, false
-	p.pending = map[string]request{}
-	p.beats = map[string]time.Time{}
+	p.pending = map[string][]string{}
+	p.retry.stop()
+	p.retry.attempt = 0
 	if p.greeting != nil {
 		p.greeting.Stop()
 		p.greeting = nil
@@ -139,8 +133,7 @@ func (p *Provider) Lost(at time.Time) {
 	p.resetConn(p.conn)
 }
 
-// Heartbeat builds the Heartbeat frame and remembers when it left, to
-// time the echo.
+// Heartbeat builds the Heartbeat frame; the decoder times its echo.
 // Nothing is sent before ConnectionDetails, as the documents ask.
 func (p *Provider) Heartbeat(l session.Link) []byte {
 	p.mu.Lock()
@@ -148,15 +141,10 @@ func (p *Provider) Heartbeat(l session.Link) []byte {
 	if !p.connected || l.Conn() != p.conn {
 		return nil
 	}
-	id := newID()
-	f, err := rc.Encode(rc.Meta{Type: rc.TypeHeartbeat, MessageID: id}, nil)
+	f, err := rc.Encode(rc.Meta{Type: rc.TypeHeartbeat, MessageID: newID()}, nil)
 	if err != nil {
 		return nil
 	}
-	if len(p.beats) > 16 { // echoes that never came
-		clear(p.beats)
-	}
-	p.beats[id] = time.Now() // monotonic: a round trip is not wall time
 	return f
 }
 
@@ -174,34 +162,6 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 		p.subscribe(l)
 	}
 	return nil
-}
-
-// subscribe sends POST /restapi/v1.0/subscription with the wanted
-// filters. Caller holds mu.
-func (p *Provider) subscribe(l session.Link) {
-	id := newID()
-	body := rc.SubscriptionRequest{EventFilters: p.filters, DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket}}
-	f, err := rc.Encode(rc.Meta{Type: rc.TypeClientRequest, MessageID: id, Method: "POST", Path: rc.PathSubscription}, body)
-	if err != nil {
-		l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "subscribe", Message: err.Error()}})
-		return
-	}
-	req := request{filters: slices.Clone(p.filters)}
-	p.pending[id] = req
-	if t := p.cfg.RequestTimeout; t > 0 {
-		conn := p.conn
-		time.AfterFunc(t, func() {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			if _, waiting := p.pending[id]; !waiting || p.conn != conn {
-				return
-			}
-			delete(p.pending, id)
-			p.notSubscribed(l, req, &protocol.APIError{Message: fmt.Sprintf("no answer within %s", t)})
-		})
-	}
-	l.State(protocol.State{Phase: protocol.PhaseSubscribing, Cause: fmt.Sprintf("POST %s with %d filter(s)", rc.PathSubscription, len(p.filters))})
-	l.Send(f)
 }
 
 // cleanFilters trims filters and drops empty ones.

@@ -249,6 +249,9 @@ func TestReorderedNotificationsAreNotAGap(t *testing.T) {
 	r := start(t, sim.Config{}, nil)
 	r.out.waitFor("live", isLive)
 	r.sim.SetReorder(true)
+	// A short delay per frame lets the notifications queue up, so the
+	// emulator has pairs to swap however fast its writer is.
+	r.sim.SetFrameDelay(5 * time.Millisecond)
 	r.generate(t, 20)
 	ups := r.out.waitFor("20 events", countEvents(20))
 	evs := events(ups)

@@ -2,7 +2,8 @@ package ringcentral
 
 import (
 	"encoding/json"
-	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // Injection is a notification to deliver as given, whatever the
@@ -14,21 +15,15 @@ type Injection struct {
 	Body  json.RawMessage `json:"body"`
 }
 
-// Counters is a snapshot of what the emulator has done.
+// Counters is a snapshot of what the emulator has done: the core's
+// counters (connections, generated, delivered, dropped, ...; see
+// emu.Counters) and RingCentral's own.
 type Counters struct {
-	Connections  int               `json:"connections"`  // upgrades accepted, ever
-	Open         int               `json:"open"`         // connections open now
-	Refused      int               `json:"refused"`      // upgrades refused (bad or expired token)
+	emu.Counters
 	Recoveries   RecoveryCounters  `json:"recoveries"`   // wsc presented, by outcome
-	Generated    uint64            `json:"generated"`    // notifications created, all sessions ever
-	Delivered    uint64            `json:"delivered"`    // notifications written to a socket, ever
 	TokensIssued int               `json:"tokensIssued"` // OAuth access tokens
 	WSTokens     int               `json:"wsTokens"`     // ws_access_tokens
 	Sessions     []SessionCounters `json:"sessions"`     // sessions alive now (live or recoverable)
-	Paused       bool              `json:"paused"`       // generation paused
-	Rate         float64           `json:"rate"`         // notifications/s per subscription
-	FrameDelay   time.Duration     `json:"frameDelayNs"` // delay before each frame written
-	Reorder      bool              `json:"reorder"`      // adjacent notifications swapped
 }
 
 // RecoveryCounters counts recovery attempts by outcome.
@@ -50,6 +45,3 @@ type SessionCounters struct {
 	Delivered      uint64   `json:"delivered"`
 	Buffered       int      `json:"buffered"`
 }
-
-// ControlPrefix is the reserved path prefix of the HTTP control API.
-const ControlPrefix = "/_evtap/"

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // benchSession is a subscribed session with no connection, as after a
@@ -28,13 +26,11 @@ var fixedTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 func BenchmarkEncodeBaseline(b *testing.B) {
 	_, sess := benchSession(b)
 	body, _ := json.Marshal(sess.gen.sms(fixedTime))
-	n := rc.Notification{UUID: "u", Event: smsFilter, Timestamp: "t", SubscriptionID: "sub", Body: body}
-	meta := rc.Meta{Type: rc.TypeServerNotification, MessageID: "u", Status: 200, WSC: &rc.WSC{Token: "tok", Sequence: 1}}
+	n := notification{UUID: "u", Event: smsFilter, Timestamp: "t", SubscriptionID: "sub", Body: body}
+	m := meta{Type: typeServerNotification, MessageID: "u", Status: 200, WSC: &wscRef{Token: "tok", Sequence: 1}}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := rc.Encode(meta, n); err != nil {
-			b.Fatal(err)
-		}
+		encodeFrame(m, n)
 	}
 }
 
@@ -55,7 +51,7 @@ func BenchmarkGenerate(b *testing.B) {
 func BenchmarkDeliver(b *testing.B) {
 	s, base := startSimB(b)
 	c, _, _ := connect(b, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter, presenceFilter)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -91,10 +87,13 @@ func startSimB(b *testing.B) (*Server, string) {
 }
 
 func TestNotificationFrameEqualsEncode(t *testing.T) {
-	meta := rc.Meta{Type: rc.TypeServerNotification, MessageID: "m", Status: 200, WSC: &rc.WSC{Token: "t", Sequence: 7}}
-	n := rc.Notification{UUID: "u", Event: `/e?type="SMS"<&>`, Timestamp: "ts", SubscriptionID: "s", OwnerID: "o", Body: []byte(`{"a":[1,2]}`)}
-	want, _ := rc.Encode(meta, n)
-	if got := notificationFrame(meta, n); string(got) != string(want) {
-		t.Fatalf("got  %s\nwant %s", got, want)
+	for _, event := range []string{smsFilter, `/e?type="SMS"<&>`, "/é\u2028\x01"} {
+		w := wscRef{Token: "t", Sequence: 7}
+		n := notification{UUID: "u", Event: event, Timestamp: "ts", SubscriptionID: "s", OwnerID: "o", Body: []byte(`{"a":[1,2]}`)}
+		want := encodeFrame(meta{Type: typeServerNotification, MessageID: "m", Status: 200, WSC: &w,
+			Headers: map[string]string{"RCRequestId": "r"}}, n)
+		if got := notificationFrame("m", "r", w, n); string(got) != string(want) {
+			t.Fatalf("got  %s\nwant %s", got, want)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package ringcentral
 import (
 	"io"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // Demo credentials the emulator accepts when Config leaves them empty.
@@ -94,6 +96,11 @@ type Config struct {
 	// subscription and fault (never a token). `evtap sim` points it at
 	// stderr.
 	Log io.Writer
+	// Limits bound what clients can make the emulator hold (zero fields:
+	// the core's defaults). A client that lets more than
+	// Limits.MaxConnQueued pile up unread is cut; it can then recover
+	// the newest BufferSize notifications with its wsc token.
+	Limits emu.Limits
 }
 
 // withDefaults fills the zero fields as documented on Config.

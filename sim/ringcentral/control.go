@@ -4,56 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/sim/emu"
 )
-
-// Drop cuts connection connID ("" = all) without a close handshake, as a
-// network failure would. Its session stays recoverable. It returns how
-// many connections it cut.
-func (s *Server) Drop(connID string) int {
-	s.mu.Lock()
-	cs := s.pick(connID)
-	s.mu.Unlock()
-	for _, c := range cs {
-		c.kill()
-	}
-	s.logf("control: dropped %d connection(s)", len(cs))
-	return len(cs)
-}
-
-// pick returns connection id, or all when id is "". Caller holds mu.
-func (s *Server) pick(id string) []*conn {
-	var out []*conn
-	for cid, c := range s.conns {
-		if id == "" || cid == id {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-const maxCloseReason = 123
-
-// CloseConn closes connection connID ("" = all) cleanly with the given
-// close code and reason, after the frames already queued. It returns how
-// many it closed.
-func (s *Server) CloseConn(connID string, code int, reason string) int {
-	if code == 0 {
-		code = websocket.CloseNormalClosure
-	}
-	if len(reason) > maxCloseReason {
-		reason = reason[:maxCloseReason] // a close frame's payload is at most 125 bytes
-	}
-	s.mu.Lock()
-	cs := s.pick(connID)
-	s.mu.Unlock()
-	for _, c := range cs {
-		c.enqueue(outFrame{close: &closeReq{code: code, reason: reason}})
-	}
-	return len(cs)
-}
 
 // Forget discards session sessionID ("" = all) and cuts its connection:
 // a later recovery with its wsc token fails (WSG-1005) and its
@@ -70,23 +24,6 @@ func (s *Server) Forget(sessionID string) int {
 	}
 	s.logf("control: forgot %d session(s)", n)
 	return n
-}
-
-// Pause stops generated notifications; Resume restarts them. Injected
-// ones and scenario sends still go out.
-func (s *Server) Pause() { s.mu.Lock(); s.paused = true; s.mu.Unlock() }
-
-// Resume restarts generated notifications after Pause.
-func (s *Server) Resume() { s.mu.Lock(); s.paused = false; s.mu.Unlock() }
-
-// SetRate sets notifications per second per subscription (0 = none).
-func (s *Server) SetRate(perSec float64) {
-	if perSec < 0 {
-		perSec = 0
-	}
-	s.mu.Lock()
-	s.rate = perSec
-	s.mu.Unlock()
 }
 
 // targets returns session id, or every session with a subscription when
@@ -127,6 +64,9 @@ func (s *Server) Generate(sessionID, kind string, count int) (int, error) {
 			return 0, err
 		}
 	}
+	if k == KindHostile && count > maxHostile {
+		return 0, fmt.Errorf("at most %d hostile notifications at once (some are 1 MiB)", maxHostile)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sessions, err := s.targets(sessionID)
@@ -144,6 +84,9 @@ func (s *Server) Generate(sessionID, kind string, count int) (int, error) {
 	}
 	return n, nil
 }
+
+// maxHostile bounds one request for hostile notifications.
+const maxHostile = 100
 
 // Inject delivers n as a ServerNotification to session sessionID ("" =
 // every session with a subscription), whatever the filters. It returns
@@ -171,52 +114,23 @@ func (s *Server) Inject(sessionID string, n Injection) (int, error) {
 	return len(sessions), nil
 }
 
-// InjectRaw writes frame verbatim as a text frame on connection connID
-// ("" = all), even if it is not valid JSON. It takes no wsc sequence. It
-// returns how many connections it was queued on.
-func (s *Server) InjectRaw(connID string, frame []byte) int {
-	data := append([]byte(nil), frame...)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cs := s.pick(connID)
-	for _, c := range cs {
-		c.enqueue(outFrame{data: data})
-	}
-	return len(cs)
-}
-
 // RefuseNextToken makes the next token or wstoken request fail with a
 // provider-style error (HTTP 503, CMN-211).
 func (s *Server) RefuseNextToken() { s.mu.Lock(); s.refuseNext = true; s.mu.Unlock() }
 
-// SetFrameDelay delays every frame written by d (0 = none).
-func (s *Server) SetFrameDelay(d time.Duration) {
-	if d < 0 {
-		d = 0
-	}
-	s.delay.Store(int64(d))
-}
-
-// SetReorder swaps adjacent queued notifications while on.
-func (s *Server) SetReorder(on bool) { s.reorderOn.Store(on) }
-
-// Counters returns a snapshot of what the emulator has done.
+// Counters returns a snapshot of what the emulator has done: the core's
+// counters and RingCentral's (recoveries, tokens, sessions).
 func (s *Server) Counters() Counters {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.counters
-	c.Open = len(s.conns)
-	c.Delivered = s.delivered.Load()
-	c.Paused = s.paused
-	c.Rate = s.rate
-	c.FrameDelay = time.Duration(s.delay.Load())
-	c.Reorder = s.reorderOn.Load()
+	c.Counters = s.Server.Counters()
 	c.Sessions = []SessionCounters{}
 	for _, sess := range s.sessions {
 		sc := SessionCounters{ID: sess.id, Sequence: sess.seq, Generated: sess.generated,
-			Delivered: sess.delivered.Load(), Buffered: len(sess.buf)}
+			Delivered: sess.delivered.Load(), Buffered: len(sess.buffered())}
 		if sess.conn != nil {
-			sc.Conn = sess.conn.id
+			sc.Conn = sess.conn.ID()
 		}
 		if sess.sub != nil {
 			sc.SubscriptionID = sess.sub.id
@@ -228,4 +142,21 @@ func (s *Server) Counters() Counters {
 	}
 	sort.Slice(c.Sessions, func(i, j int) bool { return c.Sessions[i].ID < c.Sessions[j].ID })
 	return c
+}
+
+// offerFaults adds RingCentral's faults to the core's (close with a
+// code, delay, reorder): forgetting the session and refusing the next
+// token.
+func (s *Server) offerFaults() {
+	s.AddFault(emu.Fault{Kind: protocol.CmdForget, Name: "forget session",
+		Description: "the emulator forgets the session and cuts its connection: the client's recovery fails (WSG-1005) and it must subscribe again"},
+		func(protocol.Command) error {
+			if s.Forget("") == 0 {
+				return fmt.Errorf("forget: the emulator has no session")
+			}
+			return nil
+		})
+	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken, Name: "refuse next token",
+		Description: "the emulator refuses the next token or wstoken request (HTTP 503, CMN-211)"},
+		func(protocol.Command) error { s.RefuseNextToken(); return nil })
 }

@@ -3,117 +3,37 @@ package ringcentral
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
-	"time"
 )
 
-// controlRoutes registers the HTTP control API under ControlPrefix. Every
-// action is a POST answering {"affected":N}; GET counters answers the
-// Counters JSON. Bad parameters get 400 {"error":"..."}.
+// controlRoutes adds RingCentral's actions to the core's control API:
+// send, inject, forget and refuse-next-token. Each is a POST answering
+// {"affected":N}; bad parameters get 400 {"error":"..."}.
 func (s *Server) controlRoutes() {
-	p := ControlPrefix
-	s.mux.HandleFunc("GET "+p+"counters", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.Counters())
-	})
-	s.mux.HandleFunc("POST "+p+"drop", func(w http.ResponseWriter, r *http.Request) {
-		affected(w, s.Drop(r.URL.Query().Get("conn")))
-	})
-	s.mux.HandleFunc("POST "+p+"close", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		code := 1000
-		if v := q.Get("code"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1000 || n > 4999 {
-				controlError(w, fmt.Errorf("code must be a close code between 1000 and 4999, got %q", v))
-				return
-			}
-			code = n
-		}
-		affected(w, s.CloseConn(q.Get("conn"), code, q.Get("reason")))
-	})
-	s.mux.HandleFunc("POST "+p+"forget", func(w http.ResponseWriter, r *http.Request) {
-		affected(w, s.Forget(r.URL.Query().Get("session")))
-	})
-	s.mux.HandleFunc("POST "+p+"pause", func(w http.ResponseWriter, r *http.Request) { s.Pause(); affected(w, 1) })
-	s.mux.HandleFunc("POST "+p+"resume", func(w http.ResponseWriter, r *http.Request) { s.Resume(); affected(w, 1) })
-	s.mux.HandleFunc("POST "+p+"rate", func(w http.ResponseWriter, r *http.Request) {
-		v, err := strconv.ParseFloat(r.URL.Query().Get("perSec"), 64)
-		if err != nil || v < 0 {
-			controlError(w, fmt.Errorf("perSec must be a number >= 0"))
-			return
-		}
-		s.SetRate(v)
-		affected(w, 1)
-	})
-	s.mux.HandleFunc("POST "+p+"send", func(w http.ResponseWriter, r *http.Request) {
+	s.Control("forget", func(r *http.Request) (int, error) { return s.Forget(r.URL.Query().Get("session")), nil })
+	s.Control("send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
 		count := 1
 		if v := q.Get("count"); v != "" {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				controlError(w, fmt.Errorf("count must be a whole number >= 1, got %q", v))
-				return
+			if err != nil || n < 1 || n > maxSendCount {
+				return 0, fmt.Errorf("count must be a whole number from 1 to %d, got %q", maxSendCount, v)
 			}
 			count = n
 		}
-		n, err := s.Generate(q.Get("session"), q.Get("kind"), count)
-		if err != nil {
-			controlError(w, err)
-			return
-		}
-		affected(w, n)
+		return s.Generate(q.Get("session"), q.Get("kind"), count)
 	})
-	s.mux.HandleFunc("POST "+p+"inject", func(w http.ResponseWriter, r *http.Request) {
+	s.Control("inject", func(r *http.Request) (int, error) {
 		var in Injection
-		if err := json.NewDecoder(io.LimitReader(r.Body, readLimit)).Decode(&in); err != nil {
-			controlError(w, fmt.Errorf("body must be {\"event\":PATH,\"body\":{...}}: %v", err))
-			return
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			return 0, fmt.Errorf("body must be {\"event\":PATH,\"body\":{...}} of at most %d bytes: %v", readLimit, err)
 		}
-		n, err := s.Inject(r.URL.Query().Get("session"), in)
-		if err != nil {
-			controlError(w, err)
-			return
-		}
-		affected(w, n)
+		return s.Inject(r.URL.Query().Get("session"), in)
 	})
-	s.mux.HandleFunc("POST "+p+"inject-raw", func(w http.ResponseWriter, r *http.Request) {
-		frame, err := io.ReadAll(io.LimitReader(r.Body, readLimit))
-		if err != nil {
-			controlError(w, err)
-			return
-		}
-		affected(w, s.InjectRaw(r.URL.Query().Get("conn"), frame))
-	})
-	s.mux.HandleFunc("POST "+p+"refuse-next-token", func(w http.ResponseWriter, r *http.Request) {
-		s.RefuseNextToken()
-		affected(w, 1)
-	})
-	s.mux.HandleFunc("POST "+p+"delay", func(w http.ResponseWriter, r *http.Request) {
-		d, err := time.ParseDuration(r.URL.Query().Get("d"))
-		if err != nil || d < 0 {
-			controlError(w, fmt.Errorf("d must be a duration such as 250ms"))
-			return
-		}
-		s.SetFrameDelay(d)
-		affected(w, 1)
-	})
-	s.mux.HandleFunc("POST "+p+"reorder", func(w http.ResponseWriter, r *http.Request) {
-		on, err := strconv.ParseBool(r.URL.Query().Get("on"))
-		if err != nil {
-			controlError(w, fmt.Errorf("on must be true or false"))
-			return
-		}
-		s.SetReorder(on)
-		affected(w, 1)
-	})
+	s.Control("refuse-next-token", func(*http.Request) (int, error) { s.RefuseNextToken(); return 1, nil })
 }
 
-func affected(w http.ResponseWriter, n int) {
-	writeJSON(w, http.StatusOK, map[string]int{"affected": n})
-}
-
-func controlError(w http.ResponseWriter, err error) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-}
+// maxSendCount bounds one send request, so that a single call cannot
+// hold the emulator for long.
+const maxSendCount = 100000

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // control POSTs to the control API and returns status and decoded JSON.
@@ -45,7 +43,7 @@ func counters(t *testing.T, base string) Counters {
 func TestControlAPIOverHTTP(t *testing.T) {
 	_, base := startSim(t, Config{})
 	c, wt, _ := connect(t, base)
-	cd := c.readType(rc.TypeConnectionDetails)
+	cd := c.readType(typeConnectionDetails)
 	info := c.mustSubscribe(smsFilter, voicemailF)
 
 	if code, out := control(t, base, "send?kind=voicemail&count=2", ""); code != 200 || out["affected"] != 2.0 {
@@ -89,7 +87,7 @@ func TestControlAPIOverHTTP(t *testing.T) {
 		t.Fatalf("forget: %d %v", code, out)
 	}
 	c2, _, _ := dialWS(t, wt, cd.Meta.WSC.Token)
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoveryFailed {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoveryFailed {
 		t.Fatalf("after forget: %q", d.RecoveryState)
 	}
 	if code, _ := control(t, base, "close?code=4001&reason=bye", ""); code != 200 {
@@ -100,17 +98,17 @@ func TestControlAPIOverHTTP(t *testing.T) {
 	}
 }
 
-func (s *Server) ticks() uint64 { s.mu.Lock(); defer s.mu.Unlock(); return s.pumpTicks }
-
 func TestPauseStopsGenerationAndResumeRestartsIt(t *testing.T) {
 	s, base := startSim(t, Config{Rate: 200})
 	c, _, _ := connect(t, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter)
 	c.notification()
 	control(t, base, "pause", "")
-	paused, t0 := s.Counters().Generated, s.ticks()
-	eventually(t, "five pump ticks", func() bool { return s.ticks() >= t0+5 })
+	t0 := s.Counters().PumpTicks
+	eventually(t, "a pump tick after the pause", func() bool { return s.Counters().PumpTicks > t0+1 })
+	paused, t1 := s.Counters().Generated, s.Counters().PumpTicks
+	eventually(t, "five pump ticks", func() bool { return s.Counters().PumpTicks >= t1+5 })
 	if got := s.Counters().Generated; got != paused {
 		t.Fatalf("generated %d while paused (was %d)", got, paused)
 	}
@@ -121,7 +119,7 @@ func TestPauseStopsGenerationAndResumeRestartsIt(t *testing.T) {
 func TestReorderSwapsAdjacentNotifications(t *testing.T) {
 	s, base := startSim(t, Config{})
 	c, _, _ := connect(t, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter)
 	s.SetReorder(true)
 	s.SetFrameDelay(30 * time.Millisecond) // lets all four queue up first
@@ -140,7 +138,7 @@ func TestHostileSendsEveryVariantThroughAnOrdinaryFilter(t *testing.T) {
 	s, base := startSim(t, Config{Seed: 5})
 	c, _, _ := connect(t, base)
 	c.ws.SetReadLimit(4 << 20)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	info := c.mustSubscribe(smsFilter)
 	if n, err := s.Generate("", "hostile", 6); err != nil || n != 6 {
 		t.Fatalf("generated %d: %v", n, err)

@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -8,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // generator makes realistic notification bodies (ringcentral.md §6) for
@@ -60,12 +59,12 @@ var texts = []string{
 // callSteps is the telephony status sequence of a call; presence shows
 // the matching telephonyStatus.
 var callSteps = []struct{ code, presence string }{
-	{rc.PartySetup, rc.TelephonyRinging},
-	{rc.PartyProceeding, rc.TelephonyRinging},
-	{rc.PartyAnswered, rc.TelephonyCallConnected},
-	{rc.PartyHold, rc.TelephonyOnHold},
-	{rc.PartyAnswered, rc.TelephonyCallConnected},
-	{rc.PartyDisconnected, rc.TelephonyNoCall},
+	{partySetup, telephonyRinging},
+	{partyProceeding, telephonyRinging},
+	{partyAnswered, telephonyCallConnected},
+	{partyHold, telephonyOnHold},
+	{partyAnswered, telephonyCallConnected},
+	{partyDisconnected, telephonyNoCall},
 }
 
 func newGenerator(seed int64) *generator {
@@ -73,14 +72,24 @@ func newGenerator(seed int64) *generator {
 }
 
 // uuid draws a version-4-shaped UUID from the session's source.
-func (g *generator) uuid() string {
-	b := make([]byte, 16)
+func (g *generator) uuid() string { return drawUUID(g.rng) }
+
+// drawUUID draws a version-4-shaped UUID from r.
+func drawUUID(r *rand.Rand) string {
+	var b [16]byte
 	for i := range b {
-		b[i] = byte(g.rng.Intn(256))
+		b[i] = byte(r.Intn(256))
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	hex.Encode(out[9:13], b[4:6])
+	hex.Encode(out[14:18], b[6:8])
+	hex.Encode(out[19:23], b[8:10])
+	hex.Encode(out[24:36], b[10:16])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 func (g *generator) digits(n int) string {
@@ -120,51 +129,51 @@ func (g *generator) nextMessageID() int64 {
 	return g.msgID
 }
 
-func id(n int64) rc.FlexID { return rc.FlexID(strconv.FormatInt(n, 10)) }
+func id(n int64) string { return string(strconv.FormatInt(n, 10)) }
 
 func msgURI(n int64) string {
 	return fmt.Sprintf("https://platform.ringcentral.com%s/account/%s/extension/%s/message-store/%d", apiPrefix, DemoAccountID, DemoExtensionID, n)
 }
 
-func party(p person, target bool) rc.MessageParty {
-	return rc.MessageParty{PhoneNumber: p.phone, Name: p.name, Location: p.location, Target: target}
+func party(p person, target bool) messageParty {
+	return messageParty{PhoneNumber: p.phone, Name: p.name, Location: p.location, Target: target}
 }
 
-func (g *generator) sms(now time.Time) *rc.InstantMessageBody {
+func (g *generator) sms(now time.Time) *smsBody {
 	n := g.nextMessageID()
 	peer := g.person()
 	inbound := g.rng.Intn(4) != 0
 	from, to := party(peer, false), party(me, true)
-	direction, status := rc.DirectionInbound, "Received"
+	direction, status := directionInbound, "Received"
 	if !inbound {
 		from, to = party(me, false), party(peer, true)
-		direction, status = rc.DirectionOutbound, "Delivered"
+		direction, status = directionOutbound, "Delivered"
 	}
-	conv := rc.FlexID(g.digits(19))
-	return &rc.InstantMessageBody{
-		ID: id(n), To: []rc.MessageParty{to}, From: from, Type: "SMS",
+	conv := string(g.digits(19))
+	return &smsBody{
+		ID: id(n), To: []messageParty{to}, From: from, Type: "SMS",
 		CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
 		ReadStatus: "Unread", Priority: "Normal",
-		Attachments: []rc.MessageAttachment{{ID: id(n), URI: msgURI(n) + "/content/" + strconv.FormatInt(n, 10),
+		Attachments: []messageAttachment{{ID: id(n), URI: msgURI(n) + "/content/" + strconv.FormatInt(n, 10),
 			Type: "Text", ContentType: "text/plain"}},
 		Direction: direction, Availability: "Alive",
 		Subject: texts[g.rng.Intn(len(texts))], MessageStatus: status,
 		ConversationID: conv,
-		Conversation:   &rc.ConversationRef{ID: conv, URI: "https://platform.ringcentral.com" + apiPrefix + "/conversation/" + string(conv)},
+		Conversation:   &conversationRef{ID: conv, URI: "https://platform.ringcentral.com" + apiPrefix + "/conversation/" + string(conv)},
 		OwnerID:        DemoExtensionID,
 	}
 }
 
-func (g *generator) voicemail(now time.Time) *rc.VoicemailBody {
+func (g *generator) voicemail(now time.Time) *voicemailBody {
 	n := g.nextMessageID()
 	peer := g.person()
-	return &rc.VoicemailBody{
-		ID: id(n), To: []rc.MessageParty{party(me, false)}, From: party(peer, false), Type: "VoiceMail",
+	return &voicemailBody{
+		ID: id(n), To: []messageParty{party(me, false)}, From: party(peer, false), Type: "VoiceMail",
 		CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
 		ReadStatus: "Unread", Priority: "Normal",
-		Attachments: []rc.MessageAttachment{{ID: id(n + 1), URI: fmt.Sprintf("%s/content/%d", msgURI(n), n+1),
+		Attachments: []messageAttachment{{ID: id(n + 1), URI: fmt.Sprintf("%s/content/%d", msgURI(n), n+1),
 			Type: "AudioRecording", ContentType: "audio/mpeg", VMDuration: 5 + g.rng.Intn(90)}},
-		Direction: rc.DirectionInbound, Availability: "Alive",
+		Direction: directionInbound, Availability: "Alive",
 		Subject:               "Voice message from " + peer.name,
 		MessageStatus:         "Received",
 		VMTranscriptionStatus: []string{"NotAvailable", "InProgress", "Completed"}[g.rng.Intn(3)],
@@ -172,19 +181,19 @@ func (g *generator) voicemail(now time.Time) *rc.VoicemailBody {
 	}
 }
 
-func (g *generator) messageStore(now time.Time, q url.Values) *rc.MessageStoreBody {
+func (g *generator) messageStore(now time.Time, q url.Values) *messageStoreBody {
 	typ := []string{"SMS", "Pager", "VoiceMail", "Fax"}[g.rng.Intn(4)]
 	if t := q.Get("type"); t != "" {
 		typ = t
 	}
 	n := 1 + g.rng.Intn(2)
-	ids := make([]rc.FlexID, n)
+	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = id(g.nextMessageID())
 	}
-	return &rc.MessageStoreBody{
+	return &messageStoreBody{
 		AccountID: DemoAccountID, ExtensionID: DemoExtensionID, LastUpdated: rcTime(now),
-		Changes: []rc.MessageStoreChange{{Type: typ, NewCount: n, UpdatedCount: g.rng.Intn(2), NewMessageIDs: ids}},
+		Changes: []messageStoreChange{{Type: typ, NewCount: n, UpdatedCount: g.rng.Intn(2), NewMessageIDs: ids}},
 		OwnerID: DemoExtensionID,
 	}
 }
@@ -205,9 +214,9 @@ func (g *generator) advanceCall(now time.Time) *call {
 
 func direction(inbound bool) string {
 	if inbound {
-		return rc.DirectionInbound
+		return directionInbound
 	}
-	return rc.DirectionOutbound
+	return directionOutbound
 }
 
 func (c *call) ends(inbound bool) (from, to person) {
@@ -217,25 +226,23 @@ func (c *call) ends(inbound bool) (from, to person) {
 	return me, c.peer
 }
 
-func (g *generator) presenceBody(now time.Time, detailed bool) *rc.PresenceBody {
+func (g *generator) presenceBody(now time.Time, detailed bool) *presenceBody {
 	c := g.advanceCall(now)
 	g.presence++
 	status := callSteps[c.step].presence
 	active := 0
 	presence := "Available"
-	if status != rc.TelephonyNoCall {
+	if status != telephonyNoCall {
 		active, presence = 1, "Busy"
 	}
-	yes, no := true, false
-	b := &rc.PresenceBody{
+	b := &presenceBody{
 		ExtensionID: DemoExtensionID, TelephonyStatus: status, Sequence: int64(g.presence),
 		PresenceStatus: presence, UserStatus: "Available", DNDStatus: "TakeAllCalls", MeetingStatus: "Disconnected",
-		AllowSeeMyPresence: &yes, RingOnMonitoredCall: &no, PickUpCallsOnHold: &no,
-		TotalActiveCalls: &active, OwnerID: DemoExtensionID,
+		AllowSeeMyPresence: true, TotalActiveCalls: active, OwnerID: DemoExtensionID,
 	}
 	if detailed && active > 0 {
 		from, to := c.ends(c.inbound)
-		b.ActiveCalls = []rc.ActiveCall{{
+		b.ActiveCalls = []activeCall{{
 			ID: c.sessionID, Direction: direction(c.inbound),
 			From: from.phone, FromName: from.name, To: to.phone, ToName: to.name,
 			StartTime: rcTime(c.start), TelephonyStatus: status,
@@ -246,32 +253,32 @@ func (g *generator) presenceBody(now time.Time, detailed bool) *rc.PresenceBody 
 	return b
 }
 
-func (g *generator) telephony(now time.Time, q url.Values) *rc.TelephonySessionBody {
+func (g *generator) telephony(now time.Time, q url.Values) *telephonyBody {
 	c := g.advanceCall(now)
 	g.telSeq++
 	inbound := c.inbound
 	if d := q.Get("direction"); d != "" {
-		inbound = d == rc.DirectionInbound
+		inbound = d == directionInbound
 	}
 	code := callSteps[c.step].code
 	if s := q.Get("statusCode"); s != "" {
 		code = s
 	}
 	from, to := c.ends(inbound)
-	end := func(p person) *rc.TelephonyEndpoint {
-		e := &rc.TelephonyEndpoint{PhoneNumber: p.phone, Name: p.name}
+	end := func(p person) telephonyEndpoint {
+		e := telephonyEndpoint{PhoneNumber: p.phone, Name: p.name}
 		if p == me {
 			e.ExtensionID = DemoExtensionID
 		}
 		return e
 	}
-	return &rc.TelephonySessionBody{
+	return &telephonyBody{
 		Sequence: int64(g.telSeq), SessionID: c.sessionID, TelephonySessionID: c.telephonySessionID,
-		ServerID: "10.13.22.241.TAM", EventTime: rcTime(now), Origin: &rc.SessionOrigin{Type: "Call"},
-		Parties: []rc.TelephonyParty{{
+		ServerID: "10.13.22.241.TAM", EventTime: rcTime(now), Origin: sessionOrigin{Type: "Call"},
+		Parties: []telephonyParty{{
 			AccountID: DemoAccountID, ExtensionID: DemoExtensionID, ID: c.partyID,
 			Direction: direction(inbound), From: end(from), To: end(to),
-			Status:     rc.PartyStatus{Code: code},
+			Status:     partyStatus{Code: code},
 			MissedCall: q.Get("missedCall") == "true",
 		}},
 		OwnerID: DemoExtensionID,

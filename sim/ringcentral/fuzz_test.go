@@ -13,7 +13,7 @@ import (
 func FuzzWSCRoundTrip(f *testing.F) {
 	f.Add("9a067256-89b7-49fa-91c5-8ff68090c21f", uint64(1))
 	f.Add("x", uint64(1<<63))
-	codec := wscCodec{key: []byte("fuzz key")}
+	codec := newWSCCodec([]byte("fuzz key"))
 	f.Fuzz(func(t *testing.T, id string, seq uint64) {
 		if id == "" {
 			return
@@ -26,7 +26,7 @@ func FuzzWSCRoundTrip(f *testing.F) {
 		if err != nil || gotID != id || gotSeq != seq {
 			t.Fatalf("round trip of (%q, %d): (%q, %d, %v)", id, seq, gotID, gotSeq, err)
 		}
-		if _, _, err := (wscCodec{key: []byte("other key")}).decode(tok); err == nil {
+		if _, _, err := newWSCCodec([]byte("other key")).decode(tok); err == nil {
 			t.Fatal("a token signed with another key was accepted")
 		}
 	})
@@ -35,7 +35,7 @@ func FuzzWSCRoundTrip(f *testing.F) {
 func FuzzWSCDecode(f *testing.F) {
 	f.Add("AQ")
 	f.Add("garbage!!")
-	codec := wscCodec{key: []byte("fuzz key")}
+	codec := newWSCCodec([]byte("fuzz key"))
 	f.Add(codec.encode("s", 3))
 	f.Fuzz(func(t *testing.T, tok string) {
 		id, _, err := codec.decode(tok)

@@ -1,13 +1,11 @@
 package ringcentral
 
 import (
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/websocket"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // handleWS is the gateway: authenticate the ws_access_token (query or
@@ -19,61 +17,58 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 	wscParam, recovering := r.URL.Query()["wsc"]
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		http.Error(w, errClosed.Error(), http.StatusServiceUnavailable)
-		return
-	}
 	oauthSession, why := s.takeWSToken(token)
+	s.mu.Unlock()
 	if why != "" {
-		s.counters.Refused++
+		s.AddRefused()
 		s.logf("refused upgrade from %s: %s", r.RemoteAddr, why)
-		s.mu.Unlock()
 		apiError(w, http.StatusUnauthorized, "OAU-213", why)
 		return
 	}
-	s.mu.Unlock()
-
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	ec, err := s.Upgrade(w, r, emu.ConnOptions{ReadLimit: readLimit, PingInterval: s.cfg.PingInterval})
 	if err != nil {
-		return // the upgrader has answered
+		return // answered
 	}
-	c := &conn{s: s, ws: ws, opened: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
-	c.lastRead.Store(time.Now().UnixNano())
-
+	c := &conn{Conn: ec}
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		_ = ws.Close()
-		return
-	}
-	s.connCount++
-	c.id = fmt.Sprintf("c%d", s.connCount)
-	s.conns[c.id] = c
-	s.counters.Connections++
-	s.logf("%s: connected from %s (recovering: %v)", c.id, r.RemoteAddr, recovering)
+	s.conns[c] = true
+	s.logf("%s: connected from %s (recovering: %v)", c.ID(), r.RemoteAddr, recovering)
 	if recovering {
 		id, pos, err := s.wsc.decode(wscParam[0])
 		if err != nil {
 			s.counters.Recoveries.Malformed++
-			s.logf("%s: malformed wsc, Error %s and close", c.id, rc.WSGBadContext)
-			c.enqueue(outFrame{close: &closeReq{
-				errFrame: errorFrame(http.StatusBadRequest, rc.WSGBadContext, "Malformed WebSocket session context token"),
-				code:     websocket.ClosePolicyViolation, reason: rc.WSGBadContext,
-			}})
+			s.logf("%s: malformed wsc, Error %s and close", c.ID(), wsgBadContext)
+			c.Close(websocket.ClosePolicyViolation, wsgBadContext,
+				errorFrame(http.StatusBadRequest, wsgBadContext, "Malformed WebSocket session context token"))
 		} else {
 			s.attach(c, oauthSession, true, id, pos)
 		}
 	} else {
 		s.attach(c, oauthSession, false, "", 0)
 	}
-	s.markStarted(startFirstConnection)
-	// Added under mu while not closed, so Close's Wait never races it.
-	s.bg.Add(1)
 	s.mu.Unlock()
 
-	go c.writeLoop()
-	c.readLoop()
+	c.Serve(func(typ int, data []byte) {
+		if typ != websocket.TextMessage {
+			c.Send(errorFrame(http.StatusBadRequest, errMalformedMessage, "Malformed message: binary frames are not supported"))
+			return
+		}
+		s.handleFrame(c, data)
+	})
+	s.finish(c)
+}
+
+// finish forgets an ended connection: its session, if any, becomes
+// recoverable for RecoveryTimeout from now.
+func (s *Server) finish(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	if sess := c.sess; sess != nil && sess.conn == c {
+		sess.conn = nil
+		sess.lostAt = s.now()
+	}
+	c.sess = nil
 }
 
 // takeWSToken checks a ws_access_token and returns its OAuth session, or

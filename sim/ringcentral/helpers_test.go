@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 // The tests talk to the emulator with a raw gorilla client, never with
@@ -34,7 +32,7 @@ func startSim(t testing.TB, cfg Config) (*Server, string) {
 
 func postForm(t testing.TB, base string, form url.Values, basic bool) (*http.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+rc.PathToken, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, base+pathToken, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if basic {
 		req.SetBasicAuth(DemoClientID, DemoClientSecret)
@@ -49,13 +47,13 @@ func postForm(t testing.TB, base string, form url.Values, basic bool) (*http.Res
 }
 
 // login runs the JWT grant as the JS SDK does and returns the token.
-func login(t testing.TB, base string) rc.TokenResponse {
+func login(t testing.TB, base string) tokenResponse {
 	t.Helper()
-	resp, b := postForm(t, base, rc.JWTGrant(DemoJWT), true)
+	resp, b := postForm(t, base, jwtGrant(DemoJWT), true)
 	if resp.StatusCode != 200 {
 		t.Fatalf("token: %d %s", resp.StatusCode, b)
 	}
-	var tr rc.TokenResponse
+	var tr tokenResponse
 	if err := json.Unmarshal(b, &tr); err != nil {
 		t.Fatal(err)
 	}
@@ -64,9 +62,9 @@ func login(t testing.TB, base string) rc.TokenResponse {
 
 // getWSToken asks for a ws token with an empty body and a lowercase scheme,
 // as @rc-ex/ws does.
-func getWSToken(t testing.TB, base, access string) (int, rc.WSTokenResponse) {
+func getWSToken(t testing.TB, base, access string) (int, wsTokenResponse) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+rc.PathWSToken, nil)
+	req, _ := http.NewRequest(http.MethodPost, base+pathWSToken, nil)
 	req.Header.Set("Authorization", "bearer "+access)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -74,7 +72,7 @@ func getWSToken(t testing.TB, base, access string) (int, rc.WSTokenResponse) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var wt rc.WSTokenResponse
+	var wt wsTokenResponse
 	_ = json.NewDecoder(resp.Body).Decode(&wt)
 	return resp.StatusCode, wt
 }
@@ -86,9 +84,9 @@ type client struct {
 }
 
 // dialWS connects with a ws token and an optional wsc.
-func dialWS(t testing.TB, wt rc.WSTokenResponse, wsc string) (*client, *http.Response, error) {
+func dialWS(t testing.TB, wt wsTokenResponse, wsc string) (*client, *http.Response, error) {
 	t.Helper()
-	u, err := rc.SocketURL(wt.URI, wt.WSAccessToken, wsc)
+	u, err := socketURL(wt.URI, wt.WSAccessToken, wsc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +100,7 @@ func dialWS(t testing.TB, wt rc.WSTokenResponse, wsc string) (*client, *http.Res
 
 // connect does the whole token flow and returns the client and the
 // ws token (to reconnect with).
-func connect(t testing.TB, base string) (*client, rc.WSTokenResponse, rc.TokenResponse) {
+func connect(t testing.TB, base string) (*client, wsTokenResponse, tokenResponse) {
 	t.Helper()
 	tr := login(t, base)
 	code, wt := getWSToken(t, base, tr.AccessToken)
@@ -116,14 +114,14 @@ func connect(t testing.TB, base string) (*client, rc.WSTokenResponse, rc.TokenRe
 	return c, wt, tr
 }
 
-func (c *client) read() (rc.Frame, []byte) {
+func (c *client) read() (frame, []byte) {
 	c.t.Helper()
 	_ = c.ws.SetReadDeadline(time.Now().Add(waitFor))
 	_, data, err := c.ws.ReadMessage()
 	if err != nil {
 		c.t.Fatalf("read: %v", err)
 	}
-	f, err := rc.Decode(data)
+	f, err := decodeFrame(data)
 	if err != nil {
 		c.t.Fatalf("decode %s: %v", data, err)
 	}
@@ -131,7 +129,7 @@ func (c *client) read() (rc.Frame, []byte) {
 }
 
 // readType reads the next frame and insists on its type.
-func (c *client) readType(want rc.MessageType) rc.Frame {
+func (c *client) readType(want msgType) frame {
 	c.t.Helper()
 	f, data := c.read()
 	if f.Meta.Type != want {
@@ -165,21 +163,17 @@ func (c *client) send(v string) {
 
 // request sends a ClientRequest and returns the response frame, skipping
 // notifications that arrive in between.
-func (c *client) request(method, path string, body any) rc.Frame {
+func (c *client) request(method, path string, body any) frame {
 	c.t.Helper()
 	c.n++
 	id := fmt.Sprintf("req-%d", c.n)
-	frame, err := rc.Encode(rc.Meta{Type: rc.TypeClientRequest, MessageID: id, Method: method, Path: path}, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.send(string(frame))
+	c.send(string(encodeFrame(meta{Type: typeClientRequest, MessageID: id, Method: method, Path: path}, body)))
 	for {
 		f, data := c.read()
-		if f.Meta.Type == rc.TypeServerNotification {
+		if f.Meta.Type == typeServerNotification {
 			continue
 		}
-		if f.Meta.Type != rc.TypeClientRequest || f.Meta.MessageID != id {
+		if f.Meta.Type != typeClientRequest || f.Meta.MessageID != id {
 			c.t.Fatalf("want the response to %s, got %s", id, data)
 		}
 		return f
@@ -187,32 +181,32 @@ func (c *client) request(method, path string, body any) rc.Frame {
 }
 
 // subscribe POSTs filters with the Python/docs trailing slash.
-func (c *client) subscribe(filters ...string) rc.Frame {
+func (c *client) subscribe(filters ...string) frame {
 	c.t.Helper()
-	return c.request("POST", rc.PathSubscription+"/", rc.SubscriptionRequest{
-		EventFilters: filters, DeliveryMode: rc.DeliveryMode{TransportType: rc.TransportWebSocket},
+	return c.request("POST", pathSubscription+"/", subscriptionRequest{
+		EventFilters: filters, DeliveryMode: deliveryMode{TransportType: transportWebSocket},
 	})
 }
 
-func (c *client) mustSubscribe(filters ...string) rc.SubscriptionInfo {
+func (c *client) mustSubscribe(filters ...string) subscriptionInfo {
 	c.t.Helper()
 	f := c.subscribe(filters...)
 	if f.Meta.Status != 200 {
 		c.t.Fatalf("subscribe: status %d %s", f.Meta.Status, f.Body)
 	}
-	var info rc.SubscriptionInfo
-	if err := f.DecodeBody(&info); err != nil {
+	var info subscriptionInfo
+	if err := f.decodeBody(&info); err != nil {
 		c.t.Fatal(err)
 	}
 	return info
 }
 
 // notification reads the next ServerNotification.
-func (c *client) notification() (rc.Frame, rc.Notification) {
+func (c *client) notification() (frame, notification) {
 	c.t.Helper()
-	f := c.readType(rc.TypeServerNotification)
-	var n rc.Notification
-	if err := f.DecodeBody(&n); err != nil {
+	f := c.readType(typeServerNotification)
+	var n notification
+	if err := f.decodeBody(&n); err != nil {
 		c.t.Fatal(err)
 	}
 	if f.Meta.WSC == nil {
@@ -221,19 +215,19 @@ func (c *client) notification() (rc.Frame, rc.Notification) {
 	return f, n
 }
 
-func details(t testing.TB, f rc.Frame) rc.ConnectionDetails {
+func details(t testing.TB, f frame) connDetails {
 	t.Helper()
-	var d rc.ConnectionDetails
-	if err := f.DecodeBody(&d); err != nil {
+	var d connDetails
+	if err := f.decodeBody(&d); err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
 
-func errorBody(t testing.TB, f rc.Frame) rc.ErrorBody {
+func errorBody(t testing.TB, f frame) errBody {
 	t.Helper()
-	var e rc.ErrorBody
-	if err := f.DecodeBody(&e); err != nil {
+	var e errBody
+	if err := f.decodeBody(&e); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -256,3 +250,44 @@ const (
 	voicemailF     = "/restapi/v1.0/account/~/extension/~/voicemail"
 	presenceFilter = "/restapi/v1.0/account/~/extension/~/presence?detailedTelephonyState=true"
 )
+
+// The client side of the token flow, as the JS SDK does it (§1, §2.2).
+
+func jwtGrant(assertion string) url.Values {
+	return url.Values{"grant_type": {grantJWT}, "assertion": {assertion}}
+}
+
+func passwordGrant(username, password string) url.Values {
+	return url.Values{"grant_type": {grantPassword}, "username": {username}, "password": {password}}
+}
+
+func refreshGrant(refresh string) url.Values {
+	return url.Values{"grant_type": {grantRefresh}, "refresh_token": {refresh}}
+}
+
+// socketURL is ${uri}?access_token=${token}[&wsc=${wsc}], concatenated
+// without escaping as @rc-ex/ws does (WSX 239-243).
+func socketURL(uri, token, wsc string) (string, error) {
+	if strings.Contains(uri, "?") {
+		return "", fmt.Errorf("ws uri %q has a query", uri)
+	}
+	u := uri + "?access_token=" + token
+	if wsc != "" {
+		u += "&wsc=" + wsc
+	}
+	return u, nil
+}
+
+// oauthErrorBody is a refused token request's answer.
+type oauthErrorBody struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+	ErrorCode        string `json:"errorCode"`
+}
+
+// matchesExpanded reports whether event is filter with "~" expanded to
+// the demo ids, which is what every generated notification carries.
+func matchesExpanded(filter, event string) bool {
+	f := strings.Replace(filter, "/account/~/", "/account/"+DemoAccountID+"/", 1)
+	return strings.Replace(f, "/extension/~/", "/extension/"+DemoExtensionID+"/", 1) == event
+}

@@ -6,14 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
-)
-
-const (
-	tokenPath   = rc.PathToken
-	revokePath  = rc.PathRevoke
-	wsTokenPath = rc.PathWSToken
 )
 
 // accessToken is an OAuth access token and the OAuth session it belongs
@@ -43,7 +35,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func oauthError(w http.ResponseWriter, status int, kind, code, msg string) {
 	writeJSON(w, status, map[string]any{
 		"error": kind, "error_description": msg, "errorCode": code, "message": msg,
-		"errors": []rc.ErrorDetail{{ErrorCode: code, Message: msg}},
+		"errors": []errDetail{{ErrorCode: code, Message: msg}},
 	})
 }
 
@@ -52,8 +44,8 @@ func apiError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, rcError(code, msg, ""))
 }
 
-func rcError(code, msg, param string) rc.ErrorBody {
-	return rc.ErrorBody{ErrorCode: code, Message: msg, Errors: []rc.ErrorDetail{{ErrorCode: code, Message: msg, Parameter: param}}}
+func rcError(code, msg, param string) errBody {
+	return errBody{ErrorCode: code, Message: msg, Errors: []errDetail{{ErrorCode: code, Message: msg, Parameter: param}}}
 }
 
 // takeRefusal consumes a pending RefuseNextToken. Caller holds mu.
@@ -91,12 +83,12 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	var session string
 	switch f.Get("grant_type") {
-	case rc.GrantJWT:
+	case grantJWT:
 		if f.Get("assertion") != s.cfg.JWT {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "OAU-213", "Invalid JWT token")
 			return
 		}
-	case rc.GrantPassword:
+	case grantPassword:
 		user := f.Get("username")
 		if i := strings.IndexByte(user, '*'); i >= 0 {
 			user = user[:i]
@@ -105,7 +97,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "OAU-140", "Invalid resource owner credentials")
 			return
 		}
-	case rc.GrantRefresh:
+	case grantRefresh:
 		old := s.refresh[f.Get("refresh_token")]
 		if old == nil {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "OAU-211", "Token is revoked or not found")
@@ -135,7 +127,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.tokens[t.token] = t
 	s.refresh[t.refresh] = t
 	s.counters.TokensIssued++
-	writeJSON(w, http.StatusOK, rc.TokenResponse{
+	writeJSON(w, http.StatusOK, tokenResponse{
 		AccessToken: t.token, TokenType: "bearer", ExpiresIn: seconds(ttl),
 		RefreshToken: t.refresh, RefreshTokenExpiresIn: 604800,
 		Scope:   "ReadMessages ReadPresence ReadCallLog SubscriptionWebSocket WebSocketsSubscription",
@@ -184,7 +176,7 @@ func (s *Server) handleWSToken(w http.ResponseWriter, r *http.Request) {
 	tok := secret("V1NUS")
 	s.wsTokens[tok] = &wsToken{oauthSession: t.oauthSession, expires: s.now().Add(s.cfg.WSTokenTTL)}
 	s.counters.WSTokens++
-	writeJSON(w, http.StatusOK, rc.WSTokenResponse{
+	writeJSON(w, http.StatusOK, wsTokenResponse{
 		URI: "ws://" + r.Host + "/ws", WSAccessToken: tok, ExpiresIn: seconds(s.cfg.WSTokenTTL),
 	})
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 func TestJWTGrantIssuesBearerTokenAndWSTokenForLowercaseScheme(t *testing.T) {
@@ -24,14 +22,14 @@ func TestJWTGrantIssuesBearerTokenAndWSTokenForLowercaseScheme(t *testing.T) {
 	if !strings.HasPrefix(wt.URI, "ws://127.0.0.1:") || !strings.HasSuffix(wt.URI, "/ws") || wt.ExpiresIn != 600 {
 		t.Fatalf("wstoken %+v", wt)
 	}
-	if _, err := rc.SocketURL(wt.URI, wt.WSAccessToken, ""); err != nil || url.QueryEscape(wt.WSAccessToken) != wt.WSAccessToken {
+	if _, err := socketURL(wt.URI, wt.WSAccessToken, ""); err != nil || url.QueryEscape(wt.WSAccessToken) != wt.WSAccessToken {
 		t.Fatalf("ws token %q is not URL-safe", wt.WSAccessToken)
 	}
 }
 
 func TestTokenGrantsAndRefusals(t *testing.T) {
 	_, base := startSim(t, Config{})
-	bodyID := rc.JWTGrant(DemoJWT)
+	bodyID := jwtGrant(DemoJWT)
 	bodyID.Set("client_id", DemoClientID)
 	refresh := login(t, base).RefreshToken
 	cases := []struct {
@@ -42,12 +40,12 @@ func TestTokenGrantsAndRefusals(t *testing.T) {
 		wantError string
 	}{
 		{"client_id in body, no secret", bodyID, false, 200, ""},
-		{"password grant with extension", rc.PasswordGrant(DemoUsername+"*101", DemoPassword), true, 200, ""},
-		{"refresh grant", rc.RefreshGrant(refresh), true, 200, ""},
-		{"refresh token used twice", rc.RefreshGrant(refresh), true, 400, "invalid_grant"},
-		{"wrong jwt", rc.JWTGrant("eyJ.bad.jwt"), true, 400, "invalid_grant"},
-		{"wrong password", rc.PasswordGrant(DemoUsername, "nope"), true, 400, "invalid_grant"},
-		{"no client", rc.JWTGrant(DemoJWT), false, 401, "invalid_client"},
+		{"password grant with extension", passwordGrant(DemoUsername+"*101", DemoPassword), true, 200, ""},
+		{"refresh grant", refreshGrant(refresh), true, 200, ""},
+		{"refresh token used twice", refreshGrant(refresh), true, 400, "invalid_grant"},
+		{"wrong jwt", jwtGrant("eyJ.bad.jwt"), true, 400, "invalid_grant"},
+		{"wrong password", passwordGrant(DemoUsername, "nope"), true, 400, "invalid_grant"},
+		{"no client", jwtGrant(DemoJWT), false, 401, "invalid_client"},
 		{"unknown grant", url.Values{"grant_type": {"client_credentials"}}, true, 400, "unsupported_grant_type"},
 	}
 	for _, tc := range cases {
@@ -57,7 +55,7 @@ func TestTokenGrantsAndRefusals(t *testing.T) {
 			continue
 		}
 		if tc.wantError != "" {
-			var e rc.OAuthError
+			var e oauthErrorBody
 			if err := json.Unmarshal(b, &e); err != nil || e.Error != tc.wantError || e.ErrorDescription == "" || e.ErrorCode == "" {
 				t.Errorf("%s: error body %s, want error %q", tc.name, b, tc.wantError)
 			}
@@ -75,7 +73,7 @@ func TestWSTokenIsReusableByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reusing the ws token within its lifetime: %v %v", err, resp)
 	}
-	c2.readType(rc.TypeConnectionDetails)
+	c2.readType(typeConnectionDetails)
 }
 
 func TestStrictTokensRefuseReuseWith401(t *testing.T) {
@@ -117,10 +115,10 @@ func TestRefuseNextTokenFailsOnlyOnce(t *testing.T) {
 
 func TestRequestedAccessTokenTTLIsHonoured(t *testing.T) {
 	_, base := startSim(t, Config{})
-	form := rc.JWTGrant(DemoJWT)
+	form := jwtGrant(DemoJWT)
 	form.Set("access_token_ttl", "30")
 	resp, b := postForm(t, base, form, true)
-	var tr rc.TokenResponse
+	var tr tokenResponse
 	if resp.StatusCode != 200 || json.Unmarshal(b, &tr) != nil || tr.ExpiresIn != 30 {
 		t.Fatalf("access_token_ttl=30: %d %s", resp.StatusCode, b)
 	}

@@ -2,53 +2,34 @@ package ringcentral
 
 import "time"
 
-// pumpInterval is how often generation and expiry run.
-const pumpInterval = 20 * time.Millisecond
+// expireEvery is how often lost sessions and old tokens are expired.
+const expireEvery = 20 * time.Millisecond
 
-// pump generates notifications at the configured rate and expires lost
-// sessions and old ws tokens.
-func (s *Server) pump() {
-	defer s.bg.Done()
-	t := time.NewTicker(pumpInterval)
-	defer t.Stop()
-	last := time.Now()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case tick := <-t.C:
-			dt := tick.Sub(last).Seconds()
-			last = tick
-			s.mu.Lock()
-			s.pumpTicks++
-			s.expire()
-			if !s.paused && s.rate > 0 {
-				for _, sess := range s.sessions {
-					if sess.sub == nil {
-						continue
-					}
-					sess.credit += s.rate * dt
-					if max := s.rate + 1; sess.credit > max {
-						sess.credit = max // a stalled pump does not burst
-					}
-					for sess.credit >= 1 {
-						sess.credit--
-						s.generate(sess, "")
-					}
-				}
-			}
-			s.mu.Unlock()
+// generateAll makes n notifications for every session with a
+// subscription, live or waiting for recovery; the core's pump calls it
+// at the rate in force.
+func (s *Server) generateAll(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sess := range s.sessions {
+		if sess.sub == nil {
+			continue
+		}
+		for i := 0; i < n; i++ {
+			s.generate(sess, "")
 		}
 	}
 }
 
 // expire forgets sessions lost for longer than RecoveryTimeout and ws
-// tokens past their life. Caller holds mu.
+// tokens past their life.
 func (s *Server) expire() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := s.now()
-	for id, sess := range s.sessions {
+	for _, sess := range s.sessions {
 		if sess.conn == nil && now.Sub(sess.lostAt) > s.cfg.RecoveryTimeout {
-			delete(s.sessions, id)
+			s.discard(sess)
 		}
 	}
 	for tok, t := range s.wsTokens {

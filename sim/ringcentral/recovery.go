@@ -1,21 +1,23 @@
 package ringcentral
 
-import rc "github.com/evtap/evtap/protocol/ringcentral"
-
-// connectionDetails is the first frame of a connection.
-func (s *Server) connectionDetails(sess *session, seq uint64, state, code string) []byte {
-	meta := rc.Meta{
-		Type: rc.TypeConnectionDetails, MessageID: sess.gen.uuid(), Status: 200,
-		WSC:     &rc.WSC{Token: s.wsc.encode(sess.id, seq), Sequence: seq},
+// connectionDetails is the first frame of a connection. Its wsc token
+// resumes from pos (the client's position); its sequence is the
+// session's own, the newest number it has given: for a new session
+// both are 1, after a Successful recovery the numbers in between are
+// the ones replayed from the buffer (docs/ringcentral-notes.md §1).
+func (s *Server) connectionDetails(sess *session, pos uint64, state, code string) []byte {
+	meta := meta{
+		Type: typeConnectionDetails, MessageID: sess.gen.uuid(), Status: 200,
+		WSC:     &wscRef{Token: s.wsc.encode(sess.id, pos), Sequence: sess.seq},
 		Headers: map[string]string{"RCRequestId": sess.gen.uuid()},
 	}
-	body := rc.ConnectionDetails{
-		CreationTime: sess.created.UTC().Format(rc.TimeLayout), MaxConnectionsPerSession: 50,
+	body := connDetails{
+		CreationTime: sess.created.UTC().Format(detailsTimeLayout), MaxConnectionsPerSession: 50,
 		RecoveryBufferSize: s.cfg.BufferSize, RecoveryTimeout: seconds(s.cfg.RecoveryTimeout),
 		IdleTimeout: seconds(s.cfg.IdleTimeout), AbsoluteTimeout: seconds(s.cfg.AbsoluteTimeout),
 		MaxActiveRequests: 10, RecoveryState: state, RecoveryErrorCode: code,
 	}
-	frame, _ := rc.Encode(meta, body)
+	frame := encodeFrame(meta, body)
 	return frame
 }
 
@@ -27,26 +29,26 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 	if !recovering {
 		sess := s.newSession(oauthSession)
 		s.bind(c, sess)
-		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, "", "")})
+		c.Send(s.connectionDetails(sess, sess.seq, "", ""))
 		return
 	}
 	old := s.sessions[wscSession]
 	code := ""
 	switch {
 	case old == nil:
-		code = rc.WSGNoSubscription // forgotten or expired: nothing to recover
+		code = wsgNoSubscription // forgotten or expired: nothing to recover
 	case old.oauthSession != oauthSession:
-		code = rc.WSGOtherSession
+		code = wsgOtherSession
 	case old.sub == nil:
-		code = rc.WSGNoSubscription
+		code = wsgNoSubscription
 		s.discard(old)
 	}
 	if code != "" {
 		s.counters.Recoveries.Failed++
-		s.logf("%s: recovery Failed (%s)", c.id, code)
+		s.logf("%s: recovery Failed (%s)", c.ID(), code)
 		sess := s.newSession(oauthSession)
 		s.bind(c, sess)
-		c.enqueue(outFrame{data: s.connectionDetails(sess, sess.seq, rc.RecoveryFailed, code)})
+		c.Send(s.connectionDetails(sess, sess.seq, recoveryFailed, code))
 		return
 	}
 	if prev := old.conn; prev != nil {
@@ -54,22 +56,35 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		// the new connection takes the session over.
 		old.conn = nil
 		prev.sess = nil
-		prev.kill()
+		prev.Kill()
 	}
 	s.counters.Recoveries.Successful++
-	s.logf("%s: recovery Successful for session %s from sequence %d (%d made since)", c.id, old.id, pos, old.seq-pos)
+	replay := 0
+	for _, n := range old.buffered() {
+		if n.seq > pos {
+			replay++
+		}
+	}
+	if made := int(old.seq - pos); made > replay {
+		// The buffer keeps the newest BufferSize: the client will see the
+		// rest as a jump in the sequence, and the counters as dropped.
+		s.logf("%s: recovery Successful for session %s from sequence %d: %d made since, the oldest %d no longer buffered; replaying %d",
+			c.ID(), old.id, pos, made, made-replay, replay)
+	} else {
+		s.logf("%s: recovery Successful for session %s from sequence %d; replaying %d", c.ID(), old.id, pos, replay)
+	}
 	s.bind(c, old)
-	c.enqueue(outFrame{data: s.connectionDetails(old, pos, rc.RecoverySuccessful, "")})
+	c.Send(s.connectionDetails(old, pos, recoverySuccessful, ""))
 	// @rc-ex/ws (1.4.2) re-attaches its notification listener only after
 	// it has awaited ConnectionDetails, so frames arriving in the same
 	// read are dropped by the SDK. A short pause puts the replay in a
 	// later read; everything after it waits too, so order holds.
 	if s.cfg.ReplayDelay > 0 {
-		c.enqueue(outFrame{pause: s.cfg.ReplayDelay})
+		c.Hold(s.cfg.ReplayDelay)
 	}
-	for _, b := range old.buf {
-		if b.seq > pos {
-			c.enqueue(outFrame{data: b.frame, notif: old})
+	for _, n := range old.buffered() {
+		if n.seq > pos {
+			n.queue(c)
 		}
 	}
 }
@@ -79,12 +94,18 @@ func (s *Server) bind(c *conn, sess *session) {
 	sess.conn = c
 }
 
-// discard removes a session and cuts its connection. Caller holds mu.
+// discard removes a session and cuts its connection; its buffered
+// notifications that never reached a socket are dropped for good. Caller
+// holds mu.
 func (s *Server) discard(sess *session) {
 	delete(s.sessions, sess.id)
+	for _, n := range sess.buffered() {
+		n.evict()
+	}
+	sess.buf, sess.head, sess.bufBytes = nil, 0, 0
 	if c := sess.conn; c != nil {
 		sess.conn = nil
 		c.sess = nil
-		c.kill()
+		c.Kill()
 	}
 }

@@ -3,16 +3,15 @@ package ringcentral
 import (
 	"strings"
 	"testing"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"time"
 )
 
 // liveSubscribed connects, subscribes to SMS and returns the client,
 // its ws token and the subscription. Rate 0: the test makes every event.
-func liveSubscribed(t *testing.T, s *Server, base string) (*client, rc.WSTokenResponse, rc.SubscriptionInfo, *rc.WSC) {
+func liveSubscribed(t *testing.T, s *Server, base string) (*client, wsTokenResponse, subscriptionInfo, *wscRef) {
 	t.Helper()
 	c, wt, _ := connect(t, base)
-	cd := c.readType(rc.TypeConnectionDetails)
+	cd := c.readType(typeConnectionDetails)
 	return c, wt, c.mustSubscribe(smsFilter), cd.Meta.WSC
 }
 
@@ -22,7 +21,7 @@ func TestDropThenRecoverReplaysMissedInOrderWithoutLoss(t *testing.T) {
 	if _, err := s.Generate("", "sms", 3); err != nil {
 		t.Fatal(err)
 	}
-	var last *rc.WSC
+	var last *wscRef
 	for i := 0; i < 3; i++ {
 		f, _ := c.notification()
 		last = f.Meta.WSC
@@ -40,12 +39,19 @@ func TestDropThenRecoverReplaysMissedInOrderWithoutLoss(t *testing.T) {
 	if err != nil {
 		t.Fatalf("recover: %v %v", err, resp)
 	}
-	cd := c2.readType(rc.TypeConnectionDetails)
-	if d := details(t, cd); d.RecoveryState != rc.RecoverySuccessful {
+	cd := c2.readType(typeConnectionDetails)
+	if d := details(t, cd); d.RecoveryState != recoverySuccessful {
 		t.Fatalf("recoveryState %q, want Successful", d.RecoveryState)
 	}
-	if cd.Meta.WSC.Sequence != last.Sequence {
-		t.Fatalf("ConnectionDetails sequence %d, want the client's position %d", cd.Meta.WSC.Sequence, last.Sequence)
+	if cd.Meta.WSC.Sequence != last.Sequence+5 {
+		t.Fatalf("ConnectionDetails sequence %d, want the session's newest, %d: the client's position %d plus the 5 made while it was away",
+			cd.Meta.WSC.Sequence, last.Sequence+5, last.Sequence)
+	}
+	s.mu.Lock()
+	_, pos, err := s.wsc.decode(cd.Meta.WSC.Token)
+	s.mu.Unlock()
+	if err != nil || pos != last.Sequence {
+		t.Fatalf("ConnectionDetails token resumes at %d (%v), want the client's position %d", pos, err, last.Sequence)
 	}
 	for want := last.Sequence + 1; want <= last.Sequence+5; want++ {
 		f, n := c2.notification()
@@ -73,7 +79,7 @@ func TestMoreMissedThanTheBufferReplaysOnlyTheNewest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoverySuccessful {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoverySuccessful {
 		t.Fatalf("recoveryState %q", d.RecoveryState)
 	}
 	first, _ := c2.notification()
@@ -98,9 +104,9 @@ func TestForgottenSessionFailsRecoveryAndResubscribesOnTheSameSocket(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	cd := c2.readType(rc.TypeConnectionDetails)
+	cd := c2.readType(typeConnectionDetails)
 	d := details(t, cd)
-	if d.RecoveryState != rc.RecoveryFailed || d.RecoveryErrorCode != rc.WSGNoSubscription || cd.Meta.WSC.Sequence != 1 {
+	if d.RecoveryState != recoveryFailed || d.RecoveryErrorCode != wsgNoSubscription || cd.Meta.WSC.Sequence != 1 {
 		t.Fatalf("details %+v wsc %+v, want Failed WSG-1005 and a new session at 1", d, cd.Meta.WSC)
 	}
 	if n, _ := s.Generate("", "", 1); n != 0 {
@@ -130,7 +136,7 @@ func TestWSCFromAnotherOAuthSessionFailsWithWSG1003(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoveryFailed || d.RecoveryErrorCode != rc.WSGOtherSession {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoveryFailed || d.RecoveryErrorCode != wsgOtherSession {
 		t.Fatalf("details %+v, want Failed WSG-1003", d)
 	}
 }
@@ -138,11 +144,11 @@ func TestWSCFromAnotherOAuthSessionFailsWithWSG1003(t *testing.T) {
 func TestRecoveryWithoutSubscriptionFailsWithWSG1005(t *testing.T) {
 	s, base := startSim(t, Config{})
 	c, wt, _ := connect(t, base)
-	cd := c.readType(rc.TypeConnectionDetails)
+	cd := c.readType(typeConnectionDetails)
 	s.Drop("")
 	c.readClosed()
 	c2, _, _ := dialWS(t, wt, cd.Meta.WSC.Token)
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoveryFailed || d.RecoveryErrorCode != rc.WSGNoSubscription {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoveryFailed || d.RecoveryErrorCode != wsgNoSubscription {
 		t.Fatalf("details %+v", d)
 	}
 }
@@ -161,11 +167,11 @@ func TestBadWSCGetsWSG400ThenClose(t *testing.T) {
 			t.Fatal(err)
 		}
 		if bad == "" { // SocketURL omits an empty wsc: a plain connect
-			c.readType(rc.TypeConnectionDetails)
+			c.readType(typeConnectionDetails)
 			continue
 		}
-		f := c.readType(rc.TypeError)
-		if e := errorBody(t, f); e.ErrorCode != rc.WSGBadContext || !strings.Contains(e.Message, "Malformed") {
+		f := c.readType(typeError)
+		if e := errorBody(t, f); e.ErrorCode != wsgBadContext || !strings.Contains(e.Message, "Malformed") {
 			t.Fatalf("%q: error %+v", bad, e)
 		}
 		c.readClosed()
@@ -182,7 +188,7 @@ func TestRecoveryWindowExpires(t *testing.T) {
 	c.readClosed()
 	eventually(t, "the lost session to expire", func() bool { return len(s.Counters().Sessions) == 0 })
 	c2, _, _ := dialWS(t, wt, cdWSC.Token)
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoveryFailed {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoveryFailed {
 		t.Fatalf("recovery after the window: %q", d.RecoveryState)
 	}
 }
@@ -197,7 +203,7 @@ func TestSeveralSocketsPerOAuthSessionAreIndependentSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cd := c.readType(rc.TypeConnectionDetails); cd.Meta.WSC.Sequence != 1 {
+		if cd := c.readType(typeConnectionDetails); cd.Meta.WSC.Sequence != 1 {
 			t.Fatalf("socket %d starts at %d", i, cd.Meta.WSC.Sequence)
 		}
 		clients = append(clients, c)
@@ -206,7 +212,7 @@ func TestSeveralSocketsPerOAuthSessionAreIndependentSessions(t *testing.T) {
 	if n, _ := s.Generate("", "", 1); n != 2 {
 		t.Fatalf("generated %d, want one per session", n)
 	}
-	for i, want := range []rc.SubscriptionInfo{a, b} {
+	for i, want := range []subscriptionInfo{a, b} {
 		f, n := clients[i].notification()
 		if n.SubscriptionID != want.ID || f.Meta.WSC.Sequence != 2 {
 			t.Fatalf("socket %d got sub %s seq %d", i, n.SubscriptionID, f.Meta.WSC.Sequence)
@@ -221,7 +227,7 @@ func TestRecoveringWhileTheOldSocketIsStillOpenTakesTheSessionOver(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := details(t, c2.readType(rc.TypeConnectionDetails)); d.RecoveryState != rc.RecoverySuccessful {
+	if d := details(t, c2.readType(typeConnectionDetails)); d.RecoveryState != recoverySuccessful {
 		t.Fatalf("takeover: %q", d.RecoveryState)
 	}
 	old.readClosed()
@@ -232,5 +238,114 @@ func TestRecoveringWhileTheOldSocketIsStillOpenTakesTheSessionOver(t *testing.T)
 	eventually(t, "the old socket to be gone", func() bool { return s.Counters().Open == 1 })
 	if got := s.Counters(); len(got.Sessions) != 1 {
 		t.Fatalf("counters %+v", got)
+	}
+}
+
+// The known defect of the previous closing note: "a drop within the 100
+// ms pause between a successful recovery's ConnectionDetails and its
+// replay can lose buffered notifications" (seen as sequences 12-17
+// missing of 116, Delivered 110 against Generated 116).
+//
+// The cause is not in the buffer or in attach: a connection cut inside
+// the pause delivered nothing, so the client comes back from the same
+// position, and consecutive cuts add up to one outage. In that run the
+// client had read 10 notifications; with its backoff growing, more than
+// 100 (the buffer) were made before a connection survived the pause, so
+// the oldest six were evicted unread — 10 + 100 delivered, 116 made — and
+// the client reported the jump, as RingCentral's buffer of
+// recoveryBufferSize (newest kept) means it must. What was missing was
+// the emulator saying so: it now counts them as dropped and logs them.
+//
+// Rule: cuts inside the pause lose nothing the buffer still holds; once
+// more than BufferSize are made since the client's position, exactly the
+// oldest are gone, the sequence jump shows how many, and the emulator's
+// dropped counter and log agree.
+func TestCutsInsideTheReplayPauseLoseOnlyWhatTheBufferNoLongerHolds(t *testing.T) {
+	var log syncBuffer
+	s, base := startSim(t, Config{BufferSize: 10, ReplayDelay: 500 * time.Millisecond, Log: &log})
+	c, wt, _, _ := liveSubscribed(t, s, base)
+	s.Generate("", "sms", 3) // 2..4
+	var last *wscRef
+	for i := 0; i < 3; i++ {
+		f, _ := c.notification()
+		last = f.Meta.WSC
+	}
+	// cutInPause recovers with token, then cuts the connection before the
+	// pause ends: nothing but ConnectionDetails reaches the client.
+	cutInPause := func(token string) *wscRef {
+		t.Helper()
+		eventually(t, "no connection", func() bool { return s.Counters().Open == 0 })
+		cl, _, err := dialWS(t, wt, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cd := cl.readType(typeConnectionDetails)
+		if d := details(t, cd); d.RecoveryState != recoverySuccessful {
+			t.Fatalf("recoveryState %q", d.RecoveryState)
+		}
+		s.Drop("")
+		cl.readClosed() // a notification here would fail the test: none may leave in the pause
+		return cd.Meta.WSC
+	}
+	s.Drop("")
+	c.readClosed()
+	s.Generate("", "sms", 4) // 5..8, while away
+	tok := cutInPause(last.Token)
+	s.mu.Lock()
+	_, pos, err := s.wsc.decode(tok.Token)
+	s.mu.Unlock()
+	if tok.Sequence != 8 || err != nil || pos != last.Sequence {
+		t.Fatalf("ConnectionDetails of a recovery from %d says %d and resumes at %d (%v), want 8 (the newest made) and %d",
+			last.Sequence, tok.Sequence, pos, err, last.Sequence)
+	}
+	s.Generate("", "sms", 4) // 9..12
+	tok = cutInPause(tok.Token)
+
+	// Within the buffer: everything since the position arrives once.
+	eventually(t, "no connection", func() bool { return s.Counters().Open == 0 })
+	c3, _, err := dialWS(t, wt, tok.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3.readType(typeConnectionDetails)
+	for want := uint64(5); want <= 12; want++ {
+		f, _ := c3.notification()
+		if f.Meta.WSC.Sequence != want {
+			t.Fatalf("replayed %d, want %d", f.Meta.WSC.Sequence, want)
+		}
+		last = f.Meta.WSC
+	}
+	if d := s.Counters().Dropped; d != 0 {
+		t.Fatalf("dropped %d with everything inside the buffer", d)
+	}
+
+	// Beyond it: 15 made since the client's position (12), in an outage
+	// stretched by two cuts inside the pause; the buffer holds 10.
+	s.Drop("")
+	c3.readClosed()
+	s.Generate("", "sms", 5) // 13..17
+	tok = cutInPause(last.Token)
+	s.Generate("", "sms", 10) // 18..27
+	tok = cutInPause(tok.Token)
+	eventually(t, "no connection", func() bool { return s.Counters().Open == 0 })
+	c4, _, err := dialWS(t, wt, tok.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c4.readType(typeConnectionDetails)
+	first, _ := c4.notification()
+	if first.Meta.WSC.Sequence != 18 {
+		t.Fatalf("first replayed %d, want 18 (the newest 10 of 13..27)", first.Meta.WSC.Sequence)
+	}
+	for want := uint64(19); want <= 27; want++ {
+		if f, _ := c4.notification(); f.Meta.WSC.Sequence != want {
+			t.Fatalf("replayed %d, want %d", f.Meta.WSC.Sequence, want)
+		}
+	}
+	if d := s.Counters().Dropped; d != 5 {
+		t.Fatalf("the client lost 13..17 (5); the emulator counted %d dropped", d)
+	}
+	if !strings.Contains(log.String(), "15 made since, the oldest 5 no longer buffered; replaying 10") {
+		t.Fatalf("the log does not say what the buffer no longer held:\n%s", log.String())
 	}
 }

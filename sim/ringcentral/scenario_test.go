@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/sim/emu"
 )
 
 func TestParseScenario(t *testing.T) {
@@ -32,17 +32,17 @@ steps:
 		t.Fatalf("scenario %+v", sc)
 	}
 	s0, s1, s3, s4 := sc.Steps[0], sc.Steps[1], sc.Steps[3], sc.Steps[4]
-	if s0.At != 2*time.Second || s0.Action != "send" || s0.Kind != "sms" || s0.Count != 3 || s0.Line != 6 {
+	if s0.At != 2*time.Second || s0.Action != "send" || s0.Arg != (SendStep{KindSMS, 3}) || s0.Line != 6 {
 		t.Fatalf("steps are not in time order or send is wrong: %+v", s0)
 	}
 	if s1.Action != "drop" || s1.Target != "" {
 		t.Fatalf("drop all: %+v", s1)
 	}
-	if s3.Code != 4001 || s3.Target != "c1" || s3.Reason != "bye" {
+	if s3.Arg != (emu.CloseArg{Code: 4001, Reason: "bye"}) || s3.Target != "c1" {
 		t.Fatalf("close: %+v", s3)
 	}
-	if string(s4.Body) != `{"telephonyStatus":"Ringing"}` {
-		t.Fatalf("inject body %s", s4.Body)
+	if in := s4.Arg.(InjectStep); string(in.Body) != `{"telephonyStatus":"Ringing"}` {
+		t.Fatalf("inject body %s", in.Body)
 	}
 }
 
@@ -82,7 +82,7 @@ steps:
 	}
 	s, base := startSim(t, Config{Scenario: sc})
 	c, _, _ := connect(t, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter, voicemailF)
 	for i := 0; i < 3; i++ {
 		if _, n := c.notification(); !strings.Contains(n.Event, "instant?type=SMS") {
@@ -100,7 +100,7 @@ func TestSameSeedGeneratesTheSameNotifications(t *testing.T) {
 	run := func(seed int64) []string {
 		s, base := startSim(t, Config{Seed: seed, Now: clock.Now})
 		c, _, _ := connect(t, base)
-		c.readType(rc.TypeConnectionDetails)
+		c.readType(typeConnectionDetails)
 		c.mustSubscribe(smsFilter, voicemailF, presenceFilter, "/restapi/v1.0/account/~/extension/~/telephony/sessions", "/restapi/v1.0/account/~/extension/~/message-store")
 		s.Generate("", "", 12)
 		var out []string

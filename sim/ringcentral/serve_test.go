@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	rc "github.com/evtap/evtap/protocol/ringcentral"
 )
 
 type syncBuffer struct {
@@ -93,7 +91,7 @@ func TestLogTellsWhatHappenedWithoutTokens(t *testing.T) {
 	var log syncBuffer
 	s, base := startSim(t, Config{Log: &log})
 	c, wt, tr := connect(t, base)
-	c.readType(rc.TypeConnectionDetails)
+	c.readType(typeConnectionDetails)
 	c.mustSubscribe(smsFilter)
 	if f := c.subscribe("/restapi/v1.0/account/~/extension/~/\x1b[31mred"); f.Meta.Status != 400 {
 		t.Fatalf("status %d", f.Meta.Status)

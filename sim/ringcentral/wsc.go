@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash"
 )
 
 // A wsc token is base64url(version | sessionID | sequence | mac) with no
@@ -19,18 +20,28 @@ const (
 
 var errBadWSC = errors.New("malformed WebSocket session context token")
 
-// wscCodec signs and checks wsc tokens with a per-server key.
-type wscCodec struct{ key []byte }
+// wscCodec signs and checks wsc tokens with a per-server key. It keeps
+// one HMAC state to reuse, so it is not safe for concurrent use: the
+// server calls it with mu held.
+type wscCodec struct {
+	key []byte
+	h   hash.Hash
+	sum []byte
+}
 
-func (c wscCodec) mac(payload []byte) []byte {
-	h := hmac.New(sha256.New, c.key)
-	h.Write(payload)
-	return h.Sum(nil)[:wscMACLen]
+func newWSCCodec(key []byte) *wscCodec { return &wscCodec{key: key, h: hmac.New(sha256.New, key)} }
+
+func (c *wscCodec) mac(payload []byte) []byte {
+	c.h.Reset()
+	c.h.Write(payload)
+	c.sum = c.h.Sum(c.sum[:0])
+	return c.sum[:wscMACLen]
 }
 
 // encode makes the token that recovers session sessionID at position seq.
-func (c wscCodec) encode(sessionID string, seq uint64) string {
-	p := make([]byte, 0, 1+len(sessionID)+8+wscMACLen)
+func (c *wscCodec) encode(sessionID string, seq uint64) string {
+	var buf [128]byte
+	p := buf[:0]
 	p = append(p, wscVersion)
 	p = append(p, sessionID...)
 	p = binary.BigEndian.AppendUint64(p, seq)
@@ -39,7 +50,7 @@ func (c wscCodec) encode(sessionID string, seq uint64) string {
 }
 
 // decode checks a token and returns its session id and position.
-func (c wscCodec) decode(token string) (string, uint64, error) {
+func (c *wscCodec) decode(token string) (string, uint64, error) {
 	p, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(p) < 1+1+8+wscMACLen || p[0] != wscVersion {
 		return "", 0, errBadWSC

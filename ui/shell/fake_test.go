@@ -24,6 +24,7 @@ type fakeSource struct {
 	mu       sync.Mutex
 	feed     *Feed
 	controls protocol.Controls
+	faults   []ui.Fault // the emulator's, offered when controls accept them
 	cmds     []protocol.Command
 }
 
@@ -31,7 +32,7 @@ func newFakeSource(us ...protocol.Update) *fakeSource {
 	f := &fakeSource{feed: NewFeed(1000), controls: protocol.Controls{
 		protocol.CmdDrop: true, protocol.CmdForget: true, protocol.CmdSetFilters: true,
 		protocol.CmdClose: true, protocol.CmdMarker: true,
-	}}
+	}, faults: emulatorFaults()}
 	for _, u := range us {
 		f.feed.Push(u)
 	}
@@ -95,6 +96,23 @@ func liveSession() []protocol.Update {
 // wscProvider describes a provider with recovery tokens and one
 // subscription per session, in the words the RingCentral entry of the
 // registry uses; its validator is a small stand-in for the real one.
+// emulatorFaults is what a RingCentral-like emulator offers beside the
+// session's own controls, as the registry describes it.
+func emulatorFaults() []ui.Fault {
+	return []ui.Fault{
+		{Name: "close 1000", Explain: "the server closes with 1000 (normal closure)", Cmd: protocol.Command{Kind: protocol.CmdClose, Code: 1000}},
+		{Name: "close 1011", Explain: "the server closes with 1011 (server error)", Cmd: protocol.Command{Kind: protocol.CmdClose, Code: 1011}},
+		{Name: "close 4000", Explain: "the server closes with 4000", Cmd: protocol.Command{Kind: protocol.CmdClose, Code: 4000}},
+		{Name: "forget session", Explain: "the emulator forgets the session: recovery fails", Cmd: protocol.Command{Kind: protocol.CmdForget}},
+		{Name: "refuse next token", Explain: "the emulator refuses the next token request", Cmd: protocol.Command{Kind: protocol.CmdRefuseToken}},
+		{Name: "delay frames", Explain: "the emulator delays every frame by 500 ms", Cmd: protocol.Command{Kind: protocol.CmdDelayFrames, Duration: 500 * time.Millisecond}, Toggle: true},
+		{Name: "reorder frames", Explain: "the emulator swaps adjacent notifications", Cmd: protocol.Command{Kind: protocol.CmdReorderFrames}, Toggle: true},
+		{Name: "expire subscription", Explain: "the emulator expires the subscription now", Cmd: protocol.Command{Kind: protocol.CmdFault, Text: "expire"}},
+		{Name: "renew 404", Explain: "the next renew answers 404", Cmd: protocol.Command{Kind: protocol.CmdFault, Text: "renew_404"}},
+		{Name: "encryption off", Explain: "the emulator stops encrypting", Cmd: protocol.Command{Kind: protocol.CmdFault, Text: "plain"}, Toggle: true},
+	}
+}
+
 func wscProvider() ui.Provider {
 	resources := []string{"message-store/instant?type=SMS", "voicemail", "presence", "telephony/sessions"}
 	return ui.Provider{

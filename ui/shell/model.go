@@ -27,6 +27,9 @@ type Options struct {
 	// what its filter editor checks; the zero value shows generic words
 	// and offers no editor.
 	Provider ui.Provider
+	// Faults are the fault-menu entries the source offers beyond the
+	// generic ones its Controls imply (an emulator's own).
+	Faults []ui.Fault
 }
 
 type mode int
@@ -97,7 +100,7 @@ func New(src ui.Source, opts Options) Model {
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
 		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
 		store: store, list: list, detail: events.NewDetail(est), stats: stats,
-		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls()),
+		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls(), opts.Faults),
 		input: textinput.New(), width: 80, height: 24,
 	}
 }
@@ -197,14 +200,17 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.mode = modeList
 			return m, nil
 		}
-		if n := int(k.Code - '0'); len(k.Text) == 1 && n >= 0 && n <= 9 {
-			if n == 0 {
-				n = 10 // the tenth entry is 0, as on a keyboard's number row
-			}
-			if cmd, ok := m.faults.pick(n); ok {
-				m.mode = modeList
-				m.do(cmd)
-			}
+		switch k.String() {
+		case "up":
+			m.faults.scroll(-1)
+			return m, nil
+		case "down":
+			m.faults.scroll(1)
+			return m, nil
+		}
+		if cmd, ok := m.faults.pick(k.Text); ok {
+			m.mode = modeList
+			m.do(cmd)
 		}
 		return m, nil
 	case modeHelp:

@@ -53,7 +53,7 @@ func TestMainScreenAt80x24FitsWithoutOverflow(t *testing.T) {
 func screenAfter(t *testing.T, w, h int, want string, keys ...tea.KeyPressMsg) string {
 	t.Helper()
 	src := newFakeSource(liveSession()...)
-	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow, Provider: wscProvider()}), teatest.WithInitialTermSize(w, h),
+	tm := teatest.NewTestModel(t, New(src, Options{Title: "test", Now: fixedNow, Provider: wscProvider(), Faults: src.faults}), teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ringing")) },
 		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))

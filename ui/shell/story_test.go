@@ -23,7 +23,7 @@ func drive(t *testing.T, src *fakeSource, w, h int, us ...protocol.Update) Model
 // driveWith is drive under provider p.
 func driveWith(t *testing.T, src *fakeSource, p ui.Provider, w, h int, us ...protocol.Update) Model {
 	t.Helper()
-	m := New(src, Options{Title: "test", Now: fixedNow, Provider: p})
+	m := New(src, Options{Title: "test", Now: fixedNow, Provider: p, Faults: src.faults})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m = mm.(Model)
 	for _, u := range us {
@@ -259,12 +259,37 @@ func TestEveryFaultInTheMenuCanBePicked(t *testing.T) {
 		protocol.CmdForget, protocol.CmdRefuseToken, protocol.CmdDelayFrames, protocol.CmdReorderFrames} {
 		src.controls[k] = true
 	}
+	src.controls[protocol.CmdFault] = true
 	m := drive(t, src, 160, 40)
-	if len(m.faults.items) != 10 {
-		t.Fatalf("want 10 faults on offer, got %d", len(m.faults.items))
+	// drop, stop heartbeats, stall (the session's), then the emulator's ten
+	if len(m.faults.items) != 13 {
+		t.Fatalf("want 13 faults on offer, got %d", len(m.faults.items))
 	}
 	m = press(m, "!", "0")
 	if got := src.sent(); len(got) != 1 || got[0].Kind != protocol.CmdReorderFrames || !got[0].On {
-		t.Fatalf("0 should pick the tenth fault (reorder on), got %+v", got)
+		t.Fatalf("0 should pick the tenth fault (reorder frames, on), got %+v", got)
+	}
+	m = press(m, "!", "c", "!", "c")
+	got := src.sent()
+	if len(got) != 3 || got[1].Kind != protocol.CmdFault || got[1].Text != "plain" || !got[1].On || got[2].On {
+		t.Fatalf("c should toggle the thirteenth fault (encryption off) on, then off; got %+v", got)
+	}
+}
+
+func TestAFaultMenuLongerThanTheScreenScrolls(t *testing.T) {
+	src := newFakeSource()
+	for _, k := range []protocol.CommandKind{protocol.CmdFault, protocol.CmdRefuseToken, protocol.CmdDelayFrames, protocol.CmdReorderFrames} {
+		src.controls[k] = true
+	}
+	m := drive(t, src, 80, 20)
+	m = press(m, "!")
+	if s := screen(m); !strings.Contains(s, "more (↓)") || strings.Contains(s, "encryption off") {
+		t.Fatalf("at 80x20 the menu should say more follow, not overflow:\n%s", s)
+	}
+	for range 12 {
+		m = press(m, "down")
+	}
+	if s := screen(m); !strings.Contains(s, "encryption off") {
+		t.Fatalf("scrolling down should reach the last fault:\n%s", s)
 	}
 }

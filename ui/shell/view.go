@@ -255,7 +255,7 @@ func (m Model) View() tea.View {
 		case modePrompt:
 			parts = append(parts, m.input.View())
 		case modeFaults:
-			parts[len(parts)-1] = m.faults.view(m.st)
+			parts[len(parts)-1] = m.faults.view(m.st, m.listHeight())
 			parts = append(parts, m.footer())
 		case modeCompose:
 			notice := ""

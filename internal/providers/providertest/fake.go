@@ -20,6 +20,7 @@ import (
 	"github.com/evtap/evtap/internal/providers"
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -185,7 +186,12 @@ func (s *Sim) Start(addr string) (string, error) {
 func (s *Sim) Banner() string { return "fake emulator at " + s.url + "\n" }
 
 // Faults are what only the fake emulator does.
-func (s *Sim) Faults() protocol.Controls { return protocol.Controls{protocol.CmdForget: true} }
+func (s *Sim) Faults() []emu.Fault {
+	return []emu.Fault{
+		{Kind: protocol.CmdForget, Name: "forget session", Description: "the fake emulator forgets the session"},
+		{Kind: protocol.CmdFault, Name: "expire now", Description: "the fake emulator expires what it issued"},
+	}
+}
 
 // Do records the fault.
 func (s *Sim) Do(c protocol.Command) error {

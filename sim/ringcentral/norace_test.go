@@ -1,0 +1,5 @@
+//go:build !race
+
+package ringcentral
+
+const raceEnabled = false
