@@ -17,8 +17,8 @@ import (
 	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/session"
 	dpsession "github.com/evtap/evtap/session/dialpad"
-	"github.com/evtap/evtap/sim/emu"
 	dpsim "github.com/evtap/evtap/sim/dialpad"
+	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/ui"
 )
 
