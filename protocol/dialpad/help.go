@@ -49,7 +49,7 @@ func wrapList(items []string, indent, width int) string {
 }
 
 // EditorHelp is the subscription editor's one-line help.
-const EditorHelp = "one subscription per line: call states=ringing,hangup target=user:1 · sms direction=inbound status · agent_status · removing a line deletes it (disables one evtap did not create)"
+const EditorHelp = "e.g. call states=ringing,hangup target=user:1 · sms direction=inbound status · agent_status · a line removed is deleted"
 
 // Preset is a common subscription offered in the editor.
 type Preset struct{ Name, Description, Spec string }

@@ -82,15 +82,15 @@ func summarizeCall(s *Summary, m, target map[string]any) {
 	default:
 		w = append(w, orQ(ext)+" · "+orQ(who))
 	}
-	leg := "leg " + s.ID
+	leg := "leg " + shortID(s.ID)
 	if v := str(m["master_call_id"]); v != "" && v != s.ID {
-		leg += " of " + v
+		leg += " of " + shortID(v)
 	}
 	if v := str(m["entry_point_call_id"]); v != "" && v != s.ID {
-		leg += " via " + v
+		leg += " via " + shortID(v)
 	}
 	if v := str(m["operator_call_id"]); v != "" && v != s.ID {
-		leg += " op " + v
+		leg += " op " + shortID(v)
 	}
 	w = append(w, leg)
 	if t, ok := m["is_transferred"].(bool); ok && t {
@@ -190,6 +190,15 @@ func identity(s Summary, m map[string]any, payload []byte) string {
 		}
 	}
 	return "sha256|" + digest(payload)
+}
+
+// shortID is a call id in a row: its last six digits, enough to tell the
+// legs of the calls on screen apart (the detail view has them whole).
+func shortID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return "…" + id[len(id)-6:]
 }
 
 // party names a target or contact: its name, else its type and id, else

@@ -14,8 +14,8 @@ func TestSummarize(t *testing.T) {
 		payload, kind, label, text, id string
 		ts                             int64
 	}{
-		{callInboundRinging, "call", "call ringing", "in  +14155550100 → Alice Smith · leg 5635304278851584 via 5635304278851000", "5635304278851584", 1700000001000},
-		{callOutboundLeg, "call", "call connected", "out Carol → +14155550111 · leg 5635304278851599 of 5635304278851584 · transferred", "5635304278851599", 1700000002000},
+		{callInboundRinging, "call", "call ringing", "in  +14155550100 → Alice Smith · leg …851584 via …851000", "5635304278851584", 1700000001000},
+		{callOutboundLeg, "call", "call connected", "out Carol → +14155550111 · leg …851599 of …851584 · transferred", "5635304278851599", 1700000002000},
 		{smsInbound, "sms", "SMS in", `+14155550100 → +16505550199 · "running late" · pending`, "4444", 1700000003000},
 		{smsDelivered, "sms", "SMS out", "+16505550199 → +14155550100 +1 · delivered success", "4445", 1700000004000},
 		{agentAvailable, "agent_status", "agent status", "Alice Smith: available · open · call centres 111,222", "", 1700000005000},

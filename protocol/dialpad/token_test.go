@@ -137,18 +137,29 @@ func TestTokenFields(t *testing.T) {
 		}
 	}
 	for label, want := range map[string]string{
-		"scope":    "every subscription of websocket 1000 (endpoint:1000:*)",
-		"issuer":   "https://testbed.example.com",
+		"expires":  "01:00:00Z",
+		"rotation": "00:55:00Z",
+		"scope":    "websocket-wide",
+		"sub":      "endpoint:1000:*",
+		"lifetime": "1h0m0s",
 		"issued":   "00:00:00Z",
-		"expires":  "01:00:00Z (lifetime 1h0m0s)",
-		"rotation": "00:55:00Z: fresh URL, new socket before the old closes",
+		"issuer":   "https://testbed.example.com",
+		"signed":   "HS256, opaque to a client",
 	} {
 		if byLabel[label] != want {
 			t.Errorf("%s = %q, want %q", label, byLabel[label], want)
 		}
 	}
+	if fs[0].Label != "expires" || fs[1].Label != "rotation" {
+		t.Errorf("the countdowns do not come first: %q, %q", fs[0].Label, fs[1].Label)
+	}
+	for _, f := range fs {
+		if n := len([]rune(f.Value)); n > 30 && f.Label != "issuer" {
+			t.Errorf("%s is %d runes: the pane is narrow", f.Label, n)
+		}
+	}
 	opaque := TokenFields(Token{}, errNotJSON, time.Unix(7200, 0), time.Time{})
-	if len(opaque) != 2 || !strings.Contains(opaque[0].Value, "opaque") || !strings.Contains(opaque[1].Value, "assumed") {
+	if len(opaque) != 2 || !strings.Contains(opaque[0].Value, "assumed") || !strings.Contains(opaque[1].Value, "opaque") {
 		t.Errorf("opaque token fields %+v", opaque)
 	}
 }

@@ -173,7 +173,7 @@ func TestRotationShowsRotatingThenLive(t *testing.T) {
 	for _, f := range ctx {
 		labels[f.Label] = f
 	}
-	if !strings.HasPrefix(labels["scope"].Value, "every subscription of websocket") || labels["expires"].At.IsZero() || labels["rotation"].At.IsZero() ||
+	if labels["scope"].Value != "websocket-wide" || labels["expires"].At.IsZero() || labels["rotation"].At.IsZero() ||
 		!labels["rotation"].At.Before(labels["expires"].At) {
 		t.Errorf("context of connection 2: %+v", ctx)
 	}
