@@ -263,7 +263,7 @@ func expiry(tok dialpad.Token, err error, now time.Time) time.Time {
 // valid token is all it needs.
 func (p *Provider) Opened(l session.Link) {
 	l.Healthy()
-	l.State(protocol.State{Phase: protocol.PhaseLive, Cause: "receive-only socket: events arrive as they happen"})
+	l.State(protocol.State{Phase: protocol.PhaseLive, Cause: "receive-only socket"})
 }
 
 // Receive is told each event the Decoder read: the connection delivers,
