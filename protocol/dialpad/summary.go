@@ -220,11 +220,6 @@ func party(p map[string]any) string {
 }
 
 func decodeObject(b []byte) (map[string]any, error) {
-	if !json.Valid(b) {
-		// json.Decoder would stop after the first value and miss
-		// what follows it ("{}]").
-		return nil, errNotJSON
-	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber() // ids keep their digits
 	var m map[string]any
@@ -233,6 +228,11 @@ func decodeObject(b []byte) (map[string]any, error) {
 	}
 	if m == nil {
 		return nil, errNotObject
+	}
+	// Decode stops after the first value: what follows must be nothing
+	// ("{}]" is not an event).
+	if len(bytes.TrimSpace(b[d.InputOffset():])) != 0 {
+		return nil, errNotJSON
 	}
 	return m, nil
 }
