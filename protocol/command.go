@@ -34,6 +34,20 @@ const (
 	CmdSeekTo CommandKind = "seek_to" // jump to the next Update of kind Text ("state", "gap", "marker")
 )
 
+// Faults of the emulator of RingCentral's PubNub transport (REST
+// subscriptions delivered over the PubNub long-poll; docs/emulator-pubnub.md).
+const (
+	CmdResetPoll          CommandKind = "reset_poll"          // the emulator cuts the held long-poll with a TCP reset; Duration > 0: it resets every PubNub request for that long (an outage)
+	CmdRefuseSubscribe    CommandKind = "refuse_subscribe"    // the emulator answers every PubNub subscribe with status Code (400, 403, 413 or 429) and the service's body; 0 stops it
+	CmdStallTime          CommandKind = "stall_time"          // On: the emulator holds its /time/0 answers (the old clients' reconnect probe)
+	CmdOmitContentType    CommandKind = "omit_content_type"   // On: the emulator's PubNub answers carry no Content-Type
+	CmdExpireSubscription CommandKind = "expire_subscription" // the emulator expires the subscription now: nothing more is published to it, a renew gets 404
+	CmdFailRenew          CommandKind = "fail_renew"          // the emulator answers the next renew with RingCentral error code Text (empty: 404 CMN-102)
+	CmdRotateKey          CommandKind = "rotate_key"          // the emulator gives the subscription a new encryption key at its next renew
+	CmdSetEncryption      CommandKind = "set_encryption"      // On: the emulator encrypts the subscription's notifications; off: it sends them plain from now on
+	CmdBurst              CommandKind = "burst"               // the emulator cuts the long-poll and publishes Value notifications while it is down (above 100 the oldest are lost)
+)
+
 // Command is one request from the operator. Only the fields its Kind
 // names are read.
 type Command struct {
