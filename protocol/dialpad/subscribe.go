@@ -192,11 +192,11 @@ func (s *Spec) Validate() error {
 	switch s.Type {
 	case TypeSMS:
 		if s.Direction == "" {
-			return errors.New("sms needs direction=all, direction=inbound or direction=outbound (the API requires it)")
+			return errors.New("sms needs direction=all|inbound|outbound (required)")
 		}
 	case TypeContact:
 		if s.ContactType == "" {
-			return errors.New("contact needs contact_type=local or contact_type=shared (the API requires it)")
+			return errors.New("contact needs contact_type=local|shared (required)")
 		}
 	case TypeAgentStatus:
 		if s.AgentType == "" {

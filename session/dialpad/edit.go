@@ -2,7 +2,6 @@ package dialpad
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -79,10 +78,6 @@ func (p *Provider) apply(l session.Link, want []dialpad.Spec) {
 			msg := fmt.Sprintf("%s: %v; %d of %d change(s) applied", st, err, i, len(steps))
 			if rest := len(steps) - i - 1; rest > 0 {
 				msg += ", " + strconv.Itoa(rest) + " not sent: " + describe(steps[i+1:])
-			}
-			var rt *session.Retryable
-			if errors.As(err, &rt) && rt.RetryAfter > 0 {
-				msg += fmt.Sprintf("; the server asks to wait %s before trying again", rt.RetryAfter)
 			}
 			l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "subscriptions", Message: msg}})
 			return

@@ -33,7 +33,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,12 +61,10 @@ func (s *dpSub) enabled() bool {
 	return !ok || e
 }
 
-// dpEvent is one event the server generated, and how many connections it
-// was written to.
+// dpEvent is one event the server generated.
 type dpEvent struct {
-	callID  string
-	written atomic.Int32
-	during  bool // generated while some connection was registered
+	callID string
+	during bool // queued on some connection
 }
 
 type dpConn struct {
@@ -453,7 +450,6 @@ func (s *dpServer) socket(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return
 			}
-			s.markWritten(msg)
 		}
 	}
 }
@@ -462,28 +458,6 @@ func hs256FromParts(h, p, key string) string {
 	m := hmac.New(sha256.New, []byte(key))
 	m.Write([]byte(h + "." + p))
 	return h + "." + p + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-// written counts a frame that reached a client, by the call_id in it.
-func (s *dpServer) markWritten(frame []byte) {
-	payload := frame
-	if parts := strings.Split(string(frame), "."); len(parts) == 3 {
-		payload, _ = base64.RawURLEncoding.DecodeString(parts[1])
-	}
-	var ev struct {
-		CallID json.Number `json:"call_id"`
-	}
-	if json.Unmarshal(payload, &ev) != nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := len(s.events) - 1; i >= 0; i-- {
-		if s.events[i].callID == ev.CallID.String() {
-			s.events[i].written.Add(1)
-			return
-		}
-	}
 }
 
 // generate makes n call events and sends each to every connection whose
