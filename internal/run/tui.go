@@ -90,7 +90,9 @@ func liveTUI(ctx context.Context, o LiveOptions, s Session, rec *recording) erro
 	}
 	runErr, uiErr := showInTUI(ctx, shell.NewFeed(feedLimit), run, func(feed *shell.Feed) tea.Model {
 		src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
-		return shell.New(src, shell.Options{Title: s.Title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: s.UI, Faults: s.Faults, Ended: endedWhy})
+		p := s.UI
+		p.Redact = screenRedact(rec.opts)
+		return shell.New(src, shell.Options{Title: s.Title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: p, Faults: s.Faults, Ended: endedWhy})
 	})
 	if runErr != nil {
 		return runErr

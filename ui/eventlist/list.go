@@ -22,6 +22,7 @@ type List struct {
 	store  *Store
 	st     Styles
 	keys   KeyMap
+	redact func(string) string // a frame's text before it is drawn; nil: as it came
 	w, h   int
 	ox, oy int // where the list sits on screen, for mouse clicks
 
@@ -340,3 +341,7 @@ func (l *List) find(dir int, here bool) bool {
 	l.notice = ""
 	return true
 }
+
+// SetRedact sets what a frame's text passes through before it is drawn
+// (the provider's redaction rules); nil draws frames as they came.
+func (l *List) SetRedact(f func(string) string) { l.redact = f }
