@@ -71,8 +71,13 @@ type Player struct {
 	cmds   chan protocol.Command
 
 	// derive: a version 2 recording played through a decoder.
-	derive  bool
-	dec     protocol.Decoder
+	derive bool
+	dec    protocol.Decoder
+	// facts says a fact (a frame, a state, a marker) was played since
+	// the start: a derived line before the first one is a snapshot of a
+	// session recorded from halfway, not derived from anything in the
+	// file, so it plays as recorded.
+	facts   bool
 	derived []protocol.Update
 	scratch []byte
 
@@ -286,7 +291,7 @@ func (p *Player) next() (record.Line, error) {
 // derived again; it is told by its kind, without decoding, except an
 // error, whose Where decides.
 func (p *Player) skipped(l record.Line) bool {
-	if !p.derive {
+	if !p.derive || !p.facts {
 		return false
 	}
 	switch l.Kind {
@@ -307,9 +312,17 @@ func (p *Player) play(l record.Line) error {
 	if err != nil {
 		return p.report(err)
 	}
-	if p.derive && protocol.Derived(&u) {
+	snapshot := p.derive && !p.facts && protocol.Derived(&u)
+	if p.derive && protocol.Derived(&u) && !snapshot {
 		return nil // a recorded decode error: the decoder says it again
 	}
+	if snapshot {
+		if p.outLines != nil {
+			return p.outLines(l.Kind, l.Raw)
+		}
+		return p.out(u)
+	}
+	p.facts = true
 	p.last = u
 	var msg error
 	if p.derive {
@@ -531,7 +544,7 @@ func (p *Player) restart() error {
 	}
 	p.pending = nil
 	p.newDecoder()
-	p.last = protocol.Update{}
+	p.last, p.facts = protocol.Update{}, false
 	if p.opts.Reset != nil {
 		p.opts.Reset()
 	}
