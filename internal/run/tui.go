@@ -51,53 +51,68 @@ func liveTUI(ctx context.Context, o LiveOptions, s Session, rec *recording) erro
 	for k, v := range s.Controls {
 		controls[k] = v
 	}
-	var ended atomic.Pointer[string]
-	run := func(ctx context.Context, emit func(protocol.Update)) error {
-		ctx, stop := context.WithCancel(ctx)
-		defer stop()
-		session := ctx
-		if o.Duration > 0 {
-			var stopClock context.CancelFunc
-			session, stopClock = context.WithTimeout(ctx, o.Duration)
-			defer stopClock()
-		}
-		events := 0
-		err := s.Run(session, func(u protocol.Update) {
-			rec.write(u)
-			if u.Kind == protocol.KindEvent && o.Count > 0 {
-				if events >= o.Count {
-					return // the screen shows exactly --count events, as headless prints them
-				}
-				if events++; events == o.Count {
-					why := fmt.Sprintf("--count %d reached", o.Count)
-					ended.Store(&why)
-					stop()
-				}
-			}
-			emit(u)
-		})
-		if ctx.Err() == nil && errors.Is(session.Err(), context.DeadlineExceeded) {
-			why := fmt.Sprintf("--duration %s reached", o.Duration)
-			ended.Store(&why)
-		}
-		return err
-	}
-	endedWhy := func() string {
-		if why := ended.Load(); why != nil {
-			return *why
-		}
-		return ""
-	}
-	runErr, uiErr := showInTUI(ctx, shell.NewFeed(feedLimit), run, func(feed *shell.Feed) tea.Model {
+	lim := &limited{s: s, o: o, rec: rec}
+	runErr, uiErr := showInTUI(ctx, shell.NewFeed(feedLimit), lim.run, func(feed *shell.Feed) tea.Model {
 		src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
 		p := s.UI
 		p.Redact = screenRedact(rec.opts)
-		return shell.New(src, shell.Options{Title: s.Title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: p, Faults: s.Faults, Ended: endedWhy})
+		return shell.New(src, shell.Options{Title: s.Title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: p, Faults: s.Faults, Ended: lim.why})
 	})
 	if runErr != nil {
 		return runErr
 	}
 	return uiErr
+}
+
+// limited runs a session for the TUI within --count and --duration:
+// reaching either ends the session (not the TUI, whose screen stays to
+// be read) and says why. Every Update is recorded.
+type limited struct {
+	s     Session
+	o     LiveOptions
+	rec   *recording
+	ended atomic.Pointer[string]
+}
+
+// run runs the session into emit until a limit, ctx or the session ends
+// it. The screen gets exactly --count events, as headless prints them.
+func (l *limited) run(ctx context.Context, emit func(protocol.Update)) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	session := ctx
+	if l.o.Duration > 0 {
+		var stopClock context.CancelFunc
+		session, stopClock = context.WithTimeout(ctx, l.o.Duration)
+		defer stopClock()
+	}
+	events := 0
+	err := l.s.Run(session, func(u protocol.Update) {
+		l.rec.write(u)
+		if u.Kind == protocol.KindEvent && l.o.Count > 0 {
+			if events >= l.o.Count {
+				return
+			}
+			if events++; events == l.o.Count {
+				l.end(fmt.Sprintf("--count %d reached", l.o.Count))
+				stop()
+			}
+		}
+		emit(u)
+	})
+	if ctx.Err() == nil && errors.Is(session.Err(), context.DeadlineExceeded) {
+		l.end(fmt.Sprintf("--duration %s reached", l.o.Duration))
+	}
+	return err
+}
+
+func (l *limited) end(why string) { l.ended.Store(&why) }
+
+// why says which limit ended the session, "" when none did.
+func (l *limited) why() string {
+	if why := l.ended.Load(); why != nil {
+		return *why
+	}
+	return ""
 }
 
 // showInTUI runs run (a session or a replay) into feed, which the TUI
