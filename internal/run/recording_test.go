@@ -36,7 +36,7 @@ func TestARecordingStartedLateOpensWithASnapshot(t *testing.T) {
 			Recovery: &protocol.Recovery{Token: "wsc-token", Sequence: 1}}),
 		sub(2, protocol.Subscription{ID: "s-1", Status: "Active"}),
 		sub(3, protocol.Subscription{Error: &protocol.APIError{Status: 400, Message: "refused"}}), // a refusal changes nothing
-		sub(4, protocol.Subscription{ID: "s-2", Status: "Active", Filters: []string{"f"}}),     // replaces s-1
+		sub(4, protocol.Subscription{ID: "s-2", Status: "Active", Filters: []string{"f"}}),        // replaces s-1
 		st(5, protocol.State{Phase: protocol.PhaseLive}),
 		at(6, protocol.Update{Kind: protocol.KindEvent, Event: &protocol.Event{Label: "before"}}),
 	} {
