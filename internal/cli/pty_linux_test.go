@@ -164,6 +164,10 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	} else if werr != nil {
 		fail("%v", werr)
 	}
+	if status != "exit=0" { // what it said last, for the failure that follows
+		txt := ansi.Strip(string(raw))
+		ts.Logf("pty: %s; the terminal's last 8000 bytes:\n%s", status, txt[max(len(txt)-8000, 0):])
+	}
 	fmt.Fprintln(ts.Stdout(), status)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -127,9 +128,28 @@ func showInTUI(ctx context.Context, feed *shell.Feed, run func(context.Context, 
 		feed.Close()
 		done <- err
 	}()
-	_, uiErr = tea.NewProgram(model(feed), tea.WithContext(ctx)).Run()
-	// Asked before our own cancel: a signal or --duration ending the
-	// program is no failure, but a TUI that could not run is.
+	prog := tea.NewProgram(model(feed))
+	// A signal ends the TUI as q does, not by cancelling the program's
+	// context: Bubble Tea then closes the terminal's reader while its
+	// goroutine still reads it (a data race), and skips the last frame.
+	// A TUI that does not take the quit in time is stopped regardless.
+	ended := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			prog.Quit()
+			select {
+			case <-ended:
+			case <-time.After(quitGrace):
+				prog.Kill()
+			}
+		case <-ended:
+		}
+	}()
+	_, uiErr = prog.Run()
+	close(ended)
+	// Asked before our own cancel: a signal ending the program is no
+	// failure, but a TUI that could not run is.
 	interrupted := ctx.Err() != nil
 	cancel()
 	runErr = <-done
@@ -138,6 +158,10 @@ func showInTUI(ctx context.Context, feed *shell.Feed, run func(context.Context, 
 	}
 	return runErr, uiErr
 }
+
+// quitGrace is how long a TUI told to quit by a signal has to do so
+// before it is stopped.
+const quitGrace = 2 * time.Second
 
 // feedLimit is how far the screen may fall behind before event rows are
 // skipped (and counted); state changes are never skipped.

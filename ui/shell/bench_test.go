@@ -78,3 +78,58 @@ func BenchmarkRetainedPerEvent(b *testing.B) {
 	b.ReportMetric(float64(int(after.HeapAlloc-before.HeapAlloc)-payload)/n, "overhead-B/event")
 	runtime.KeepAlive(m)
 }
+
+// BenchmarkPasteIntoSearch is pasting 20,000 characters into the /
+// prompt, each op the whole paste: as a terminal without bracketed paste
+// (and tmux send-keys) delivers it, one key press and one frame per
+// character ("keys"), and as one bracketed paste and one frame
+// ("bracketed"). "word" types 5 characters, the baseline: the ratio
+// keys/word per character says how much a long prompt costs to type
+// into.
+func BenchmarkPasteIntoSearch(b *testing.B) {
+	const n = 20000
+	open := func() Model {
+		m := filled(b, 1000)
+		mm, _ := m.Update(tea.KeyPressMsg{Code: '/', Text: "/"})
+		return mm.(Model)
+	}
+	typeKeys := func(m Model, k int) {
+		for j := 0; j < k; j++ {
+			c := rune('a' + j%26)
+			mm, _ := m.Update(tea.KeyPressMsg{Code: c, Text: string(c)})
+			m = mm.(Model)
+			_ = m.View()
+		}
+	}
+	b.Run("word", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m := open()
+			b.StartTimer()
+			typeKeys(m, 5)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*5), "ns/char")
+	})
+	b.Run("keys", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m := open()
+			b.StartTimer()
+			typeKeys(m, n)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/char")
+	})
+	b.Run("bracketed", func(b *testing.B) {
+		text := make([]rune, n)
+		for j := range text {
+			text[j] = rune('a' + j%26)
+		}
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m := open()
+			b.StartTimer()
+			mm, _ := m.Update(tea.PasteMsg{Content: string(text)})
+			_ = mm.(Model).View()
+		}
+	})
+}

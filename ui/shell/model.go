@@ -189,7 +189,10 @@ func (m *Model) apply(u protocol.Update) {
 	if u.Kind == protocol.KindError && u.Error != nil && u.Error.Where == whereReplay {
 		m.damaged++
 		m.lastDamage = u.Error.Message
-		m.say("damaged recording: " + sanitize(u.Error.Message, 160))
+		if i := strings.Index(m.lastDamage, ": line "); i >= 0 {
+			m.lastDamage = m.lastDamage[i+2:] // the file is named in the title
+		}
+		m.say("damaged recording: " + sanitize(m.lastDamage, 160))
 	}
 }
 

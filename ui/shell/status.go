@@ -141,7 +141,10 @@ func (s *status) connectionLines(now time.Time, width int) []string {
 	}
 	if r := s.refused; r != nil && st.Phase == protocol.PhaseClosed {
 		// What the server said outlives the closed state that follows.
-		lines[0] += "  after a REJECTION"
+		lines[0] = "state   REJECTED, closed"
+		if s.conn > 0 {
+			lines[0] += fmt.Sprintf("  (connection #%d)", s.conn)
+		}
 		st = *r
 	}
 	if st.HTTPStatus != 0 {
@@ -288,18 +291,34 @@ func countdown(at, now time.Time) string {
 }
 
 // wrapped breaks a long value over lines under its label, so a revealed
-// token can be read and copied whole.
+// token or a server's message can be read whole: at a space where one
+// falls late enough in the line, else where the width ends.
 func wrapped(label, v string, width int) []string {
 	step := max(width-len([]rune(label)), 8)
 	pad := strings.Repeat(" ", len([]rune(label)))
 	var lines []string
 	r := []rune(v)
-	for i := 0; i < len(r); i += step {
+	for i := 0; i < len(r); {
+		for i > 0 && i < len(r) && r[i] == ' ' { // no continuation starts with a space
+			i++
+		}
+		end := min(i+step, len(r))
+		if end < len(r) && r[end] != ' ' {
+			for j := end - 1; j > i+step/2; j-- {
+				if r[j] == ' ' {
+					end = j
+					break
+				}
+			}
+		}
 		prefix := pad
-		if i == 0 {
+		if len(lines) == 0 {
 			prefix = label
 		}
-		lines = append(lines, prefix+string(r[i:min(i+step, len(r))]))
+		if end > i {
+			lines = append(lines, prefix+string(r[i:end]))
+		}
+		i = end
 	}
 	if len(lines) == 0 {
 		lines = append(lines, label)

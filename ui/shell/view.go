@@ -91,7 +91,7 @@ func (m Model) pane(title string, lines []string, w, rows int) string {
 }
 
 func (m Model) panes() string {
-	now := m.opts.Now()
+	now := m.clock()
 	rows := m.paneRows()
 	st := &m.status
 	sub := st.subs.lines(now, st.prov.ShortFilter)
@@ -152,7 +152,7 @@ func (m Model) line(left, right string) string {
 }
 
 func (m Model) counters() string {
-	s := m.status.statsLine(m.stats, m.statsNow())
+	s := m.status.statsLine(m.stats, m.clock())
 	var extra []string
 	if m.skipped > 0 {
 		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
@@ -237,10 +237,10 @@ func (m Model) hint() string {
 	return strings.Join(parts, " · ")
 }
 
-// statsNow is the moment the rate is measured at: now for a live
-// session, the newest Update's time for a replay, which plays its own
-// clock.
-func (m Model) statsNow() time.Time {
+// clock is the moment the panes and the rate are measured at: now for a
+// live session, the newest Update's time for a replay, which plays its
+// own clock (a paused replay has no "no events for 3 days" stall).
+func (m Model) clock() time.Time {
 	if _, ok := m.src.(ui.Progresser); ok {
 		return m.lastAt
 	}
@@ -281,7 +281,7 @@ func (m Model) View() tea.View {
 		}
 		list := m.list.View()
 		if sw := m.statsWidth(); sw > 0 {
-			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.statsNow())
+			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.clock())
 			list = lipgloss.JoinHorizontal(lipgloss.Top, padBlock(list, m.listWidth()), m.column(m.listHeight()-1), stats)
 		}
 		parts = append(parts, list)
