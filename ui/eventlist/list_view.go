@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -109,6 +110,11 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	return line
 }
 
+// Footer is the list's last line as View draws it, exactly the list's
+// width: for a root that redraws only this line while the prompt is
+// being typed into.
+func (l *List) Footer() string { return l.footer() }
+
 // footer is the status line under the rows: the prompt while typing,
 // otherwise "N new", what is hidden, the filter and search, evictions.
 func (l *List) footer() string {
@@ -169,7 +175,7 @@ func tail(in []rune, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	cellsOf := func(r rune) int { return cellWidth(Sanitize(string(r))) }
+	cellsOf := func(r rune) int { _, w := escapeRune(r, utf8.RuneLen(r)); return w }
 	cells, from := 0, len(in)
 	for from > 0 && cells+cellsOf(in[from-1]) <= w {
 		cells += cellsOf(in[from-1])

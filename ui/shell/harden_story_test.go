@@ -278,3 +278,21 @@ func TestAResetDropsWhatItOvertakes(t *testing.T) {
 		t.Fatalf("%d events, %d rows after a reset; want 3 and 9", fm.stats.Events, fm.store.Len())
 	}
 }
+
+// Typing into the / prompt redraws only the prompt's line (frame.go);
+// what it draws is exactly what a whole frame would, with the stats
+// column beside the list and without.
+func TestTypingIntoThePromptDrawsWhatAWholeFrameWould(t *testing.T) {
+	for _, w := range []int{160, 100} {
+		m := press(drive(t, newFakeSource(), w, 45, liveSession()...), "/")
+		for _, r := range "Ringing and a long tail that goes past the edge of the prompt line, on and on and on and on" {
+			m = press(m, string(r))
+			fast := m.View().Content
+			m.gen++ // no frame to reuse: draw it all
+			whole := m.View().Content
+			if fast != whole {
+				t.Fatalf("%d wide, after %q: the redrawn prompt differs from a whole frame:\n%s\n---\n%s", w, r, fast, whole)
+			}
+		}
+	}
+}

@@ -85,6 +85,8 @@ type Model struct {
 	lastDamage    string    // what the last one was
 	recErr        string    // the recording failure already announced
 	lastAt        time.Time // time of the newest Update: a replay's clock
+	gen           int       // bumped by every message that may change more than the list's prompt
+	frame         *frame    // the last screen drawn (frame.go)
 }
 
 // New builds the root model for src.
@@ -113,7 +115,7 @@ func New(src ui.Source, opts Options) Model {
 		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
 		store: store, list: list, detail: detail, stats: stats,
 		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls(), opts.Faults),
-		input: textinput.New(), width: 80, height: 24,
+		input: textinput.New(), width: 80, height: 24, frame: &frame{},
 	}
 }
 
@@ -142,6 +144,9 @@ func (m Model) Init() tea.Cmd { return tea.Batch(m.next(), tick()) }
 
 // Update routes one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if !m.promptOnly(msg) {
+		m.gen++
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

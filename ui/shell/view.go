@@ -267,6 +267,9 @@ func (m Model) View() tea.View {
 		v.WindowTitle = "evtap"
 		return v
 	}
+	if screen, ok := m.promptFrame(); ok {
+		return m.finish(screen)
+	}
 	switch m.mode {
 	case modeDetail:
 		body = m.detail.View()
@@ -302,7 +305,14 @@ func (m Model) View() tea.View {
 		}
 		body = strings.Join(parts, "\n")
 	}
-	v := tea.NewView(clip(body, m.width, m.height))
+	screen := clip(body, m.width, m.height)
+	m.keep(screen)
+	return m.finish(screen)
+}
+
+// finish makes the View of a drawn screen.
+func (m Model) finish(screen string) tea.View {
+	v := tea.NewView(screen)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "evtap"
