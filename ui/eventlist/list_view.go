@@ -75,8 +75,14 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	seqCell := padLeft(Cut(seq, seqWidth), seqWidth)
 	textCell := Cut(text, rest)
 	if selected {
-		line := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " " + pad(textCell, rest)
-		return l.st.Selected.Render(fit(line, w))
+		head := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " "
+		if fixed > w || l.query == "" {
+			return l.st.Selected.Render(fit(head+pad(textCell, rest), w))
+		}
+		// The matches stay marked on the selected row too: n lands on it.
+		sel := l.st.Selected.Render
+		return sel(head) + highlight(textCell, l.query, sel, l.st.Match.Reverse(true).Render) +
+			sel(strings.Repeat(" ", max(rest-lipgloss.Width(textCell), 0)))
 	}
 	st := l.st
 	textStyle := st.Summary
