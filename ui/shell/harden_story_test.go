@@ -139,7 +139,13 @@ func TestARejectionKeepsTheServersWordsAfterTheSessionCloses(t *testing.T) {
 		state(1, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: 400, Cause: "rejected by the server (token): HTTP 400 OAU-213: Invalid JWT token"}),
 		state(1, protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"}))
 	s := screen(m)
-	mustContain(t, s, "REJECTED, closed", "http    400", "OAU-213", "Invalid JWT token")
+	mustContain(t, s, "REJECTED, closed: HTTP 400", "server  token: OAU-213: Invalid JWT token")
+	// at 80x24 the pane has 4 lines: the server's words still fit whole
+	s = screen(drive(t, newFakeSource(), 80, 24,
+		state(1, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: 400, Cause: "rejected by the server (token): HTTP 400 OAU-213: Invalid JWT token"}),
+		state(1, protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"})))
+	mustContain(t, s, "REJECTED, closed: HTTP 400", "OAU-213", "Invalid JWT")
+	mustNotContain(t, s, "more")
 }
 
 // --count in the TUI: the session ends and the footer says why.

@@ -139,15 +139,21 @@ func (s *status) connectionLines(now time.Time, width int) []string {
 			lines = append(lines, fmt.Sprintf("retry   attempt %d after %s", st.Attempt, st.Delay.Duration().Round(time.Millisecond)))
 		}
 	}
-	if r := s.refused; r != nil && st.Phase == protocol.PhaseClosed {
-		// What the server said outlives the closed state that follows.
-		lines[0] = "state   REJECTED, closed"
-		if s.conn > 0 {
-			lines[0] += fmt.Sprintf("  (connection #%d)", s.conn)
+	if r := s.refused; r != nil && (st.Phase == protocol.PhaseClosed || st.Phase == protocol.PhaseRejected) {
+		// What the server said outlives the closed state that follows,
+		// and comes first: its status on the state line, its code and
+		// message whole under it, even in a 4-line pane.
+		lines[0] = "state   REJECTED"
+		if st.Phase == protocol.PhaseClosed {
+			lines[0] += ", closed"
+		}
+		if r.HTTPStatus != 0 {
+			lines[0] += fmt.Sprintf(": HTTP %d", r.HTTPStatus)
 		}
 		st = *r
-	}
-	if st.HTTPStatus != 0 {
+		lines = append(lines, wrapped("server  ", sanitize(refusal(st.Cause), 400), width)...)
+		st.Cause = ""
+	} else if st.HTTPStatus != 0 {
 		lines = append(lines, fmt.Sprintf("http    %d", st.HTTPStatus))
 	}
 	if st.Cause != "" {
@@ -194,6 +200,35 @@ func (s *status) connectionLines(now time.Time, width int) []string {
 		}
 	}
 	return lines
+}
+
+// refusal is what a rejection's cause says beyond "rejected by the
+// server", which the state line already says: where, and the server's
+// status, code and message ("token: HTTP 400 OAU-213: Invalid JWT").
+func refusal(cause string) string {
+	rest, ok := strings.CutPrefix(cause, "rejected by the server")
+	if !ok {
+		return cause
+	}
+	rest = strings.TrimPrefix(strings.TrimLeft(rest, " "), ": ")
+	where := ""
+	if w, after, ok := strings.Cut(rest, "): "); ok && strings.HasPrefix(w, "(") {
+		where, rest = w[1:]+": ", after
+	}
+	// The status is on the state line already.
+	if code, after, ok := strings.Cut(strings.TrimPrefix(rest, "HTTP "), " "); ok && len(rest) > 5 && rest[:5] == "HTTP " && isDigits(code) {
+		rest = strings.TrimPrefix(after, ": ")
+	}
+	return where + rest
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // engineInfo are the State.Info keys the engine sets for itself; the
