@@ -34,8 +34,9 @@ func Main(args []string) int {
 
 // endSignals end a run cleanly: the session stops, the recording is
 // closed, the terminal restored. SIGHUP is the terminal going away (or
-// `kill -HUP`), and must not leave a torn recording behind.
-var endSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+// `kill -HUP`), and must not leave a torn recording behind; SIGQUIT
+// (ctrl+\) too, and a second one still dumps the goroutines, as Go does.
+var endSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
 
 // notifyEnd returns a context that ends at the first of endSignals. A
 // second one ends the process at once (the default action comes back),

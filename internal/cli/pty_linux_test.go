@@ -25,7 +25,7 @@ import (
 //
 // STEP is -until REGEX (wait, up to 30 s, until the screen text so far,
 // escape sequences removed, matches), -send TEXT (type TEXT; \r is
-// enter) or -signal HUP|INT|TERM. Everything the program wrote to the
+// enter) or -signal HUP|INT|TERM|QUIT. Everything the program wrote to the
 // terminal goes to OUT, raw; "exit=N" (or "signal=NAME") goes to
 // stdout once it has ended, within 30 s of the last step.
 func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
@@ -127,9 +127,9 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 				fail("-send: %v", err)
 			}
 		case "-signal":
-			sig, ok := map[string]syscall.Signal{"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "TERM": syscall.SIGTERM}[s.arg]
+			sig, ok := map[string]syscall.Signal{"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "TERM": syscall.SIGTERM, "QUIT": syscall.SIGQUIT}[s.arg]
 			if !ok {
-				fail("-signal %s: want HUP, INT or TERM", s.arg)
+				fail("-signal %s: want HUP, INT, TERM or QUIT", s.arg)
 			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				fail("-signal: %v", err)
