@@ -77,7 +77,9 @@ type Player struct {
 	// the start: a derived line before the first one is a snapshot of a
 	// session recorded from halfway, not derived from anything in the
 	// file, so it plays as recorded.
-	facts   bool
+	facts bool
+	// warned is how many of the reader's warnings were told (warnReader).
+	warned  int
 	derived []protocol.Update
 	scratch []byte
 
@@ -97,7 +99,8 @@ type Player struct {
 	done    bool
 	moved   bool // a seek repositioned the reader; Run restarts its clock
 	step    bool // play one Update, then pause again
-	damaged int
+	damaged int  // damaged lines met since the replay (last) started
+	worst   int  // the most met in one pass: a seek back meets them again
 }
 
 // Open opens the recording at path and indexes it for seeking.
@@ -147,12 +150,13 @@ func (p *Player) Derives() bool { return p.derive }
 // (a torn last line).
 func (p *Player) Warnings() []string { return p.r.Warnings() }
 
-// Damaged is how many damaged lines were skipped so far. A headless
+// Damaged is how many damaged lines were skipped so far, each counted
+// once however often seeking back played it again. A headless
 // replay that skipped any exits non-zero at the end.
 func (p *Player) Damaged() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.damaged
+	return max(p.damaged, p.worst)
 }
 
 // Close releases the file.
@@ -226,6 +230,9 @@ func (p *Player) run(ctx context.Context) error {
 		}
 		l, err := p.next()
 		if errors.Is(err, io.EOF) {
+			if err := p.warnReader(); err != nil {
+				return err
+			}
 			p.set(func() { p.done, p.step = true, false })
 			if !p.opts.StayAtEnd {
 				return nil
@@ -364,6 +371,28 @@ func (p *Player) emitUpdate(u protocol.Update) error {
 	}
 	p.scratch = line
 	return p.outLines(u.Kind, bytes.TrimSuffix(line, []byte("\n")))
+}
+
+// warnReader tells of what the reader warned of since it last did (a
+// torn last line, a cut gzip stream), as report tells of a damaged line:
+// through Warn at once, and in Run's list too, so a replay in the TUI
+// shows it when it happens, not only on stderr at the end.
+func (p *Player) warnReader() error {
+	ws := p.r.Warnings()
+	for ; p.warned < len(ws); p.warned++ {
+		msg := ws[p.warned]
+		if p.opts.Warn != nil {
+			p.opts.Warn(msg)
+		}
+		if p.outLines != nil {
+			continue
+		}
+		if err := p.out(protocol.Update{Time: p.last.Time, Offset: p.last.Offset, Kind: protocol.KindError,
+			Error: &protocol.Error{Where: WhereReplay, Message: msg}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // report tells of a damaged line: at once through Warn, and, in Run, in
@@ -548,7 +577,10 @@ func (p *Player) restart() error {
 	if p.opts.Reset != nil {
 		p.opts.Reset()
 	}
-	p.set(func() { p.pos, p.line, p.done = p.ix.First, 0, false })
+	p.set(func() {
+		p.pos, p.line, p.done = p.ix.First, 0, false
+		p.worst, p.damaged = max(p.worst, p.damaged), 0
+	})
 	return nil
 }
 
@@ -560,7 +592,7 @@ func (p *Player) playUntil(stop func(record.Line) bool) error {
 		l, err := p.next()
 		if errors.Is(err, io.EOF) {
 			p.set(func() { p.done = true })
-			return nil
+			return p.warnReader()
 		}
 		if err != nil {
 			if record.IsDamage(err) {
