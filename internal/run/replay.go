@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,8 +60,10 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 		return serve(ctx, path, o, stderr)
 	}
 	headless := o.Headless || !Interactive()
-	// Damaged lines are said on stderr at once when headless; behind the
-	// TUI they are in the list, and said on stderr after it closes.
+	// Damaged lines and torn ends are said on stderr at once when
+	// headless; behind the TUI they are said on screen as they are met,
+	// and on stderr after it closes, each once however often a seek back
+	// met it again.
 	var warnMu sync.Mutex
 	var later []string
 	warn := func(msg string) {
@@ -69,7 +72,9 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 			return
 		}
 		warnMu.Lock()
-		later = append(later, msg)
+		if !slices.Contains(later, msg) {
+			later = append(later, msg)
+		}
 		warnMu.Unlock()
 	}
 	// The TUI's feed exists before the player, which tells it to forget
@@ -98,9 +103,6 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 		fmt.Fprintln(stderr, "evtap: warning:", msg)
 	}
 	warnMu.Unlock()
-	for _, w := range p.Warnings() {
-		fmt.Fprintln(stderr, "evtap: warning:", w)
-	}
 	if err == nil && p.Damaged() > 0 {
 		err = InputError{fmt.Errorf("%s: %d damaged line(s) skipped; everything else was played", path, p.Damaged())}
 	}

@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -174,5 +175,20 @@ func TestADamagedLineIsSaidOnScreenWhileTheReplayPlays(t *testing.T) {
 	waitScreen(t, tm, `⏸`)
 	tm.Send(tea.KeyPressMsg{Code: '9', Text: "9"})
 	waitScreen(t, tm, `(?s)1 damaged line\(s\) skipped: line 13: garbled.*⏸ 1\.7s / 2s`)
+	finalScreen(t, tm)
+}
+
+// A recording cut short by a crash (a torn last line) says so on screen
+// when the replay reaches its end, not only on stderr after quitting.
+func TestATornEndIsSaidOnScreen(t *testing.T) {
+	path := writeEvents(t, 5, false)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"t":"2026-11-22T12:00:09Z","off":9,"kind":"eve`)
+	f.Close()
+	tm, _, _ := tuiReplay(t, path, replay.Options{Speed: 0}, 120, 30)
+	waitScreen(t, tm, `1 damaged line\(s\) skipped: line 8 is incomplete`)
 	finalScreen(t, tm)
 }
