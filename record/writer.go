@@ -92,8 +92,6 @@ type Writer struct {
 	file    *os.File // nil for a stream
 	gz      *gzip.Writer
 	bw      *bufio.Writer
-	enc     *json.Encoder
-	buf     bytes.Buffer
 	line    []byte // scratch for hand-encoded lines
 	red     *Redactor
 	filter  *Filter
@@ -130,8 +128,6 @@ func newWriter(o Options) *Writer {
 	if !o.KeepSecrets {
 		w.red = NewRedactor(o.Rules, o.Secrets, o.Issued)
 	}
-	w.enc = json.NewEncoder(&w.buf)
-	w.enc.SetEscapeHTML(false)
 	return w
 }
 
@@ -165,12 +161,12 @@ func Create(path string, h Header, o Options) (*Writer, error) {
 	if h.Start.IsZero() {
 		h.Start = time.Now()
 	}
-	if err := w.enc.Encode(h); err != nil {
+	enc := json.NewEncoder(w.bw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(h); err != nil {
 		f.Close()
 		return nil, err
 	}
-	w.bw.Write(w.buf.Bytes())
-	w.buf.Reset()
 	if err := w.flush(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("create recording: %w", err)
@@ -452,60 +448,20 @@ func (w *Writer) ready() error {
 	return w.err
 }
 
-// writeUpdate encodes u (AppendUpdate) and writes it. fatal says the
-// destination failed.
+// writeUpdate encodes u (protocol.AppendUpdate) and writes it. fatal
+// says the destination failed.
 func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		u = w.secretFields(u)
 	}
-	line, err := appendUpdate(w.line[:0], u, w.enc, &w.buf)
+	line, err := protocol.AppendUpdate(w.line[:0], u)
 	if err != nil {
 		return false, err
 	}
-	if fast := w.buf.Len() == 0 || &line[0] != &w.buf.Bytes()[0]; fast && cap(line) > cap(w.line) && cap(line) <= 1<<20 {
+	if cap(line) <= 1<<20 {
 		w.line = line[:0] // keep the grown scratch, unless huge
 	}
 	return w.put(line[:len(line)-1], u.Kind)
-}
-
-// AppendUpdate appends u to dst as one recording line, with its newline:
-// byte for byte what a Writer writes for it before redaction. Replay
-// uses it for the Updates it derives again.
-func AppendUpdate(dst []byte, u protocol.Update) ([]byte, error) {
-	if isPlainFrame(u) {
-		return appendFrameLine(dst, u), nil
-	}
-	if isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body) {
-		return appendEventLine(dst, u), nil
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	line, err := appendUpdate(nil, u, enc, &buf)
-	return append(dst, line...), err
-}
-
-// appendUpdate encodes u. Frames and events, most of a session, are
-// written by hand (frameline.go), byte for byte what encoding/json would
-// write but without its reflection, and without its re-compacting of
-// every notification body: a body with no line break is already a
-// one-line JSON value (it was validated when the frame was decoded), so
-// it goes in as it is. Everything else goes to enc, which writes into
-// buf (HTML escaping off); the result may then live in buf.
-func appendUpdate(dst []byte, u protocol.Update, enc *json.Encoder, buf *bytes.Buffer) ([]byte, error) {
-	switch {
-	case isPlainFrame(u):
-		buf.Reset()
-		return appendFrameLine(dst, u), nil
-	case isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		buf.Reset()
-		return appendEventLine(dst, u), nil
-	}
-	buf.Reset()
-	if err := enc.Encode(u); err != nil {
-		return nil, fmt.Errorf("encode %s update: %w", u.Kind, err)
-	}
-	return buf.Bytes(), nil
 }
 
 // secretFields replaces the values of context fields the protocol marks
@@ -643,10 +599,4 @@ func (w *Writer) Close() error {
 		}
 	}
 	return err
-}
-
-// oneLine reports a body with no line break (two SIMD scans; ContainsAny
-// would walk it byte by byte).
-func oneLine(b []byte) bool {
-	return bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0
 }
