@@ -39,9 +39,10 @@ type Options struct {
 	// the file at least this often. 0 means 100ms; more than 200ms is
 	// lowered to 200ms.
 	FlushEvery time.Duration
-	// Filter, when set, drops lines for which it is not true (headless
-	// --filter). Dropped lines are not counted.
-	Filter *Filter
+	// Filter, when set, decides what a stream writes in place of each
+	// line (headless --jq): the line, nothing, or other values. Only the
+	// lines written are counted.
+	Filter Selector
 
 	// Force lets Create replace a file that already exists (--force).
 	// Without it Create refuses, with an error matching fs.ErrExist.
@@ -89,16 +90,20 @@ var ErrClosed = errors.New("recording is closed")
 // BenchmarkWriteCallerCost). A stream (NewStream) does the work in Write,
 // because headless output already runs on its own goroutine.
 type Writer struct {
-	file    *os.File // nil for a stream
-	gz      *gzip.Writer
-	bw      *bufio.Writer
-	line    []byte // scratch for hand-encoded lines
-	red     *Redactor
-	filter  *Filter
-	perLine bool
-	dirty   bool
-	onError func(error)
-	count   atomic.Int64
+	file   *os.File // nil for a stream
+	gz     *gzip.Writer
+	bw     *bufio.Writer
+	line   []byte // scratch for hand-encoded lines
+	red    *Redactor
+	filter Selector
+	// selected is the line a Selector is judging; selectErr the write
+	// error met while emitting for it.
+	selected  []byte
+	selectErr error
+	perLine   bool
+	dirty     bool
+	onError   func(error)
+	count     atomic.Int64
 
 	mu     sync.Mutex // guards everything below, and the fields above for a stream
 	err    error
@@ -461,7 +466,7 @@ func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
 	if cap(line) <= 1<<20 {
 		w.line = line[:0] // keep the grown scratch, unless huge
 	}
-	return w.put(line[:len(line)-1], u.Kind)
+	return w.put(line[:len(line)-1], u.Kind, &u)
 }
 
 // secretFields replaces the values of context fields the protocol marks
@@ -489,23 +494,49 @@ func (w *Writer) secretFields(u protocol.Update) protocol.Update {
 }
 
 func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err error) {
-	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind)
+	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind, nil)
 }
 
-// put redacts, filters and buffers one encoded line (without its
+// put redacts, selects and buffers one encoded line (without its
 // newline); kind is the Update's kind when known ("" makes a filter read
-// it from the line). A filter's error is not fatal: the line is dropped
-// and the Writer goes on; a write error is.
-func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
+// it from the line) and u the Update when the line was encoded from one.
+// A selector's error is not fatal: what it emitted is written, and the
+// Writer goes on; a write error is.
+func (w *Writer) put(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		line = w.red.Line(line)
 	}
-	if w.filter != nil {
-		ok, err := w.filter.MatchLine(line, kind)
-		if err != nil || !ok {
-			return false, err
-		}
+	if w.filter == nil {
+		return w.writeRaw(line)
 	}
+	// The redactor reuses its buffer for each value it redacts, and the
+	// line may be emitted after one.
+	w.selected = append(w.selected[:0], line...)
+	w.selectErr = nil
+	err = w.filter.Select(u, kind, w.selected, w.emit)
+	if w.selectErr != nil {
+		return true, w.selectErr
+	}
+	return false, err
+}
+
+// emit writes one value a Selector chose: the line (nil) or another.
+func (w *Writer) emit(v []byte) {
+	if w.selectErr != nil {
+		return
+	}
+	if v == nil {
+		v = w.selected
+	} else if w.red != nil {
+		v = w.red.Line(v)
+	}
+	if _, err := w.writeRaw(v); err != nil {
+		w.selectErr = err
+	}
+}
+
+// writeRaw buffers one line as it is, with its newline.
+func (w *Writer) writeRaw(line []byte) (fatal bool, err error) {
 	if _, err := w.bw.Write(line); err != nil {
 		return true, err
 	}
@@ -523,7 +554,8 @@ func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
 	return false, nil
 }
 
-// Count is how many Updates have been written (after the filter).
+// Count is how many lines have been written (after the filter: a
+// projection may write several for one Update, or none).
 func (w *Writer) Count() int { return int(w.count.Load()) }
 
 // Err is why the Writer stopped writing, if it did.
