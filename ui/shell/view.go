@@ -129,8 +129,8 @@ func (m Model) header() string {
 	}
 	left := m.st.badge.Render(sanitize(badge, 40)) + " " + m.st.title.Render("evtap") + " " + sanitize(m.opts.Title, 100)
 	var right string
-	if r, ok := m.src.(ui.Recorder); ok {
-		st := r.Recording()
+	if _, ok := m.src.(ui.Recorder); ok {
+		st := m.recording
 		switch {
 		case st.Path != "":
 			right = fmt.Sprintf("● REC %s (%d written)", sanitize(st.Path, 60), st.Written)
@@ -165,11 +165,10 @@ func (m Model) counters() string {
 }
 
 func (m Model) progress() string {
-	p, ok := m.src.(ui.Progresser)
-	if !ok {
+	if _, ok := m.src.(ui.Progresser); !ok {
 		return ""
 	}
-	pr := p.Progress()
+	pr := m.played
 	speed := "max"
 	if pr.Speed > 0 {
 		speed = fmt.Sprintf("%gx", pr.Speed)
