@@ -14,10 +14,10 @@ import (
 // the user scrolls up, then counts "N new" until G/end (or scrolling back
 // to the last row). Only the visible rows are ever formatted.
 //
-// Call Sync after adding a burst to the Store (View and Update call it
-// too); the List keeps the numbers of the rows that pass the noise
-// toggles and the jq filter, so rendering costs the same at 1,000 or
-// 100,000 rows.
+// Call Sync after adding a burst to the Store (Update calls it too, View
+// never: a frame only draws); the List keeps the numbers of the rows
+// that pass the noise toggles and the jq filter, so rendering costs the
+// same at 1,000 or 100,000 rows.
 type List struct {
 	store  *Store
 	st     Styles
@@ -56,8 +56,12 @@ func NewList(store *Store, st Styles) *List {
 // SetStyles replaces the looks (after a theme change).
 func (l *List) SetStyles(st Styles) { l.st = st }
 
-// SetSize sets the size in cells, footer line included.
-func (l *List) SetSize(w, h int) { l.w, l.h = w, h }
+// SetSize sets the size in cells, footer line included, and keeps the
+// selection in sight at the new height.
+func (l *List) SetSize(w, h int) {
+	l.w, l.h = w, h
+	l.settle()
+}
 
 // SetOrigin says where the list's top-left cell is on screen, so a mouse
 // click selects the row under it.

@@ -10,8 +10,9 @@ import (
 )
 
 // View draws the visible rows and a footer line, exactly SetSize's size.
+// It only draws: rows added to the Store show once Sync (or Update) has
+// taken them in, so no filter runs while a frame is drawn.
 func (l *List) View() string {
-	l.Sync()
 	var b strings.Builder
 	bh := l.bodyHeight()
 	drawn := 0
