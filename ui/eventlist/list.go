@@ -21,6 +21,7 @@ import (
 type List struct {
 	store  *Store
 	st     Styles
+	paint  painters // st, ready to draw
 	keys   KeyMap
 	w, h   int
 	ox, oy int // where the list sits on screen, for mouse clicks
@@ -46,7 +47,7 @@ type List struct {
 // NewList returns a List over store, following the tail, with heartbeats
 // and control frames hidden.
 func NewList(store *Store, st Styles) *List {
-	l := &List{store: store, st: st, keys: DefaultKeyMap(), follow: true, sel: -1, top: -1}
+	l := &List{store: store, st: st, paint: newPainters(st), keys: DefaultKeyMap(), follow: true, sel: -1, top: -1}
 	l.hide[ClassHeartbeat] = true
 	l.hide[ClassControl] = true
 	l.rebuild()
@@ -54,7 +55,7 @@ func NewList(store *Store, st Styles) *List {
 }
 
 // SetStyles replaces the looks (after a theme change).
-func (l *List) SetStyles(st Styles) { l.st = st }
+func (l *List) SetStyles(st Styles) { l.st, l.paint = st, newPainters(st) }
 
 // SetSize sets the size in cells, footer line included, and keeps the
 // selection in sight at the new height.

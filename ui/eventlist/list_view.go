@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"github.com/evtap/evtap/protocol"
 )
 
@@ -75,34 +73,34 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	textCell := Cut(text, rest)
 	if selected {
 		line := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " " + pad(textCell, rest)
-		return l.st.Selected.Render(fit(line, w))
+		return l.paint.selected.Render(fit(line, w))
 	}
-	st := l.st
-	textStyle := st.Summary
+	p := &l.paint
+	cell := p.summary
 	switch u.Kind {
 	case protocol.KindState:
-		textStyle = st.State
+		cell = p.state
 		if c, _ := ClassOf(u); c == ClassRecovery {
-			textStyle = st.Recovery
+			cell = p.recovery
 		}
 	case protocol.KindGap:
-		textStyle = st.Gap
+		cell = p.gap
 	case protocol.KindError:
-		textStyle = st.Error
+		cell = p.err
 	case protocol.KindMarker:
-		textStyle = st.Marker
+		cell = p.mark
 	case protocol.KindHeartbeat, protocol.KindRecv, protocol.KindSent:
-		textStyle = st.Muted
+		cell = p.muted
 	}
-	sealStyle := st.Replayed
+	seal := p.replayed
 	if flags[2] == sealBad {
-		sealStyle = st.Error
+		seal = p.err
 	}
-	flagCell := st.Replayed.Render(string(flags[:1])) + st.Duplicate.Render(string(flags[1:2])) + sealStyle.Render(string(flags[2:]))
-	line := gutter + st.Time.Render(tm) + " " + st.Label.Render(labelCell) + " " +
-		st.Seq.Render(seqCell) + " " + flagCell + " " +
-		highlight(textCell, l.query, textStyle.Render, st.Match.Render) +
-		strings.Repeat(" ", max(rest-lipgloss.Width(textCell), 0))
+	flagCell := p.replayed.Render(string(flags[:1])) + p.duplicate.Render(string(flags[1:2])) + seal.Render(string(flags[2:]))
+	line := gutter + p.time.Render(tm) + " " + p.label.Render(labelCell) + " " +
+		p.seq.Render(seqCell) + " " + flagCell + " " +
+		highlight(textCell, l.query, cell.Render, p.match.Render) +
+		strings.Repeat(" ", max(rest-Width(textCell), 0))
 	if fixed > w {
 		return fit(line, w)
 	}
@@ -115,7 +113,7 @@ func (l *List) footer() string {
 	if l.prompt != 0 {
 		line := Cut(string(l.prompt)+string(l.input), max(l.w-1, 0)) + "█"
 		if l.notice != "" { // jq's complaint stays in sight while fixing
-			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-lipgloss.Width(line)-1, 0)))
+			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-Width(line)-1, 0)))
 		}
 		return fit(line, l.w)
 	}
@@ -166,16 +164,16 @@ func (l *List) hiddenText() string {
 }
 
 func pad(s string, w int) string {
-	return s + strings.Repeat(" ", max(w-lipgloss.Width(s), 0))
+	return s + strings.Repeat(" ", max(w-Width(s), 0))
 }
 
 func padLeft(s string, w int) string {
-	return strings.Repeat(" ", max(w-lipgloss.Width(s), 0)) + s
+	return strings.Repeat(" ", max(w-Width(s), 0)) + s
 }
 
 // fit cuts or pads an already styled line to exactly w cells.
 func fit(s string, w int) string {
-	if lipgloss.Width(s) > w {
+	if Width(s) > w {
 		s = ansiTruncate(s, w)
 	}
 	return pad(s, w)
