@@ -29,7 +29,7 @@ import (
 //
 // limits holds the bounds (tests lower them).
 var limits = outputLimits{
-	updates:  8 << 20,
+	updates:  4 << 20,
 	mem:      16 << 20,
 	disk:     1 << 30,
 	jqBudget: 200 * time.Millisecond,
