@@ -88,7 +88,11 @@ func (f *Feed) Next(ctx context.Context) ([]protocol.Update, int, bool) {
 			// The UI is done with the burst before last (bursts are
 			// handled one at a time): its array holds the next one.
 			clear(f.spare)
-			f.pending, f.spare, f.skipped = f.spare[:0], batch, 0
+			next := f.spare[:0]
+			if cap(next) > 4096 && cap(next) > 4*len(batch) {
+				next = nil // a burst long past was far bigger: let its array go
+			}
+			f.pending, f.spare, f.skipped = next, batch, 0
 			f.last = time.Now()
 			f.mu.Unlock()
 			return batch, skipped, true
