@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -214,7 +215,9 @@ func (p *lineParser) str() (string, bool) {
 			if !utf8.Valid(out) {
 				out = replaceInvalid(nil, out)
 			}
-			return string(out), true
+			// out is never written again: the string takes it over
+			// rather than copying a frame's worth of text once more.
+			return unsafe.String(unsafe.SliceData(out), len(out)), true
 		}
 		if c < 0x20 || p.i+1 >= len(p.b) {
 			return "", false
