@@ -61,6 +61,13 @@ type Options struct {
 	// the caller calls Flush (after each batch) and at least every
 	// FlushEvery, rather than after every line.
 	Batch bool
+
+	// Tee, when set, is given every line a stream writes an Update as,
+	// once redacted and before the Filter, without its newline and
+	// valid only during the call: headless output hands it to the
+	// recording of the same session (WriteRedacted), so that each
+	// Update is encoded and redacted once for both.
+	Tee func(line []byte, kind protocol.Kind)
 }
 
 // DefaultFlushEvery is the flush period when Options.FlushEvery is 0.
@@ -96,6 +103,7 @@ type Writer struct {
 	line   []byte // scratch for hand-encoded lines
 	red    *Redactor
 	filter Selector
+	tee    func([]byte, protocol.Kind)
 	// selected is the line a Selector is judging; selectErr the write
 	// error met while emitting for it.
 	selected  []byte
@@ -123,13 +131,14 @@ type Writer struct {
 
 // queued is an Update, or an encoded line, waiting for the goroutine.
 type queued struct {
-	u    protocol.Update
-	line []byte
-	kind protocol.Kind
+	u     protocol.Update
+	line  []byte
+	kind  protocol.Kind
+	clean bool // line is redacted already (WriteRedacted)
 }
 
 func newWriter(o Options) *Writer {
-	w := &Writer{filter: o.Filter, onError: o.OnError}
+	w := &Writer{filter: o.Filter, tee: o.Tee, onError: o.OnError}
 	if !o.KeepSecrets {
 		w.red = NewRedactor(o.Rules, o.Secrets, o.Issued)
 	}
@@ -297,9 +306,12 @@ func (w *Writer) drain() {
 			if !failed {
 				var fatal bool
 				var err error
-				if batch[i].line != nil {
+				switch {
+				case batch[i].clean:
+					fatal, err = w.writeRaw(batch[i].line)
+				case batch[i].line != nil:
 					fatal, err = w.writeLine(batch[i].line, batch[i].kind)
-				} else {
+				default:
 					fatal, err = w.writeUpdate(batch[i].u)
 				}
 				if fatal {
@@ -414,6 +426,26 @@ func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 	return err
 }
 
+// WriteRedacted records a line that is already what this Writer would
+// write: encoded and redacted by a stream with the same Options (the same
+// rules, secrets and Issued; see Options.Tee). It is written as it is.
+// line is not kept after the call.
+func (w *Writer) WriteRedacted(line []byte, kind protocol.Kind) error {
+	if w.async {
+		return w.enqueue(queued{line: bytes.Clone(line), kind: kind, clean: true}, len(line))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.ready(); err != nil {
+		return err
+	}
+	fatal, err := w.writeRaw(line)
+	if fatal {
+		w.fail(err)
+	}
+	return err
+}
+
 func (w *Writer) enqueue(q queued, size int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -505,6 +537,9 @@ func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err err
 func (w *Writer) put(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		line = w.red.Line(line)
+	}
+	if w.tee != nil && u != nil {
+		w.tee(line, kind)
 	}
 	if w.filter == nil {
 		return w.writeRaw(line)
