@@ -47,6 +47,13 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 		defer prog.close()
 		opts.Filter = prog
 	}
+	// A recording started with the run (--record) shares its options
+	// with this output: it takes the lines as they are redacted here
+	// rather than encoding and redacting every Update again.
+	tee := o.Record != ""
+	if tee {
+		opts.Tee = rec.writeRedacted
+	}
 	sp := newOutSpool(stdout, limits.mem, limits.disk)
 	out := record.NewStream(sp, opts)
 	var stopErr error // why the run stopped itself with an error; read after printed
@@ -87,7 +94,9 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 		})
 	}()
 	err := s.Run(ctx, func(u protocol.Update) {
-		rec.write(u)
+		if !tee {
+			rec.write(u)
+		}
 		q.put(u)
 	})
 	q.close()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -290,5 +291,44 @@ func TestReplayHeadlessSignalEndsItPromptly(t *testing.T) {
 				t.Fatal("the replay did not end after the signal")
 			}
 		})
+	}
+}
+
+// With --record, the recording gets every line headless output encodes,
+// redacted once for both: the same lines, whatever --jq prints.
+func TestHeadlessRecordingTakesTheLinesItPrints(t *testing.T) {
+	for _, jq := range []string{"", `select(.kind=="event") | .event.seq`} {
+		path := t.TempDir() + "/rec.jsonl"
+		s := streamSession(3000, false)
+		o := LiveOptions{Record: path, JQ: jq}
+		opts := s.recordOptions(false, false)
+		opts.Rules = recordtest.Rules()
+		rec := newRecording(s, "test", opts)
+		if err := rec.start(path); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := headless(context.Background(), nil, o, s, opts, rec, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.stop(); err != nil {
+			t.Fatal(err)
+		}
+		file, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bytes.SplitN(file, []byte("\n"), 2)[1] // after the header
+		if n := bytes.Count(lines, []byte("\n")); n != 3000 {
+			t.Fatalf("--jq %q: the recording holds %d lines of 3000", jq, n)
+		}
+		if jq == "" && !bytes.Equal(lines, out.Bytes()) {
+			t.Fatal("the recording's lines differ from what was printed")
+		}
+		for _, secret := range recordtest.AllSecrets() {
+			if bytes.Contains(file, []byte(secret)) {
+				t.Fatalf("a secret reached the recording: %s", secret)
+			}
+		}
 	}
 }
