@@ -23,6 +23,7 @@ type List struct {
 	st     Styles
 	paint  painters // st, ready to draw
 	keys   KeyMap
+	redact func(string) string // a frame's text before it is drawn; nil: as it came
 	w, h   int
 	ox, oy int // where the list sits on screen, for mouse clicks
 
@@ -295,3 +296,7 @@ func (l *List) find(dir int, here bool) bool {
 	l.notice = "no match for " + strconv.Quote(l.query)
 	return false
 }
+
+// SetRedact sets what a frame's text passes through before it is drawn
+// (the provider's redaction rules); nil draws frames as they came.
+func (l *List) SetRedact(f func(string) string) { l.redact = f }
