@@ -24,6 +24,7 @@ type List struct {
 	paint  painters // st, ready to draw
 	keys   KeyMap
 	redact func(string) string // a frame's text before it is drawn; nil: as it came
+	shown  map[int]string      // frame rows' text through redact, by row number: worked out in Sync, never in View
 	w, h   int
 	ox, oy int // where the list sits on screen, for mouse clicks
 
@@ -186,7 +187,15 @@ func (l *List) Sync() {
 	}
 	added := 0
 	ctx := context.Background()
+	if len(l.shown) > 0 && l.store.Evicted() > 0 {
+		for n := range l.shown {
+			if n < first {
+				delete(l.shown, n) // evicted
+			}
+		}
+	}
 	for n := l.seen; n < end; n++ {
+		l.prepare(n)
 		if !l.visible(l.store.classAt(n)) {
 			continue
 		}
@@ -299,4 +308,25 @@ func (l *List) find(dir int, here bool) bool {
 
 // SetRedact sets what a frame's text passes through before it is drawn
 // (the provider's redaction rules); nil draws frames as they came.
-func (l *List) SetRedact(f func(string) string) { l.redact = f }
+func (l *List) SetRedact(f func(string) string) {
+	l.redact, l.shown = f, nil
+	for n := l.store.First(); n < l.store.End(); n++ {
+		l.prepare(n)
+	}
+}
+
+// prepare works out row n's text through redact when it is a frame's:
+// redacting takes a lock and scans the text, which a frame must not do.
+func (l *List) prepare(n int) {
+	if l.redact == nil || l.store.classAt(n) != ClassWire {
+		return
+	}
+	u := l.store.At(n)
+	if u.Frame == nil || u.Frame.Op != protocol.OpText && u.Frame.Op != protocol.OpHTTP {
+		return
+	}
+	if l.shown == nil {
+		l.shown = make(map[int]string)
+	}
+	_, l.shown[n] = shownCells(u, l.redact)
+}

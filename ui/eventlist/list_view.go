@@ -17,7 +17,7 @@ func (l *List) View() string {
 	if len(l.idx) > 0 {
 		for p := l.pos(l.top); p < len(l.idx) && drawn < bh; p++ {
 			n := l.idx[p]
-			b.WriteString(l.row(l.store.At(n), n == l.sel))
+			b.WriteString(l.row(n, l.store.At(n), n == l.sel))
 			b.WriteByte('\n')
 			drawn++
 		}
@@ -42,13 +42,16 @@ func (l *List) emptyText() string {
 }
 
 // row draws one row in exactly l.w cells.
-func (l *List) row(u *protocol.Update, selected bool) string {
+func (l *List) row(n int, u *protocol.Update, selected bool) string {
 	w := l.w
 	gutter := " "
 	if selected {
 		gutter = "›"
 	}
-	label, text := shownCells(u, l.redact)
+	label, text := rowCells(u)
+	if t, ok := l.shown[n]; ok {
+		text = t // through the provider's redaction, in Sync
+	}
 	flags := []rune("   ")
 	if u.Kind == protocol.KindEvent {
 		if u.Event.Replayed {
