@@ -70,6 +70,9 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 			for _, u := range batch {
 				if err := out.Write(u); err != nil {
 					var je *jqError
+					if errors.Is(err, errJQInterrupted) {
+						return false // a signal: the run is ending
+					}
 					if errors.As(err, &je) {
 						fmt.Fprintln(stderr, "evtap:", je)
 						continue
@@ -174,6 +177,9 @@ func replayHeadless(ctx context.Context, p *replay.Player, o ReplayOptions, stdo
 		}
 		if werr = out.WriteLineKind(line, kind); werr != nil {
 			var je *jqError
+			if errors.Is(werr, errJQInterrupted) {
+				return werr // a signal: the replay is ending
+			}
 			if errors.As(werr, &je) {
 				fmt.Fprintln(stderr, "evtap:", je)
 				werr = nil

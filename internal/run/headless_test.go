@@ -123,6 +123,24 @@ func TestHeadlessJQErrorIsReportedAndTheRunGoesOn(t *testing.T) {
 	}
 }
 
+// syncBuffer is a bytes.Buffer safe for the run's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // blocked is a stdout whose reader never reads, until released.
 type blocked struct {
 	release chan struct{}
@@ -169,13 +187,17 @@ func TestHeadlessSignalEndsItPromptly(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			s, going := streamSessionGoing(0, true)
 			done := make(chan error, 1)
-			go func() { done <- runHeadless(ctx, s, LiveOptions{JQ: c.jq}, c.stdout(t), io.Discard) }()
+			var errOut syncBuffer
+			go func() { done <- runHeadless(ctx, s, LiveOptions{JQ: c.jq}, c.stdout(t), &errOut) }()
 			<-going
 			cancel() // what SIGINT and SIGTERM do
 			select {
 			case <-done:
 			case <-time.After(5 * time.Second):
 				t.Fatal("the run did not end after the signal")
+			}
+			if n := strings.Count(errOut.String(), "interrupted;"); n > 0 {
+				t.Fatalf("%d lines were reported as interrupted: the signal is said once, by the caller", n)
 			}
 		})
 	}
