@@ -169,6 +169,9 @@ func replayHeadless(ctx context.Context, p *replay.Player, o ReplayOptions, stdo
 		opts.Filter = prog
 	}
 	sp := newOutSpool(stdout, limits.mem, 0)
+	// A signal must not wait for a stdout that takes nothing.
+	stopWaiting := context.AfterFunc(ctx, sp.stopWaiting)
+	defer stopWaiting()
 	out := record.NewStream(sp, opts)
 	var werr error
 	err := p.RunLines(ctx, func(kind protocol.Kind, line []byte) error {

@@ -271,7 +271,9 @@ func (s *signalling) Write(p []byte) (int, error) {
 // --filter, and with a stdout that takes nothing.
 func TestReplayHeadlessSignalEndsItPromptly(t *testing.T) {
 	defer func(l outputLimits) { limits = l }(limits)
-	limits.grace, limits.jqBudget = 200*time.Millisecond, 20*time.Millisecond
+	// A small memory bound, so that a stdout taking nothing holds the
+	// replay back, as 16 MiB does with a real recording.
+	limits.grace, limits.jqBudget, limits.mem = 200*time.Millisecond, 20*time.Millisecond, 64<<10
 	path := t.TempDir() + "/rec.jsonl"
 	w, err := record.Create(path, record.Header{Provider: "test"}, record.Options{KeepSecrets: true})
 	if err != nil {

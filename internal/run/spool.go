@@ -164,6 +164,7 @@ type outSpool struct {
 	wpos, rpos int64     // the file's unread span
 	progress   time.Time // when stdout last took something (or the spool was made)
 	closed     bool      // no more writes: finish and stop
+	nowait     bool      // Write no longer waits for room (the run was interrupted)
 	abandoned  bool      // stop now, leave the rest
 	err        error     // stdout's: the goroutine stopped
 	done       chan struct{}
@@ -180,8 +181,11 @@ func newOutSpool(w io.Writer, memMax, diskMax int64) *outSpool {
 func (s *outSpool) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for s.diskMax == 0 && s.memN > 0 && s.memN+int64(len(p)) > s.memMax && s.err == nil && !s.abandoned {
+	for s.diskMax == 0 && s.memN > 0 && s.memN+int64(len(p)) > s.memMax && s.err == nil && !s.abandoned && !s.nowait {
 		s.room.Wait()
+	}
+	if s.nowait && s.diskMax == 0 && s.memN > 0 && s.memN+int64(len(p)) > s.memMax {
+		return 0, errInterrupted
 	}
 	switch {
 	case s.err != nil:
@@ -295,6 +299,15 @@ func (s *outSpool) run() {
 		}
 		s.mu.Unlock()
 	}
+}
+
+// stopWaiting makes a Write that would wait for room fail at once: once
+// a replay is interrupted, a stdout that takes nothing must not hold it.
+func (s *outSpool) stopWaiting() {
+	s.mu.Lock()
+	s.nowait = true
+	s.mu.Unlock()
+	s.room.Broadcast()
 }
 
 // close says nothing more will be written; the goroutine writes what is
