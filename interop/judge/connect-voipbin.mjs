@@ -120,6 +120,7 @@ async function mainRun(j, bin) {
     for (const c of s.conns) for (const x of c.sent) sent.push({ ...x, conn: c.id, text: canon(JSON.parse(s.events[x.seq - 1].text)) });
     const sentTally = tally(sent.map((x) => x.text));
     const printedTally = tally(printed.map((ev) => canon(ev.body)));
+    j.note(`${s.conns.length} connections, ${s.events.length} events generated, ${sent.length} frames sent, ${printed.length} events printed, ${e.of('gap').length} gap(s)`);
     await j.check('every event printed exactly once per topic string it matched', () => {
       expect(sent.length > 50, 'judge', 'a run with events', sent.length);
       const wrong = [];

@@ -29,9 +29,9 @@ export const SUBSCRIPTION_TYPES = {
 /** INT64_STRING matches an id as the REST resources encode it: a decimal string (B2). */
 export const INT64_STRING = /^[1-9][0-9]{0,18}$/;
 
-/** newId is a 16-digit, datastore-style id (B4). */
+/** newId is a 16-digit, datastore-style id (B4), below 2^53 like every documented one. */
 export function newId() {
-  return String(randomInt(1e15, 9e15));
+  return String(4503599627370496 + randomInt(0, 2 ** 47) * 32 + randomInt(0, 32));
 }
 
 /** bodyProblem returns why a create body of type is invalid per the spec, or ''. It names the field. */

@@ -106,6 +106,11 @@ export class Judge {
     }
   }
 
+  /** note prints a line of context (counts, timings) under the checks. */
+  note(text) {
+    this.out.write(`      · ${text}\n`);
+  }
+
   /** skip records a check that could not run because one it builds on failed. */
   skip(name, why) {
     this.record(`${this.suite}/${name}`, 'skip', why);
