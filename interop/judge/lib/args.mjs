@@ -30,7 +30,9 @@ export function evtapBin(script, argv = process.argv.slice(2), env = process.env
  * then) and any other throw into a failure with its stack.
  */
 export function main(fn) {
-  fn().catch((e) => {
+  // Exit when the checks are done: an idle keep-alive connection or a
+  // request's timeout timer must not keep the script alive.
+  fn().then(() => process.exit(process.exitCode ?? 0), (e) => {
     if (e instanceof Unavailable) {
       process.stdout.write(`UNAVAILABLE ${e.message}\n`);
       process.exit(EXIT_UNAVAILABLE);

@@ -29,10 +29,25 @@ export function requireHelp(bin, args, needles) {
   if (missing.length) throw new Unavailable(`"evtap ${want}" on this build has no ${missing.join(', ')}`);
 }
 
+// Every child still running when the script exits (a failure, a deadline,
+// SIGTERM from the Go test) is killed with it, so no evtap is left behind.
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    process.stdout.write(`FAIL judge: interrupted by ${sig}\n`);
+    process.exit(1);
+  });
+}
+
 /** Proc is a running child with its stderr kept. */
 class Proc {
   constructor(child) {
     this.child = child;
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     this.stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c) => {
