@@ -16,6 +16,7 @@ const (
 	CmdSend           CommandKind = "send"            // send Text as a raw frame
 	CmdStopHeartbeats CommandKind = "stop_heartbeats" // On: stop sending keepalives (watch the idle timeout)
 	CmdStallRead      CommandKind = "stall_read"      // stop reading for Duration (backpressure)
+	CmdStopPongs      CommandKind = "stop_pongs"      // On: stop answering the server's pings (watch its pong timeout)
 	CmdRefuseToken    CommandKind = "refuse_token"    // the emulator refuses the next token request
 	CmdDelayFrames    CommandKind = "delay_frames"    // the emulator delays frames by Duration
 	CmdReorderFrames  CommandKind = "reorder_frames"  // the emulator swaps pairs of notifications

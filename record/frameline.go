@@ -156,6 +156,17 @@ func appendEventLine(b []byte, u protocol.Update) []byte {
 		b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
 		b = append(b, '"')
 	}
+	if s := e.Seal; s != nil {
+		b = append(b, `,"seal":{"via":`...)
+		b = appendJSONString(b, s.Via)
+		b = append(b, `,"ok":`...)
+		b = strconv.AppendBool(b, s.OK)
+		if s.Problem != "" {
+			b = append(b, `,"problem":`...)
+			b = appendJSONString(b, s.Problem)
+		}
+		b = append(b, '}')
+	}
 	b = append(b, `,"body":`...)
 	if len(e.Body) == 0 {
 		b = append(b, "null"...)

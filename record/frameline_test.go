@@ -87,6 +87,9 @@ func TestEventLinesAreExactlyWhatEncodingJSONWrites(t *testing.T) {
 		if rng.Intn(2) == 0 {
 			e.Timestamp = time.Date(2023, 4, 18, 20, 25, 24, rng.Intn(1e9), time.UTC)
 		}
+		if rng.Intn(2) == 0 {
+			e.Seal = &protocol.Seal{Via: pick(), OK: rng.Intn(2) == 0, Problem: pick()}
+		}
 		u := protocol.Update{Time: time.Date(2026, 1, 2, 3, 4, 5, rng.Intn(1e9), time.UTC), Offset: protocol.Offset(rng.Int63n(1e12)),
 			Kind: protocol.KindEvent, Conn: rng.Intn(3), Event: e}
 		if got, want := appendEventLine(nil, u), stdLine(t, u); !bytes.Equal(got, want) {
