@@ -17,6 +17,7 @@ import { canon, tally } from './lib/canon.mjs';
 import { DialpadServer } from './lib/dialpad-server.mjs';
 import { Judge, expect, show, sleep, waitFor } from './lib/judge.mjs';
 import { connect, requireHelp, tail } from './lib/proc.mjs';
+import { httpFrames, jsonField, placeholderIn, placeholderProblems } from './lib/redaction.mjs';
 
 const KEY = 'judge-dialpad-api-key-7d21c0';
 const LIFETIME = 4; // seconds (1 hour at Dialpad, seed 004)
@@ -160,6 +161,18 @@ async function mainRun(j, bin) {
       const urls = s.rest.flatMap((r) => [r.reply?.websocket_url, r.reply?.websocket?.websocket_url]).filter(Boolean).map((u) => u.split('/events/')[1]);
       const leaks = [KEY, ...tokens, ...urls].filter((x) => out.includes(x));
       expect(leaks.length === 0, 'issue 11 ("the URL token (which sits in the URL path) and the secret never reach a recording or the screen")', 'neither in stdout or stderr', leaks.map((x) => `${x.slice(0, 16)}…`));
+    });
+    await j.check('placeholders: each URL token keeps its own placeholder from the REST answer to the URL dialled; the API key has its own', () => {
+      const http = httpFrames(e.updates);
+      const key = placeholderIn(/Bearer (\S+)/.exec(http.find((f) => f.dir === 'sent')?.header?.Authorization ?? '')?.[1]);
+      const answered = http.filter((f) => f.dir === 'recv' && /\/api\/v2\/websockets(\/\d+)?$/.test(f.url ?? '') && f.status === 200)
+        .map((f) => placeholderIn(jsonField(f, 'websocket_url')));
+      const dialled = e.of('state').map((u) => u.state.url ?? '').concat(e.of('state').map((u) => /dialing/.test(u.state.cause ?? '') ? '' : '')).filter((x) => x.includes('/events/')).map(placeholderIn);
+      const same = dialled.slice(0, 3).map((d, i) => [`dialled URL ${i + 1} and a websocket_url answered`, d, answered.includes(d) ? d : answered[0]]);
+      const different = [['the API key and the first URL token', key, answered[0]], ['two URL tokens', answered[0], answered[1]]];
+      const problems = placeholderProblems(same, different);
+      expect(problems.length === 0, 'docs/recording-format.md, Redaction ("the same secret gets the same placeholder in every line"; "derived from the value itself")',
+        'one placeholder per secret', { problems, key, answered: answered.slice(0, 3), dialled: dialled.slice(0, 3) });
     });
   } finally {
     if (!e.exited) await e.stop();

@@ -15,6 +15,7 @@
 import { evtapBin, main } from './lib/args.mjs';
 import { Judge, expect, show, sleep, waitFor } from './lib/judge.mjs';
 import { connect, requireHelp, tail } from './lib/proc.mjs';
+import { httpFrames, jsonField, placeholderIn, placeholderProblems } from './lib/redaction.mjs';
 import { PRESENCE, rcError, ttLess } from './lib/pubnub.mjs';
 import { RcPubNubServer } from './lib/rcpubnub-server.mjs';
 
@@ -176,9 +177,24 @@ async function mainRun(j, bin) {
     });
     await j.check('the access token, the encryption key and the credentials never reach the output', () => {
       const out = e.updates.map((u) => JSON.stringify(u)).join('\n') + e.stderr;
-      const secrets = [CLIENT_SECRET, JWT, sub.deliveryMode.encryptionKey, ...s.logins.filter((l) => l.reply?.access_token).map((l) => l.reply.access_token)];
+      const secrets = [CLIENT_SECRET, JWT, sub.deliveryMode.encryptionKey, s.subKey, ...s.logins.filter((l) => l.reply?.access_token).map((l) => l.reply.access_token)];
       const leaks = secrets.filter((x) => out.includes(x));
       expect(leaks.length === 0, 'issue 12 ("encryptionKey, subscriber key, tokens never reach a recording or the screen unmasked")', 'none in stdout or stderr', leaks.map((x) => `${x.slice(0, 10)}…`));
+    });
+    await j.check('placeholders: the access token keeps one placeholder from the token answer to the bearer header; the client credentials and the sub key have their own', () => {
+      const http = httpFrames(e.updates);
+      const tokenReq = http.find((f) => f.dir === 'sent' && f.url?.endsWith('/restapi/oauth/token'));
+      const tokenRes = http.find((f) => f.dir === 'recv' && f.url?.endsWith('/restapi/oauth/token') && f.status === 200);
+      const create = http.find((f) => f.dir === 'sent' && f.method === 'POST' && f.url?.endsWith('/restapi/v1.0/subscription'));
+      const poll = http.find((f) => f.dir === 'sent' && /\/v2\/subscribe\//.test(f.url ?? ''));
+      const basic = placeholderIn(/Basic (\S+)/i.exec(tokenReq?.header?.Authorization ?? '')?.[1]);
+      const issued = placeholderIn(jsonField(tokenRes ?? {}, 'access_token'));
+      const presented = placeholderIn(/bearer (\S+)/i.exec(create?.header?.Authorization ?? '')?.[1]);
+      const subKey = placeholderIn(/\/v2\/subscribe\/([^/]+)\//.exec(poll?.url ?? '')?.[1]);
+      const problems = placeholderProblems([['the access token, issued and presented', issued, presented]],
+        [['the client credentials and the access token', basic, presented], ['the sub key and the access token', subKey, presented], ['the sub key and the client credentials', subKey, basic]]);
+      expect(problems.length === 0, 'docs/recording-format.md, Redaction ("the same secret gets the same placeholder in every line"; "derived from the value itself")',
+        'one placeholder per secret', { problems, basic, issued, presented, subKey });
     });
   } finally {
     if (!e.exited) await e.stop();

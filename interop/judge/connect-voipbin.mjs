@@ -14,6 +14,7 @@ import { evtapBin, main } from './lib/args.mjs';
 import { canon, tally } from './lib/canon.mjs';
 import { Judge, expect, show, sleep, waitFor } from './lib/judge.mjs';
 import { connect, requireHelp, tail } from './lib/proc.mjs';
+import { httpFrames, jsonField, placeholderIn, placeholderProblems } from './lib/redaction.mjs';
 import { PERM } from './lib/voipbin.mjs';
 import { VoipbinServer } from './lib/voipbin-server.mjs';
 
@@ -177,6 +178,18 @@ async function mainRun(j, bin) {
       const out = e.updates.map((u) => JSON.stringify(u)).join('\n') + e.stderr;
       const leaks = [PASSWORD, ...s.logins.filter((l) => l.token).map((l) => l.token)].filter((x) => out.includes(x));
       expect(leaks.length === 0, 'BRIEF/README ("Tokens and keys are replaced by stable placeholders")', 'neither in stdout or stderr', leaks.map((x) => `${x.slice(0, 12)}…`));
+    });
+    await j.check('placeholders: the login token keeps one placeholder from the login answer to the ?token= it is sent as; the password has its own', () => {
+      const http = httpFrames(e.updates);
+      const req = http.find((f) => f.dir === 'sent' && f.url?.endsWith('/auth/login'));
+      const res = http.find((f) => f.dir === 'recv' && f.url?.endsWith('/auth/login') && f.status === 200);
+      const dial = e.of('state').find((u) => u.state.phase === 'dialing' && /token=/.test(u.state.url ?? ''));
+      const password = placeholderIn(jsonField(req ?? {}, 'password'));
+      const issued = placeholderIn(jsonField(res ?? {}, 'token'));
+      const presented = placeholderIn(/token=([^&]*)/.exec(dial?.state.url ?? '')?.[1]);
+      const problems = placeholderProblems([['the login token, issued and presented', issued, presented]], [['the password and the token issued', password, issued], ['the password and the token presented', password, presented]]);
+      expect(problems.length === 0, 'docs/recording-format.md, Redaction ("the same secret gets the same placeholder in every line"; "derived from the value itself")',
+        'one placeholder per secret', { problems, password, issued, presented });
     });
   } finally {
     if (!e.exited) await e.stop();

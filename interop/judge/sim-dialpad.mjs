@@ -9,7 +9,7 @@
 //   node sim-dialpad.mjs --evtap /path/to/evtap
 
 import { evtapBin, main } from './lib/args.mjs';
-import { INT64_STRING, callEventProblems, kindOf, numericIds, unsafeIds } from './lib/dialpad.mjs';
+import { INT64_STRING, agentStatusProblems, callEventProblems, kindOf, numericIds, smsEventProblems, unsafeIds } from './lib/dialpad.mjs';
 import { brief, request } from './lib/http.mjs';
 import { Judge, Mismatch, expect, sleep, waitFor } from './lib/judge.mjs';
 import { decode, verify } from './lib/jwt.mjs';
@@ -140,6 +140,16 @@ async function judge(j, sim, limited) {
     expect(r.status === 200 && r.json?.direction === 'all' && typeof r.json.id === 'string', 'dialpad.md B2 (accept numbers and strings in bodies), B3', '200 with direction "all"', brief(r));
     return r.json;
   });
+  const agentSub = plain && await j.check('POST /subscriptions/agent_status (agent_type callcenter): 200', async () => {
+    const r = await call('POST', '/subscriptions/agent_status', { endpoint_id: plain.id, agent_type: 'callcenter' });
+    expect(r.status === 200 && r.json?.agent_type === 'callcenter', 'dialpad.md B3', '200 with agent_type callcenter', brief(r));
+    return r.json;
+  });
+  const inboundSms = signed && await j.check('POST /subscriptions/sms with direction inbound: 200', async () => {
+    const r = await call('POST', '/subscriptions/sms', { endpoint_id: signed.id, direction: 'inbound' });
+    expect(r.status === 200 && r.json?.direction === 'inbound', 'dialpad.md B3', '200 with direction inbound', brief(r));
+    return r.json;
+  });
   for (const [name, path, body, field] of [
     ['sms without direction', '/subscriptions/sms', { status: true }, 'direction'],
     ['agent_status without agent_type', '/subscriptions/agent_status', {}, 'agent_type'],
@@ -180,6 +190,13 @@ async function judge(j, sim, limited) {
       expect(g2.status === 404, 'dialpad.md B3', '404 after the delete', brief(g2));
     });
   }
+  await j.check('PATCH a contact subscription without contact_type: 400 (required on PATCH too)', async () => {
+    const c = await call('POST', '/subscriptions/contact', { endpoint_id: plain?.id, contact_type: 'local' });
+    expect(c.status === 200, 'dialpad.md B3', '200', brief(c));
+    const r = await call('PATCH', `/subscriptions/contact/${c.json.id}`, { enabled: false });
+    await call('DELETE', `/subscriptions/contact/${c.json.id}`);
+    expect(r.status === 400 && r.text.includes('contact_type'), 'dialpad.md B3 ("contact_type (local/shared; also required on PATCH)")', '400 naming contact_type', brief(r));
+  });
   if (callSub) {
     await j.check('GET /subscriptions/call lists it', async () => {
       const r = await call('GET', '/subscriptions/call');
@@ -196,8 +213,8 @@ async function judge(j, sim, limited) {
         a.send('Hello World!');
         await waitFor(4000, () => {
           const kinds = a.texts().map(parse).map(kindOf);
-          return kinds.includes('call') && kinds.includes('sms');
-        }, 'dialpad.md B6', 'call and SMS events', () => a.texts().slice(0, 3));
+          return kinds.includes('call') && kinds.includes('sms') && (!agentSub || kinds.includes('agent_status'));
+        }, 'dialpad.md B6', 'call, SMS and agent status events', () => a.texts().slice(0, 3));
         const events = a.texts().map(parse);
         const notJSON = a.texts().filter((t) => parse(t) === undefined);
         expect(notJSON.length === 0, 'dialpad.md B5 (no secret: one text frame per event, the raw event JSON)', 'JSON frames', notJSON.slice(0, 2));
@@ -206,8 +223,17 @@ async function judge(j, sim, limited) {
           expect(p.length === 0, 'dialpad.md B6', 'call events with the B6 fields', { problems: p, event: e });
           expect(['ringing', 'connected', 'hangup'].includes(e.state), 'dialpad.md B3 / checklist 6 (filter on call_states)', 'only ringing, connected or hangup', e.state);
         }
-        const others = events.filter((e) => !['call', 'sms'].includes(kindOf(e)));
-        expect(others.length === 0, 'dialpad.md checklist 6 (only subscriptions on the websocket)', 'only call and SMS events', others.slice(0, 2));
+        for (const e of events.filter((x) => kindOf(x) === 'sms')) {
+          const p = smsEventProblems(e);
+          expect(p.length === 0, 'dialpad.md B6 (SMS events [D])', 'SMS events with the documented fields', { problems: p, event: e });
+        }
+        for (const e of events.filter((x) => kindOf(x) === 'agent_status')) {
+          const p = agentStatusProblems(e);
+          expect(p.length === 0, 'dialpad.md B6 (agent status events [D])', 'agent status events with the documented fields', { problems: p, event: e });
+        }
+        const others = events.filter((e) => !['call', 'sms', 'agent_status'].includes(kindOf(e)));
+        expect(others.length === 0, 'dialpad.md checklist 6 (only subscriptions on the websocket)', 'only call, SMS and agent status events', others.slice(0, 2));
+        if (agentSub) expect(events.some((e) => kindOf(e) === 'agent_status'), 'dialpad.md B6', 'agent status events too (an agent_status subscription is on the websocket)', [...new Set(events.map(kindOf))]);
         expect(a.closeInfo === null, 'dialpad.md B5 (client frames are ignored)', 'still open after "Hello World!"', a.closeInfo);
         const common = b.texts().filter((t) => a.texts().includes(t));
         expect(common.length > 0, 'seed 004 ("Multiple clients can be connected to the same event subscription")', 'the second client receives the same events', { a: a.messages.length, b: b.messages.length });
@@ -242,6 +268,22 @@ async function judge(j, sim, limited) {
         c.close();
       }
     });
+    if (inboundSms) {
+      await j.check('an SMS subscription with direction inbound: inbound SMS only', async () => {
+        const fresh = await call('GET', `/subscriptions/sms/${inboundSms.id}`);
+        const c = await open(fresh.json.websocket.websocket_url);
+        try {
+          await waitFor(4500, () => c.messages.length >= 1, 'dialpad.md B3', 'an inbound SMS', () => c.messages.length);
+          await sleep(500);
+          // The websocket has a secret: frames are JWS.
+          const events = c.texts().map((t) => decode(t)?.payload ?? parse(t));
+          const wrong = events.filter((e) => kindOf(e) !== 'sms' || e.direction !== 'inbound');
+          expect(wrong.length === 0, 'dialpad.md checklist 6 (filter on SMS direction)', 'only inbound SMS', wrong.slice(0, 2));
+        } finally {
+          c.close();
+        }
+      });
+    }
     await j.check('PATCH enabled=false: the subscription gets nothing more', async () => {
       const s = await call('POST', '/subscriptions/call', { endpoint_id: plain.id, call_states: ['all'] });
       expect(s.status === 200, 'dialpad.md B3', '200', brief(s));
@@ -273,7 +315,8 @@ async function judge(j, sim, limited) {
           const d = decode(t);
           expect(d && d.header.alg === 'HS256', 'dialpad.md B5 (a compact JWS, HS256)', 'a JWS', t.slice(0, 200));
           expect(verify(t, 'judge-secret-one'), 'dialpad.md B2 ("signed in the JWT format using the shared secret with the HS256 algorithm")', 'the signature verifies with the secret', t.slice(0, 200));
-          expect(kindOf(d.payload) === 'call' && callEventProblems(d.payload).length === 0, 'dialpad.md B5/B6', 'the payload is the event JSON', d.payload);
+          const k = kindOf(d.payload);
+          expect((k === 'call' && callEventProblems(d.payload).length === 0) || k === 'sms', 'dialpad.md B5/B6', 'the payload is the event JSON (a call, or an inbound SMS)', d.payload);
         }
         const p = await call('PATCH', `/websockets/${signed.id}`, { secret: 'judge-secret-two' });
         expect(p.status === 200 && p.json?.signature?.secret === 'judge-secret-two', 'dialpad.md B2 (PATCH UpdateWebsocket {secret})', '200 with the new secret', brief(p));
@@ -319,14 +362,30 @@ async function judge(j, sim, limited) {
   }
 
   // --- B2: rate limits, on a second emulator with --create-rate-limit 2 ---------
+  let limitedWs;
   await j.check('POST /websockets over the create rate limit: 429', async () => {
     const url = `${limited.url}/api/v2/websockets`;
     const codes = [];
-    for (let i = 0; i < 3; i++) codes.push((await request('POST', url, { body: {}, headers: auth })).status);
+    for (let i = 0; i < 3; i++) {
+      const r = await request('POST', url, { body: {}, headers: auth });
+      codes.push(r.status);
+      limitedWs ??= r.json?.id;
+    }
     expect(codes[0] === 200 && codes[1] === 200 && codes[2] === 429, 'dialpad.md B2 (250/min; --create-rate-limit 2 here)', '200, 200, then 429', codes);
     const r = await request('GET', `${limited.url}/api/v2/websockets`, { headers: auth });
     expect(r.status === 200, 'dialpad.md B2 (other calls have their own 1200/min)', 'GET still 200', brief(r));
   });
+  await j.check('subscription limits: 10 per type targeting the company, 100 per type', async () => {
+    expect(limitedWs, 'dialpad.md B2', 'a websocket', limitedWs);
+    const post = (body) => request('POST', `${limited.url}/api/v2/subscriptions/call`, { body: { endpoint_id: limitedWs, call_states: ['all'], ...body }, headers: auth });
+    const wide = [];
+    for (let i = 0; i < 11; i++) wide.push((await post({})).status);
+    expect(wide.slice(0, 10).every((c) => c === 200) && wide[10] >= 400 && wide[10] < 500, 'dialpad.md B3 ("10 per type that target the company itself")', 'ten 200s, then a 4xx', wide);
+    const targeted = [];
+    for (let i = 0; i < 91; i++) targeted.push((await post({ target_type: 'user', target_id: 5000000000000000 + i })).status);
+    expect(targeted.slice(0, 90).every((c) => c === 200) && targeted[90] >= 400 && targeted[90] < 500, 'dialpad.md B3 ("100 subscriptions per type per company")', '90 more 200s (100 in all), then a 4xx',
+      { ok: targeted.filter((c) => c === 200).length, last: targeted[90] });
+  }, 20000);
 }
 
 function parse(t) {

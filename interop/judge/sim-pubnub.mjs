@@ -103,6 +103,19 @@ async function judge(j, sim, quiet) {
       'ringcentral.md §1; ringcentral-pubnub.md §3.1', '200 {"access_token","token_type":"bearer","expires_in",…}', brief(r));
     return r.json.access_token;
   });
+  await j.check('OAuth: the refresh_token grant answers a new access token; revoke answers 200', async () => {
+    const first = await login(base);
+    const r = await request('POST', `${base}/restapi/oauth/token`, {
+      raw: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.json.refresh_token }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    });
+    expect(r.status === 200 && typeof r.json?.access_token === 'string', 'ringcentral.md §1 (refresh: grant_type=refresh_token&refresh_token=…); ringcentral-pubnub.md §8.1', '200 with an access token', brief(r));
+    const v = await request('POST', `${base}/restapi/oauth/revoke`, {
+      raw: new URLSearchParams({ token: r.json.access_token }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+    });
+    expect(v.status === 200, 'ringcentral-pubnub.md §8.1 ("Answer /restapi/oauth/revoke with 200")', '200', brief(v));
+  });
   await j.check('OAuth: a wrong client secret is refused', async () => {
     const r = await login(base, 'not-the-secret');
     expect(r.status === 400 || r.status === 401, 'ringcentral.md §1', '400 or 401', brief(r));

@@ -25,9 +25,9 @@ const SIGNING_KEY = 'judge-signing-key-9d8c';
 
 main(async () => {
   const bin = evtapBin('sim-voipbin.mjs');
-  requireHelp(bin, ['sim', 'voipbin'], ['--username', '--password', '--accesskey', '--signing-key', '--ping-interval', '--rate']);
+  requireHelp(bin, ['sim', 'voipbin'], ['--username', '--password', '--accesskey', '--signing-key', '--ping-interval', '--pong-timeout', '--rate']);
   const sim = await startSim(bin, 'voipbin', [
-    '--rate', '80', '--seed', '11', '--ping-interval', '500ms',
+    '--rate', '80', '--seed', '11', '--ping-interval', '500ms', '--pong-timeout', '2s',
     '--username', USER, '--password', PASSWORD, '--accesskey', ACCESS_KEY, '--signing-key', SIGNING_KEY,
   ]);
   const j = new Judge('sim-voipbin');
@@ -143,6 +143,11 @@ async function judge(j, sim) {
     await refused('a JWT signed with another key: 401', 'voipbin.md A2', `${ws}?token=${sign(claims, 'another-key')}`, {}, 'INVALID_CREDENTIALS');
     const expired = sign({ ...claims, expire: expireString(Date.now() - 60e3) }, SIGNING_KEY);
     await refused('a JWT whose expire has passed: 401', 'voipbin.md A2', `${ws}?token=${expired}`, {}, 'INVALID_CREDENTIALS');
+    await j.check('a delegate token (aud voipbin-api): HTTP 200 and no upgrade', async () => {
+      const t = sign({ type: 'delegate', aud: 'voipbin-api', agent: claims.agent, expire: claims.expire }, SIGNING_KEY);
+      const r = await refusal(`${ws}?token=${t}`);
+      expect(r.status === 200, 'voipbin.md A2 ("A delegate identity gets HTTP 200 with no upgrade")', 'HTTP 200, no upgrade', r.upgraded ? 'upgraded' : r);
+    });
   }
 
   // --- A10: subscribing as VoIPBin's own client does -----------------------
@@ -336,6 +341,44 @@ async function judge(j, sim) {
     const info = await c.closedWithin(1500);
     c.close();
     expect(info === null, 'voipbin.md A4/A5', 'the connection still open (these validate)', info);
+  });
+
+  const direct = sign({ type: 'direct', direct: { customer_id: customer, resource_type: 'call', resource_id: randomUUID(), allowed_resource_types: ['call'] }, expire: expireString(Date.now() + 3600e3) }, SIGNING_KEY);
+  await j.check('a direct token may subscribe a 4-part topic of an allowed resource type', async () => {
+    const c = await open(`${ws}?token=${direct}`);
+    c.send(JSON.stringify({ type: 'subscribe', topics: [`customer_id:${customer}:call:call_hangup`] }));
+    const info = await c.closedWithin(1200);
+    c.close();
+    expect(info === null, 'voipbin.md A4 ("Direct token: parts[2] must be in allowed_resource_types")', 'the connection still open', info);
+  });
+  await dropped('a direct token with a 3-part topic: dropped', () => open(`${ws}?token=${direct}`), [`customer_id:${customer}:call`], 'voipbin.md A4 ("customer_id with 2, 3 or 5+ parts: direct tokens are rejected")');
+  await dropped('a direct token with a resource type it is not allowed: dropped', () => open(`${ws}?token=${direct}`), [`customer_id:${customer}:agent:${admin}`], 'voipbin.md A4');
+
+  await j.check('subscribing the same topic twice is one subscription: call events still twice, not four times', async () => {
+    const c = await byKey();
+    const topic = `customer_id:${customer}:call`;
+    c.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+    c.send(JSON.stringify({ type: 'subscribe', topics: [topic, topic] }));
+    try {
+      await waitFor(8000, () => c.messages.length >= 30, 'voipbin.md A7', 'call events', () => c.messages.length);
+      c.send(JSON.stringify({ type: 'unsubscribe', topics: [topic] }));
+      await sleep(400);
+      const wrong = [...countBy(c.texts())].filter(([, k]) => k !== 2);
+      expect(wrong.length === 0, 'voipbin.md A3 ("subscribe appends topic strings; repeats are ignored")', 'each call event twice', wrong.slice(0, 3).map(([f, k]) => ({ times: k, frame: f.slice(0, 100) })));
+    } finally {
+      c.close();
+    }
+  }, 15000);
+
+  await j.check('a client that answers no ping is dropped about --pong-timeout (2s here) after its last pong, without a close frame', async () => {
+    const c = await open(`${ws}?accesskey=${ACCESS_KEY}`, { autoPong: false });
+    const info = await c.closedWithin(6000);
+    c.close();
+    expect(info, 'voipbin.md A9 ("Read deadline: 60 s, reset only by a pong"; --pong-timeout here)', 'dropped', 'still open after 6 s');
+    const after = info.at - c.openedAt;
+    expect(after >= 1500 && after <= 4000, 'voipbin.md A9', 'dropped about 2 s after the connection opened (no pong since)', `${after} ms`);
+    expect(c.pings.length >= 2, 'voipbin.md A9', 'pings sent meanwhile', c.pings.length);
+    expect(info.code === 1006, 'voipbin.md A3/A9 (the handler returns; its deferred close sends no close frame)', '1006', info);
   });
 
   await j.check('a binary frame closes the connection', async () => {

@@ -105,6 +105,29 @@ export function numericIds(e) {
   return out;
 }
 
+/** smsEventProblems lists how an SMS event differs from the fields the SMS events page documents (B6). */
+export function smsEventProblems(e) {
+  const p = [];
+  for (const f of ['id', 'created_date', 'direction', 'target', 'contact', 'sender_id', 'from_number', 'to_number', 'mms', 'mms_url', 'is_internal', 'message_status', 'message_delivery_result', 'event_timestamp']) {
+    if (!(f in e)) p.push(`${f} missing`);
+  }
+  if (!['inbound', 'outbound'].includes(e.direction)) p.push(`direction = ${JSON.stringify(e.direction)}`);
+  if (!Array.isArray(e.to_number)) p.push('to_number is not a list');
+  for (const f of ['created_date', 'event_timestamp']) if (!Number.isInteger(e[f]) || e[f] < 1e12) p.push(`${f} = ${JSON.stringify(e[f])} (Unix ms)`);
+  return p;
+}
+
+/** agentStatusProblems lists how an agent status event differs from B6. */
+export function agentStatusProblems(e) {
+  const p = [];
+  for (const f of ['availability_status', 'call_center_ids', 'date', 'event_timestamp', 'on_duty_status', 'on_duty_status_reason', 'target']) {
+    if (!(f in e)) p.push(`${f} missing`);
+  }
+  if (!Array.isArray(e.call_center_ids) || !e.call_center_ids.every((x) => typeof x === 'string')) p.push(`call_center_ids = ${JSON.stringify(e.call_center_ids)} (strings)`);
+  if (!['available', 'unavailable', 'occupied', 'wrapup', 'busy'].includes(e.on_duty_status)) p.push(`on_duty_status = ${JSON.stringify(e.on_duty_status)}`);
+  return p;
+}
+
 /** kindOf tells a Dialpad event's kind by its shape (events carry no type field, B5/B6). */
 export function kindOf(e) {
   if (!e || typeof e !== 'object') return 'unknown';

@@ -10,9 +10,10 @@ import WebSocket from 'ws';
  * with an Error carrying .status, .headers and .body when the server answered
  * the handshake with an HTTP response instead (e.g. a 401).
  */
-export function open(url, { headers = {}, timeout = 5000 } = {}) {
+export function open(url, { headers = {}, timeout = 5000, autoPong = true } = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers, handshakeTimeout: timeout, followRedirects: false });
+    // autoPong false: a client that never answers the server's pings.
+    const ws = new WebSocket(url, { headers, handshakeTimeout: timeout, followRedirects: false, autoPong });
     const conn = new Conn(ws);
     ws.once('open', () => resolve(conn));
     ws.once('unexpected-response', (req, res) => {
