@@ -26,7 +26,7 @@ main(async () => {
   const bin = evtapBin('connect-dialpad.mjs');
   requireHelp(bin, ['connect', 'dialpad'], ['--server', '--api-key', '--subscribe', '--secret']);
   const j = new Judge('connect-dialpad');
-  await Promise.all([mainRun(j, bin), secretRun(j, bin), badKey(j, bin), badSubscribe(j, bin)]);
+  await Promise.all([mainRun(j, bin), secretRun(j, bin), reuseRun(j, bin), badKey(j, bin), badSubscribe(j, bin)]);
   j.finish();
 });
 
@@ -167,9 +167,10 @@ async function mainRun(j, bin) {
       const key = placeholderIn(/Bearer (\S+)/.exec(http.find((f) => f.dir === 'sent')?.header?.Authorization ?? '')?.[1]);
       const answered = http.filter((f) => f.dir === 'recv' && /\/api\/v2\/websockets(\/\d+)?$/.test(f.url ?? '') && f.status === 200)
         .map((f) => placeholderIn(jsonField(f, 'websocket_url')));
-      const dialled = e.of('state').map((u) => u.state.url ?? '').concat(e.of('state').map((u) => /dialing/.test(u.state.cause ?? '') ? '' : '')).filter((x) => x.includes('/events/')).map(placeholderIn);
-      const same = dialled.slice(0, 3).map((d, i) => [`dialled URL ${i + 1} and a websocket_url answered`, d, answered.includes(d) ? d : answered[0]]);
-      const different = [['the API key and the first URL token', key, answered[0]], ['two URL tokens', answered[0], answered[1]]];
+      const dialled = e.of('state').map((u) => u.state.url ?? '').filter((x) => x.includes('/events/')).map(placeholderIn);
+      // Each URL dialled is one a REST answer gave: its token's placeholder must be one of theirs.
+      const same = [...new Set(dialled)].slice(0, 3).map((d, i) => [`dialled URL ${i + 1}, against the websocket_url answered for it`, d, answered.includes(d) ? d : `none of ${answered.length} answered`]);
+      const different = [['the API key and the first URL token', key, answered[0]], ['two URL tokens', answered[0], answered[1]], ['two URLs dialled', dialled[0], dialled.find((d) => d !== dialled[0]) ?? dialled[0]]];
       const problems = placeholderProblems(same, different);
       expect(problems.length === 0, 'docs/recording-format.md, Redaction ("the same secret gets the same placeholder in every line"; "derived from the value itself")',
         'one placeholder per secret', { problems, key, answered: answered.slice(0, 3), dialled: dialled.slice(0, 3) });
@@ -212,11 +213,46 @@ async function secretRun(j, bin) {
       const unflagged = after.filter((ev) => !ev.seal || ev.seal.ok !== false);
       expect(unflagged.length === 0, 'issue 11 ("Rotating the secret (PATCH) is visible: old-secret frames fail verification")', 'every later event marked as failing verification', unflagged.slice(0, 2).map((ev) => ev.seal));
     });
+    w.secret = null;
+    const unsignedAt = Date.now();
+    await j.check('frames that come unsigned where a signature was expected are flagged', async () => {
+      await sleep(1500);
+      const after = e.of('event').filter((u) => u._at > unsignedAt + 200).map((u) => u.event);
+      expect(after.length >= 5, 'judge', 'events after the change', after.length);
+      const unflagged = after.filter((ev) => !ev.seal || ev.seal.ok !== false);
+      expect(unflagged.length === 0, 'issue 11 ("marks … unsigned frames where a signature was expected")', 'every unsigned event marked as failing verification', unflagged.slice(0, 2).map((ev) => ev.seal ?? 'no verdict'));
+    });
     await j.check('--secret never reaches the output', async () => {
       await e.stop();
       const out = e.updates.map((u) => JSON.stringify(u)).join('\n') + e.stderr;
       expect(!out.includes(secret), 'issue 11 ("the secret never reach[es] a recording or the screen")', 'the secret nowhere', 'it is in the output');
     });
+  } finally {
+    if (!e.exited) await e.stop();
+    await s.stop();
+  }
+}
+
+/**
+ * --websocket ID: an existing websocket and its subscriptions are used, not
+ * created, and kept at exit (evtap connect dialpad --help).
+ */
+async function reuseRun(j, bin) {
+  const s = await new DialpadServer({ apiKey: KEY, lifetimeS: 30, rate: 20 }).start();
+  const w = { id: '4600000000000001', secret: null };
+  s.websockets.set(w.id, w);
+  s.subs.set('4600000000000002', { id: '4600000000000002', type: 'call', endpoint: w.id, fields: { call_states: ['all'], enabled: true } });
+  const e = connect(bin, ['dialpad', '--server', s.url, '--api-key', KEY, '--websocket', w.id]);
+  try {
+    await j.check('--websocket ID: no websocket created, a fresh URL by GET, events of the subscriptions it has; both kept at exit', async () => {
+      await waitFor(8000, () => e.events().length >= 5, 'seed 004 (Step 2: "use the value of websocket_url")', 'events printed', () => ({ rest: s.rest.map((r) => `${r.method} ${r.path} ${r.status}`), stderr: tail(e.stderr) }));
+      const stop = await e.stop();
+      expect(stop.code === 0, 'README', 'exit status 0', stop);
+      const calls = s.rest.map((r) => `${r.method} ${r.path}`);
+      expect(!calls.includes('POST /api/v2/websockets') && calls.includes(`GET /api/v2/websockets/${w.id}`), 'dialpad.md B2 ("use the GET websocket API to regenerate url rather than creating new ones")', `GET /api/v2/websockets/${w.id}, no POST`, calls);
+      const deleted = s.rest.filter((r) => r.method === 'DELETE').map((r) => r.path);
+      expect(deleted.length === 0, 'evtap connect dialpad --help ("--websocket ID … (it and the subscriptions it had are kept)")', 'no DELETE', deleted);
+    }, 15000);
   } finally {
     if (!e.exited) await e.stop();
     await s.stop();

@@ -27,7 +27,7 @@ main(async () => {
   const bin = evtapBin('connect-pubnub.mjs');
   requireHelp(bin, ['connect', 'ringcentral'], ['--transport', '--pubnub-origin', '--server', '--client-id', '--client-secret', '--jwt']);
   const j = new Judge('connect-pubnub');
-  await Promise.all([mainRun(j, bin), forbiddenRun(j, bin), renew404Run(j, bin), badCredentials(j, bin)]);
+  await Promise.all([mainRun(j, bin), forbiddenRun(j, bin), renew404Run(j, bin), rotationRun(j, bin), badCredentials(j, bin)]);
   j.finish();
 });
 
@@ -250,6 +250,36 @@ async function renew404Run(j, bin) {
       await waitFor(2000, () => [...onNew].every((u) => printed().has(u)), 'ringcentral-pubnub.md §9.4', 'the new channel\'s notifications printed (decrypted with the new key)',
         () => ({ delivered: onNew.size, printed: [...onNew].filter((u) => printed().has(u)).length }));
       expect(e.of('gap').length > 0, 'ringcentral-pubnub.md §9.4 ("report the window in between as a possible gap")', 'a gap Update', e.of('gap'));
+    }, 30000);
+  } finally {
+    if (!e.exited) await e.stop();
+    await s.stop();
+  }
+}
+
+/** A renewal that answers a new channel and a new key (§9.3, checklist 20): the poll moves, and decryption uses the new key. */
+async function rotationRun(j, bin) {
+  const s = await server({ rotateOnRenew: true });
+  const e = run(bin, s);
+  try {
+    await j.check('a renewal with a new channel and a new key: the poll moves to the channel, and later notifications decrypt with the new key', async () => {
+      const sub = await waitFor(8000, () => [...s.subs.values()][0], 'seed 003', 'a subscription', () => tail(e.stderr));
+      const oldAddress = sub.address;
+      const renewed = await waitFor(16000, () => sub.renewals[0], 'ringcentral-pubnub.md §9.3', 'a renewal', () => s.rest.map((r) => `${r.method} ${r.path} ${r.status}`));
+      const after = renewed.at + 300;
+      await waitFor(5000, () => s.polls.some((p) => p.channels?.join() === sub.address && p.status === 200 && p.uuids.length > 0),
+        'ringcentral-pubnub.md §9.3 ("switch channels when it changes")', `notifications polled on the new channel ${sub.address}`, () => [...new Set(s.polls.filter((p) => p.at > renewed.at).map((p) => p.channels?.join()))]);
+      await sleep(1000);
+      const late = s.polls.filter((p) => p.at > after + 500 && p.channels?.join() === oldAddress);
+      expect(late.length === 0, 'ringcentral-pubnub.md §9.3', 'no poll on the old channel once moved', late.length);
+      const fresh = s.published.filter((p) => p.at > after && p.channel === sub.address && s.polls.some((q) => q.uuids.includes(p.uuid)));
+      const printed = new Map(e.events().map((ev) => [uuidOf(ev), ev]));
+      const wrong = fresh.filter((p) => {
+        const ev = printed.get(p.uuid);
+        return !ev || JSON.stringify(ev.body?.body) !== JSON.stringify(p.notification.body) || (ev.seal && ev.seal.ok !== true);
+      });
+      expect(fresh.length > 0 && wrong.length === 0, 'ringcentral-pubnub.md §4 ("a key changed by a renew applies at once"), §5.1', 'every later notification printed, decrypted with the new key',
+        { fresh: fresh.length, wrong: wrong.length, first: printed.get(wrong[0]?.uuid) ?? wrong[0]?.uuid });
     }, 30000);
   } finally {
     if (!e.exited) await e.stop();

@@ -49,7 +49,7 @@ main(async () => {
   const bin = evtapBin('connect-voipbin.mjs');
   requireHelp(bin, ['connect', 'voipbin'], ['--server', '--username', '--password', '--accesskey', '--token', '--topic']);
   const j = new Judge('connect-voipbin');
-  await Promise.all([mainRun(j, bin), accessKeyRun(j, bin), wrappedRun(j, bin), badCredentials(j, bin), badTopic(j, bin)]);
+  await Promise.all([mainRun(j, bin), accessKeyRun(j, bin), wrappedRun(j, bin), credentialRuns(j, bin), badCredentials(j, bin), badTopic(j, bin)]);
   j.finish();
 });
 
@@ -208,7 +208,22 @@ async function accessKeyRun(j, bin) {
         () => ({ handshakes: s.handshakes.map((h) => ({ from: h.from, ok: h.ok })), stderr: tail(e.stderr) }));
       const c = s.conns[0];
       expect(c.from === '?accesskey=' && c.handshake.secret === ACCESS_KEY, 'voipbin.md A2 (access keys must use ?accesskey= or the cookie)', 'the key as ?accesskey=', c.from);
+      // Frames a server should not send: evtap shows them as errors and goes on.
+      const mark = Date.now();
+      c.ws.send('{"id": not json');
+      c.ws.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]), { binary: true });
+      const sentBefore = c.sent.length;
+      await waitFor(3000, () => c.sent.length >= sentBefore + 5, 'judge', 'more events', () => c.sent.length);
+      await sleep(300);
+      const conns = s.conns.map((x) => x.closedBy);
       await e.stop();
+      const errors = e.of('error').filter((u) => u._at >= mark);
+      await j.check('bad JSON and a binary frame from the server: shown as errors, and the session goes on', () => {
+        expect(errors.length >= 2, 'issue 10 ("Bad JSON and unknown frames from the server are shown as errors and the session goes on")', 'an error Update for each', { errors: errors.map((u) => u.error), recv: e.of('recv').filter((u) => u._at >= mark).slice(0, 3).map((u) => u.frame) });
+        expect(conns.length === 1 && conns[0] === null, 'issue 10', 'the same connection still open', conns);
+        const later = e.of('event').filter((u) => u._at > mark).length;
+        expect(later >= 5, 'issue 10', 'events printed after them', later);
+      });
       const printed = e.events().map((ev) => canon(ev.body));
       const sent = c.sent.map((x) => canon(JSON.parse(s.events[x.seq - 1].text)));
       const pt = tally(printed);
@@ -248,6 +263,54 @@ async function wrappedRun(j, bin) {
     });
   } finally {
     if (!e.exited) await e.stop();
+    await s.stop();
+  }
+}
+
+/**
+ * Without --topic, "what the credential allows" (issue 10): a plain agent
+ * may subscribe only its own agent_id topics (voipbin.md A4), so evtap must
+ * not get itself dropped. With --token the JWT goes as ?token=. A topic of
+ * another agent is refused before anything is sent.
+ */
+async function credentialRuns(j, bin) {
+  const s = await newServer();
+  try {
+    await j.check('a plain agent without --topic: only its own agent_id topics, never dropped for a topic', async () => {
+      const e = connect(bin, ['voipbin', '--server', s.url, '--username', 'agent@judge.example', '--password', PASSWORD]);
+      try {
+        await waitFor(6000, () => s.conns.some((c) => c.topics.length > 0), 'issue 10 ("without --topic, evtap subscribes what the credential allows")', 'a subscription', () => ({ conns: s.conns.map((c) => c.closedBy), stderr: tail(e.stderr) }));
+        await sleep(800);
+      } finally {
+        await e.stop();
+      }
+      const refused = s.conns.filter((c) => c.refused);
+      expect(refused.length === 0, 'voipbin.md A4 ("A plain CustomerAgent (0x10) can therefore subscribe only to agent_id:<own id>…")', 'no topic the server drops the connection for', refused.map((c) => c.refused));
+      const topics = s.conns.flatMap((c) => c.topics);
+      expect(topics.every((t) => t.startsWith(`agent_id:${PLAIN}:`)), 'voipbin.md A4', `only agent_id:${PLAIN}:… topics`, topics);
+    }, 15000);
+    await j.check("another agent's agent_id topic with the admin's login: refused before anything is sent", async () => {
+      const before = s.conns.length;
+      const e = connect(bin, ['voipbin', '--server', s.url, '--username', 'admin@judge.example', '--password', PASSWORD, '--topic', `agent_id:${PLAIN}:call`]);
+      const x = await e.exitWithin(6000);
+      if (!x) await e.stop();
+      expect(s.conns.slice(before).every((c) => !c.topics.length && !c.refused), 'issue 10 ("evtap validates first")', 'no subscribe sent with that topic', s.conns.slice(before).map((c) => c.refused ?? c.topics));
+      expect(x && (x.code === 2 || x.code === 3), 'README (exit codes)', 'evtap ends, refusing the topic (exit 2 or 3)', x ?? 'still running, reconnecting');
+    }, 12000);
+    await j.check('with --token: sent as ?token=', async () => {
+      const before = s.conns.length;
+      const logins = s.logins.length;
+      const token = s.mint(agent(ADMIN, PERM.admin, 'admin@judge.example'));
+      const e = connect(bin, ['voipbin', '--server', s.url, '--token', token, '--topic', `customer_id:${CUSTOMER}:call:call_hangup`]);
+      try {
+        await waitFor(6000, () => s.conns.slice(before).some((c) => c.topics.length), 'seed 002', 'a subscribed connection', () => tail(e.stderr));
+      } finally {
+        await e.stop();
+      }
+      const c = s.conns.slice(before).find((x) => x.topics.length);
+      expect(c.from === '?token=' && c.handshake.secret === token && s.logins.length === logins, 'seed 002 (GET …/v1.0/ws?token=<your authtoken here>)', 'the JWT as ?token=, no login', { from: c.from, logins: s.logins.length - logins });
+    }, 12000);
+  } finally {
     await s.stop();
   }
 }

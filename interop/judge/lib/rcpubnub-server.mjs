@@ -18,8 +18,8 @@ const QUEUE_AGE_MS = 20 * 60e3; // and 20 minutes
 
 /** RcPubNubServer: clientId/clientSecret/jwt are the credentials it accepts. */
 export class RcPubNubServer {
-  constructor({ clientId, clientSecret, jwt, lifetimeS = 900, holdMs = 280e3, rate = 10 }) {
-    Object.assign(this, { clientId, clientSecret, jwt, lifetimeS, holdMs, rate });
+  constructor({ clientId, clientSecret, jwt, lifetimeS = 900, holdMs = 280e3, rate = 10, rotateOnRenew = false }) {
+    Object.assign(this, { clientId, clientSecret, jwt, lifetimeS, holdMs, rate, rotateOnRenew });
     this.subKey = `sub-c-${randomUUID()}`;
     this.ownerId = String(100000000 + Math.floor(Math.random() * 8e8));
     this.tokens = new Map(); // access token -> expiry
@@ -100,6 +100,12 @@ export class RcPubNubServer {
         return reply(fault.status, fault.body);
       }
       if (Array.isArray(body.eventFilters) && body.eventFilters.length) s.eventFilters = body.eventFilters;
+      if (this.rotateOnRenew) {
+        // Scenario switch 20 and §9.3: the renewal answers a new key and a new channel.
+        if (s.key) s.key = newKey();
+        s.address = `${this.ownerId}_${randomUUID().slice(0, 8)}`;
+        this.channels.set(s.address, { queue: [], waiters: new Set() });
+      }
       s.expires = Date.now() + Math.min(this.lifetimeS, 900) * 1000;
       s.renewals.push({ at: Date.now(), how: renew ? 'POST /renew' : 'PUT' });
       return reply(200, this.view(s));
