@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// The judge (docs/judge.md): servers and clients written from the provider
+// The judge (interop/judge/README.md): servers and clients written from the provider
 // documents alone, in interop/judge, run against evtap's emulators (the
 // sim-*.mjs scripts) and against evtap's clients (connect-*.mjs, each with
 // a server of its own). Each script is one suite of named checks; a check

@@ -26,7 +26,7 @@ main(async () => {
   const bin = evtapBin('connect-dialpad.mjs');
   requireHelp(bin, ['connect', 'dialpad'], ['--server', '--api-key', '--subscribe', '--secret']);
   const j = new Judge('connect-dialpad');
-  await Promise.all([mainRun(j, bin), secretRun(j, bin), reuseRun(j, bin), badKey(j, bin), badSubscribe(j, bin)]);
+  await Promise.all([mainRun(j, bin), secretRun(j, bin), reuseRun(j, bin), throttledRun(j, bin), badKey(j, bin), badSubscribe(j, bin)]);
   j.finish();
 });
 
@@ -66,6 +66,9 @@ async function mainRun(j, bin) {
     await waitFor(6000, () => s.live().length === 1 && Date.now() - s.live()[0].openedAt > 400 && s.live()[0].exp - Date.now() > 1500, 'judge', 'one connection, not rotating', () => s.live().length).catch(() => {});
     killed = { conns: await s.drop('killed by the judge between rotations', 800), at: Date.now() };
     await sleep(7000);
+    // Nothing more is generated, and what was sent is read, before evtap is stopped.
+    s.paused = true;
+    await sleep(500);
     const stop = await e.stop();
     await sleep(200);
     await j.check('ends with exit status 0 on SIGINT, and deletes the websocket and subscriptions it created', () => {
@@ -253,6 +256,35 @@ async function reuseRun(j, bin) {
       const deleted = s.rest.filter((r) => r.method === 'DELETE').map((r) => r.path);
       expect(deleted.length === 0, 'evtap connect dialpad --help ("--websocket ID … (it and the subscriptions it had are kept)")', 'no DELETE', deleted);
     }, 15000);
+  } finally {
+    if (!e.exited) await e.stop();
+    await s.stop();
+  }
+}
+
+/**
+ * The rotation's GET answered 429 with Retry-After: 1 (B2's rate limits):
+ * the next try waits that long, and the rotation still comes in time.
+ */
+async function throttledRun(j, bin) {
+  const s = await new DialpadServer({ apiKey: KEY, lifetimeS: LIFETIME, rate: 10 }).start();
+  let gets = 0;
+  s.throttle = (method, path) => (method === 'GET' && /\/websockets\/\d+$/.test(path) && ++gets === 2 ? 1 : 0);
+  const e = connect(bin, ['dialpad', '--server', s.url, '--api-key', KEY]);
+  try {
+    await j.check('a 429 with Retry-After: 1 on a rotation\'s GET: the retry waits a second, and nothing is lost', async () => {
+      await waitFor(12000, () => s.rest.filter((r) => r.method === 'GET' && r.status === 200).length >= 2, 'dialpad.md B2', 'a GET after the 429', () => s.rest.map((r) => `${r.method} ${r.path} ${r.status}`));
+      await sleep(1500);
+      s.paused = true;
+      await sleep(400);
+      await e.stop();
+      const gets = s.rest.filter((r) => r.method === 'GET' && /\/websockets\/\d+$/.test(r.path));
+      const i = gets.findIndex((r) => r.status === 429);
+      const waited = gets[i + 1].at - gets[i].at;
+      const lost = s.events.filter((ev) => ev.matched.length && !ev.deliveries.length && ev.at > s.conns[0].openedAt);
+      expect(lost.length === 0 && !s.conns.some((c) => c.closedBy === 'token expired'), 'issue 11 (rotate before expiry)', 'the rotation in time, nothing lost', { lost: lost.length, cut: s.conns.map((c) => c.closedBy) });
+      expect(waited >= 900, 'dialpad.md B2 (rate limits, 429); docs/session.md, Backoff ("at least a server\'s Retry-After"); RFC 9110 §10.2.3', 'the next GET a second or more after the 429', `${waited} ms`);
+    }, 20000);
   } finally {
     if (!e.exited) await e.stop();
     await s.stop();

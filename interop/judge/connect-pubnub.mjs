@@ -85,7 +85,8 @@ async function mainRun(j, bin) {
       const put = s.rest.find((r) => r.method === 'PUT' && r.path === `/restapi/v1.0/subscription/${sub.id}`);
       expect(renewed.how === 'PUT' && put && Array.isArray(put.body.eventFilters), 'ringcentral-pubnub.md §3.2/§9.3 (the SDKs renew by PUT {eventFilters})', 'PUT /subscription/{id} {"eventFilters":[…]}', put?.raw ?? renewed.how);
       marks.renewed = renewed.at;
-      await sleep(1200);
+      await waitFor(6000, () => s.polls.some((p) => p.at > renewed.at && p.status === 200), 'ringcentral-pubnub.md §9.3', 'a poll answered after the renewal', () => context());
+      await sleep(300);
       expect(s.rest.filter((r) => r.method === 'POST' && r.path === '/restapi/v1.0/subscription').length === 1, 'ringcentral-pubnub.md §9.3 ("keep the long-poll when address is unchanged")', 'no second POST', s.rest.map((r) => `${r.method} ${r.path}`));
       expect(s.polls.some((p) => p.at > renewed.at && p.status === 200) && !s.polls.some((p) => p.at > renewed.at && p.handshake), 'ringcentral-pubnub.md §9.3', 'polls going on along the cursor after the renewal', s.polls.filter((p) => p.at > renewed.at).map((p) => p.tt));
     }, 20000);
@@ -98,6 +99,9 @@ async function mainRun(j, bin) {
     burst.end = Date.now() + 3000;
     await waitFor(12000, () => s.polls.some((p) => p.at > burst.end && p.status === 200 && p.uuids.length > 0), 'judge', 'a poll answered after the outage', () => context()).catch(() => {});
     await sleep(1500);
+    // Nothing more is published, and what was answered is read, before evtap is stopped.
+    s.paused = true;
+    await sleep(500);
     const stop = await e.stop();
     await sleep(300);
 
@@ -230,7 +234,8 @@ async function forbiddenRun(j, bin) {
 
 /** A renew answered 404: evtap re-creates the subscription and moves the poll (§9.4). */
 async function renew404Run(j, bin) {
-  const s = await server();
+  // Times as "…+0000" here, which the SDKs read as well as "…Z" (§3.3).
+  const s = await server({ offsetTimes: true });
   s.faults.renew.push({ status: 404, body: rcError('CMN-102', 'Resource for parameter [subscriptionId] is not found', 'subscriptionId') });
   const e = run(bin, s);
   try {
@@ -238,6 +243,9 @@ async function renew404Run(j, bin) {
       await waitFor(18000, () => s.rest.filter((r) => r.method === 'POST' && r.path === '/restapi/v1.0/subscription').length >= 2,
         'ringcentral-pubnub.md §9.4 ("unlike them, re-create the subscription with a POST")', 'a second POST after the 404', () => ({ rest: s.rest.map((r) => `${r.method} ${r.path} ${r.status}`), stderr: tail(e.stderr) }));
       const posts = s.rest.filter((r) => r.method === 'POST' && r.path === '/restapi/v1.0/subscription');
+      const put = s.rest.find((r) => r.method === 'PUT');
+      expect(put && put.at - posts[0].at > 7000 && put.at - posts[0].at < 13000, 'ringcentral-pubnub.md §3.3 (expirationTime "+0000" and "Z" both read), §9.3 (the 10 s tick)',
+        'the renewal at the first tick, about 10 s after the create (a 121 s lifetime given as …+0000)', put ? `${put.at - posts[0].at} ms` : 'no PUT');
       const fresh = posts[1].reply;
       await waitFor(5000, () => s.polls.some((p) => p.channels?.join() === fresh.deliveryMode.address && p.status === 200 && p.uuids.length), 'ringcentral-pubnub.md §9.4 ("move the long-poll to it")',
         'notifications polled on the new channel', () => [...new Set(s.polls.map((p) => p.channels?.join()))]);
@@ -272,7 +280,8 @@ async function rotationRun(j, bin) {
       await sleep(1000);
       const late = s.polls.filter((p) => p.at > after + 500 && p.channels?.join() === oldAddress);
       expect(late.length === 0, 'ringcentral-pubnub.md §9.3', 'no poll on the old channel once moved', late.length);
-      const fresh = s.published.filter((p) => p.at > after && p.channel === sub.address && s.polls.some((q) => q.uuids.includes(p.uuid)));
+      const settled = Date.now() - 400;
+      const fresh = s.published.filter((p) => p.at > after && p.channel === sub.address && s.polls.some((q) => q.answered < settled && q.uuids.includes(p.uuid)));
       const printed = new Map(e.events().map((ev) => [uuidOf(ev), ev]));
       const wrong = fresh.filter((p) => {
         const ev = printed.get(p.uuid);

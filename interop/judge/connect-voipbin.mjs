@@ -15,7 +15,8 @@ import { canon, tally } from './lib/canon.mjs';
 import { Judge, expect, show, sleep, waitFor } from './lib/judge.mjs';
 import { connect, requireHelp, tail } from './lib/proc.mjs';
 import { httpFrames, jsonField, placeholderIn, placeholderProblems } from './lib/redaction.mjs';
-import { PERM } from './lib/voipbin.mjs';
+import { sign } from './lib/jwt.mjs';
+import { PERM, expireString } from './lib/voipbin.mjs';
 import { VoipbinServer } from './lib/voipbin-server.mjs';
 
 const CUSTOMER = randomUUID();
@@ -108,6 +109,10 @@ async function mainRun(j, bin) {
       if (resub) outages.push({ n, cut, resub });
     }
     await sleep(2000);
+    // Nothing more is generated, and what was sent is read, before evtap is stopped:
+    // a frame in flight at SIGINT is no loss of evtap's.
+    s.paused = true;
+    await sleep(500);
     const stop = await e.stop();
     await sleep(100);
     await j.check('ends with exit status 0 on SIGINT', () => {
@@ -214,7 +219,8 @@ async function accessKeyRun(j, bin) {
       c.ws.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]), { binary: true });
       const sentBefore = c.sent.length;
       await waitFor(3000, () => c.sent.length >= sentBefore + 5, 'judge', 'more events', () => c.sent.length);
-      await sleep(300);
+      s.paused = true;
+      await sleep(400);
       const conns = s.conns.map((x) => x.closedBy);
       await e.stop();
       const errors = e.of('error').filter((u) => u._at >= mark);
@@ -249,6 +255,8 @@ async function wrappedRun(j, bin) {
   try {
     await j.check('wrapped {"type","data"} frames: each printed once per topic string, whole or as its data', async () => {
       await waitFor(8000, () => s.conns[0]?.sent.length >= 30, 'voipbin.md A6', 'a subscribed connection with events', () => tail(e.stderr));
+      s.paused = true;
+      await sleep(400);
       await e.stop();
       const sent = s.conns[0].sent.map((x) => JSON.parse(s.events[x.seq - 1].text));
       const printed = tally(e.events().map((ev) => canon(ev.body)));
@@ -296,6 +304,25 @@ async function credentialRuns(j, bin) {
       if (!x) await e.stop();
       expect(s.conns.slice(before).every((c) => !c.topics.length && !c.refused), 'issue 10 ("evtap validates first")', 'no subscribe sent with that topic', s.conns.slice(before).map((c) => c.refused ?? c.topics));
       expect(x && (x.code === 2 || x.code === 3), 'README (exit codes)', 'evtap ends, refusing the topic (exit 2 or 3)', x ?? 'still running, reconnecting');
+    }, 12000);
+    await j.check('--server with the /v1.0 base VoIPBin\'s own clients use: the same /auth/login and /v1.0/ws', async () => {
+      const before = s.conns.length;
+      const e = connect(bin, ['voipbin', '--server', `${s.url}/v1.0`, '--accesskey', ACCESS_KEY, '--topic', `customer_id:${CUSTOMER}:call:call_hangup`]);
+      try {
+        await waitFor(6000, () => s.conns.slice(before).some((c) => c.topics.length), 'voipbin.md A10 (VBMCP: "the REST base URL + /ws"; default base https://api.voipbin.net/v1.0)', 'a subscribed connection on /v1.0/ws',
+          () => ({ handshakes: s.handshakes.slice(-2).map((h) => h.path), stderr: tail(e.stderr) }));
+      } finally {
+        await e.stop();
+      }
+    }, 12000);
+    await j.check('a delegate token: evtap says it cannot open the socket, and ends', async () => {
+      const before = s.handshakes.length;
+      const t = sign({ type: 'delegate', aud: 'voipbin-api', agent: agent(ADMIN, PERM.admin, 'x'), expire: expireString(Date.now() + 3600e3) }, s.signingKey);
+      const e = connect(bin, ['voipbin', '--server', s.url, '--token', t, '--topic', `customer_id:${CUSTOMER}:call:call_hangup`]);
+      const x = await e.exitWithin(8000);
+      if (!x) await e.stop();
+      const tried = s.handshakes.length - before;
+      expect(x && (x.code === 2 || x.code === 3) && tried <= 1, 'voipbin.md A2 ("A delegate identity gets HTTP 200 with no upgrade")', 'an end (exit 2 or 3), at most one handshake', { exit: x, handshakes: tried });
     }, 12000);
     await j.check('with --token: sent as ?token=', async () => {
       const before = s.conns.length;

@@ -250,6 +250,10 @@ async function judge(j, sim, limited) {
         await waitFor(4000, () => new Set(c.texts().map(parse).flatMap(numericIds)).size >= 40 || c.texts().map(parse).some((e) => unsafeIds(e).length),
           'dialpad.md B6', 'events with ids', () => c.messages.length);
         const unsafe = c.texts().map(parse).flatMap((e) => unsafeIds(e));
+        // From the text itself: the ids at or above 2^53 that JSON.parse changes.
+        const rounded = [...new Set(c.texts().flatMap((t) => [...t.matchAll(/"(\w*id)":(\d{16,})/g)]))]
+          .filter((m) => BigInt(m[2]) >= 2n ** 53n && String(BigInt(Number(m[2]))) !== m[2]).map((m) => `${m[1]} ${m[2]} reads as ${BigInt(Number(m[2]))}`);
+        unsafe.push(...rounded);
         expect(unsafe.length === 0, 'dialpad.md B4/B6 (16-digit datastore ids: 5071678191976448, 6491633571610624, 5635304278851584 — all below 2^53; Dialpad\'s own sample parses events with JSON.parse in a browser)',
           'ids below 2^53 = 9007199254740992, so JSON.parse keeps them exact', [...new Set(unsafe)].slice(0, 5));
       } finally {
@@ -266,6 +270,31 @@ async function judge(j, sim, limited) {
         expect(kinds.size === 1 && kinds.has('sms'), 'dialpad.md B4', 'only SMS events', [...kinds]);
       } finally {
         c.close();
+      }
+    });
+    await j.check('a call subscription with a target: only that target\'s calls', async () => {
+      const r = await call('GET', `/websockets/${plain.id}`);
+      const c = await open(r.json.websocket_url);
+      let target;
+      try {
+        target = await waitFor(4000, () => c.texts().map(parse).find((e) => kindOf(e) === 'call' && e.target?.type && Number.isInteger(e.target.id))?.target,
+          'dialpad.md B6', 'a call event with a target', () => c.messages.length);
+      } finally {
+        c.close();
+      }
+      const sub = await call('POST', '/subscriptions/call', { endpoint_id: plain.id, call_states: ['all'], target_type: target.type, target_id: target.id });
+      expect(sub.status === 200, 'dialpad.md B3', '200', brief(sub));
+      const d = await open(sub.json.websocket.websocket_url);
+      try {
+        await waitFor(5000, () => d.messages.length >= 2, 'dialpad.md B3', `calls of ${target.type} ${target.id}`, () => d.messages.length);
+        // A leg belongs to a target through its own target, or the entry point or proxy it came through (B6: legs are linked).
+        const is = (t) => t && t.type === target.type && t.id === target.id;
+        const wrong = d.texts().map(parse).filter((e) => !is(e.target) && !is(e.entry_point_target) && !is(e.proxy_target));
+        expect(wrong.length === 0, 'dialpad.md checklist 6 (filter on target_type/target_id)', `only calls of ${target.type} ${target.id} (as target, entry point or proxy)`,
+          wrong.slice(0, 2).map((e) => ({ target: e.target, entry_point_target: e.entry_point_target, proxy_target: e.proxy_target })));
+      } finally {
+        d.close();
+        await call('DELETE', `/subscriptions/call/${sub.json.id}`);
       }
     });
     if (inboundSms) {

@@ -329,6 +329,13 @@ async function judge(j, sim, quiet) {
     expect(g.status === 404 && g.json?.errorCode === 'CMN-102' && typeof g.json.message === 'string' && Array.isArray(g.json.errors),
       'ringcentral-pubnub.md §3.5/§8.5', '404 {"errorCode":"CMN-102","message":…,"errors":[…]}', brief(g));
   });
+  await j.check('after DELETE nothing more is published on the channel', async () => {
+    await sleep(300);
+    const p = new Poller(base, sub, 'judge-after-delete');
+    await p.poll();
+    const r = await p.poll(p.tt);
+    expect(r.status === 200 && r.json.m.length === 0, 'seed 003 ("it would not be sent to the client application anymore"); ringcentral-pubnub.md §8.6', 'a held poll answering m:[]', { status: r.status, messages: r.json?.m?.length });
+  });
   await j.check('renewing an unknown id: 404 CMN-102', async () => {
     const r = await rest('PUT', '/no-such-subscription', { eventFilters: [PRESENCE] });
     expect(r.status === 404 && r.json?.errorCode === 'CMN-102', 'ringcentral-pubnub.md §3.5', '404 CMN-102', brief(r));

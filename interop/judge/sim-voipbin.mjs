@@ -381,6 +381,32 @@ async function judge(j, sim) {
     expect(info.code === 1006, 'voipbin.md A3/A9 (the handler returns; its deferred close sends no close frame)', '1006', info);
   });
 
+  await j.check('unsubscribe removes only the exact string: a different prefix of the same events leaves it', async () => {
+    const c = await byKey();
+    try {
+      c.send(JSON.stringify({ type: 'subscribe', topics: [`customer_id:${customer}:call`] }));
+      c.send(JSON.stringify({ type: 'unsubscribe', topics: [`customer_id:${customer}:call:`, `customer_id:${customer}:cal`] }));
+      await sleep(300);
+      const n = c.messages.length;
+      await waitFor(6000, () => c.messages.length >= n + 4, 'voipbin.md A3 ("unsubscribe removes an exact string")', 'call events still', () => c.messages.length - n);
+    } finally {
+      c.close();
+    }
+  });
+  if (login) {
+    await j.check("an agent's 2-part topic agent_id:<own id>: only resources that agent owns (agents and messages have no owner_id)", async () => {
+      const c = await open(`${ws}?token=${login}`);
+      try {
+        c.send(JSON.stringify({ type: 'subscribe', topics: [`agent_id:${admin}`] }));
+        await waitFor(8000, () => c.messages.length >= 4, 'voipbin.md A7 (agent_id:<owner_id>… "when owner_id is set")', 'frames of resources the admin owns', () => c.messages.length);
+        const wrong = parsed(c).filter((p) => p.owner_id !== admin);
+        expect(wrong.length === 0, 'voipbin.md A7 ("Agent and message payloads have no owner_id, so they reach only customer_id: topics")', `every frame with owner_id ${admin}`, wrong.slice(0, 2));
+      } finally {
+        c.close();
+      }
+    }, 12000);
+  }
+
   await j.check('a binary frame closes the connection', async () => {
     const c = await byKey();
     c.send(Buffer.from([1, 2, 3]), { binary: true });

@@ -93,6 +93,14 @@ export class DialpadServer {
     // B2: Authorization: Bearer <key> or ?apikey=.
     const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if ((bearer ?? url.searchParams.get('apikey')) !== this.apiKey) return reply(401, { error: { code: 401, message: 'invalid or missing API key' } });
+    // Scripted refusals: throttle(method, path) answers 429 with a Retry-After (B2's rate limits).
+    const t = this.throttle?.(req.method, url.pathname);
+    if (t) {
+      rec.status = 429;
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(t) });
+      res.end(JSON.stringify({ error: { code: 429, message: 'rate limit exceeded' } }));
+      return;
+    }
     if (body === Symbol.for('bad json')) return reply(400, { error: { code: 400, message: 'the body is not JSON' } });
     const parts = url.pathname.split('/').filter(Boolean); // api v2 websockets {id}
     if (parts[0] !== 'api' || parts[1] !== 'v2') return reply(404, { error: { code: 404, message: 'not found' } });

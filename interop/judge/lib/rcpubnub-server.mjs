@@ -18,8 +18,9 @@ const QUEUE_AGE_MS = 20 * 60e3; // and 20 minutes
 
 /** RcPubNubServer: clientId/clientSecret/jwt are the credentials it accepts. */
 export class RcPubNubServer {
-  constructor({ clientId, clientSecret, jwt, lifetimeS = 900, holdMs = 280e3, rate = 10, rotateOnRenew = false }) {
-    Object.assign(this, { clientId, clientSecret, jwt, lifetimeS, holdMs, rate, rotateOnRenew });
+  constructor({ clientId, clientSecret, jwt, lifetimeS = 900, holdMs = 280e3, rate = 10, rotateOnRenew = false, offsetTimes = false }) {
+    // offsetTimes: times as "2013-09-13T13:58:57.187+0000", which the SDKs also read (§3.3).
+    Object.assign(this, { clientId, clientSecret, jwt, lifetimeS, holdMs, rate, rotateOnRenew, offsetTimes });
     this.subKey = `sub-c-${randomUUID()}`;
     this.ownerId = String(100000000 + Math.floor(Math.random() * 8e8));
     this.tokens = new Map(); // access token -> expiry
@@ -160,7 +161,7 @@ export class RcPubNubServer {
   }
 
   view(s) {
-    const iso = (ms) => new Date(ms).toISOString();
+    const iso = (ms) => (this.offsetTimes ? new Date(ms).toISOString().replace('Z', '+0000') : new Date(ms).toISOString());
     const dm = { transportType: 'PubNub', encryption: Boolean(s.key), address: s.address, subscriberKey: this.subKey, secretKey: `sec-c-${s.id.slice(0, 8)}` };
     if (s.key) Object.assign(dm, { encryptionAlgorithm: 'AES', encryptionKey: s.key });
     return {
@@ -173,6 +174,7 @@ export class RcPubNubServer {
 
   /** publishAll publishes one notification to each live subscription's channel. */
   publishAll() {
+    if (this.paused) return;
     for (const s of this.subs.values()) if (!s.deleted && s.expires > Date.now()) this.publish(s);
   }
 

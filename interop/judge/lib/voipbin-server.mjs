@@ -125,6 +125,8 @@ export class VoipbinServer {
     const c = d.payload;
     // expire is compared as a string with now in the same layout (A2).
     if (typeof c.expire !== 'string' || c.expire <= expireString(Date.now())) return { from, error: 'INVALID_CREDENTIALS' };
+    // A delegate identity authenticates but may not open the socket: 200, no upgrade (A2).
+    if (c.type === 'delegate') return c.aud === 'voipbin-api' ? { from, secret: jwt, delegate: true } : { from, error: 'INVALID_CREDENTIALS' };
     if (c.type !== undefined && c.type !== 'agent') return { from, error: 'INVALID_CREDENTIALS' };
     const a = c.agent ?? {};
     return { from, secret: jwt, caller: { customerId: a.customer_id, agentId: a.id, permission: a.permission ?? 0 } };
@@ -149,6 +151,10 @@ export class VoipbinServer {
     if (who.error) {
       const body = envelope(who.error);
       socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    if (who.delegate) {
+      socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, who, rec));
