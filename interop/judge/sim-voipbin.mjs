@@ -271,12 +271,29 @@ async function judge(j, sim) {
       const frames = c.texts();
       const ps = frames.map(parseOr);
       expect(ps.every((p) => p.id === created.id), 'voipbin.md A7', `only call ${created.id}`, ps.map((p) => p.id));
+      const rank = { dialing: 0, ringing: 1, progressing: 2, terminating: 3, canceling: 3, hangup: 4 };
+      const order = ps.map((p) => p.status);
+      expect(order.every((st, i) => i === 0 || rank[st] >= rank[order[i - 1]]), 'voipbin.md A8 (call status: dialing → ringing → progressing → terminating or canceling → hangup)', 'statuses that never go back', order);
       expect(repeated(frames).length === 0, 'voipbin.md A7', 'each event once (the old-format string only)', repeated(frames).slice(0, 2));
     } finally {
       watch.close();
       c?.close();
     }
   }, 15000);
+
+  await j.check('never published: queue_* and conferencecall_* events (the prefixes receive nothing while others flow)', async () => {
+    const c = await open(`${ws}?accesskey=${ACCESS_KEY}`);
+    const d = await open(`${ws}?accesskey=${ACCESS_KEY}`);
+    try {
+      c.send(JSON.stringify({ type: 'subscribe', topics: [`customer_id:${customer}:queue:queue_`, `customer_id:${customer}:conferencecall`, `customer_id:${customer}:call:call.`] }));
+      d.send(JSON.stringify({ type: 'subscribe', topics: [`customer_id:${customer}:queuecall:queuecall_`] }));
+      await waitFor(8000, () => d.messages.length >= 3, 'voipbin.md A8', 'queuecall events meanwhile', () => d.messages.length);
+      expect(c.messages.length === 0, 'voipbin.md A8 ("Defined but never published to customers: queue_created, queue_updated, queue_deleted; conferencecall_…; call.outbound_whitelist_rejected")', 'nothing', c.texts().slice(0, 2));
+    } finally {
+      c.close();
+      d.close();
+    }
+  }, 12000);
 
   // --- A3: what the server does with client frames -------------------------
   await j.check('frames that are not JSON, or of another type, are ignored: the connection stays', async () => {
