@@ -43,7 +43,8 @@ test('VoIPBin server: login, the 401 envelope, a 3-part prefix twice per event, 
 });
 
 test('Dialpad server: the socket is cut at exp without a close frame; events only for subscriptions in scope', async () => {
-  const s = await new DialpadServer({ apiKey: 'key', lifetimeS: 1, rate: 40 }).start();
+  // iat has whole seconds: a 2 s lifetime leaves 1-2 s.
+  const s = await new DialpadServer({ apiKey: 'key', lifetimeS: 2, rate: 100 }).start();
   try {
     const auth = { Authorization: 'Bearer key' };
     assert.equal((await request('GET', `${s.url}/api/v2/websockets`)).status, 401);
