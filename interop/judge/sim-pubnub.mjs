@@ -283,11 +283,13 @@ async function judge(j, sim, quiet) {
   await j.check('/time/0 answers [<17-digit timetoken>]', async () => {
     const r = await request('GET', `${base}/time/0?uuid=judge&pnsdk=judge`);
     expect(r.status === 200 && Array.isArray(r.json) && r.json.length === 1 && TIMETOKEN.test(String(r.json[0])), 'ringcentral-pubnub.md §6.5', '[17959736056780004]-like', brief(r));
+    expect(/application\/json|text\/javascript/.test(r.headers.get('content-type') ?? ''), 'ringcentral-pubnub.md §8.12 ("on every response")', 'a JSON Content-Type', r.headers.get('content-type'));
   });
   for (const what of ['heartbeat', 'leave']) {
     await j.check(`presence ${what}: 200 JSON`, async () => {
       const r = await request('GET', `${base}/v2/presence/sub-key/${sub.deliveryMode.subscriberKey}/channel/${sub.deliveryMode.address}/${what}?uuid=judge-x&heartbeat=300`);
       expect(r.status === 200 && r.json && !r.json.error, 'ringcentral-pubnub.md §6.6/§8.13', '200 {"status":200,"message":"OK","service":"Presence"}', brief(r));
+      expect(/application\/json|text\/javascript/.test(r.headers.get('content-type') ?? ''), 'ringcentral-pubnub.md §8.12 ("on every response")', 'a JSON Content-Type', r.headers.get('content-type'));
     });
   }
   await j.check('an unknown subscribe key: 400 in the Access Manager shape, with a JSON Content-Type', async () => {
