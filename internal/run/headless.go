@@ -63,15 +63,27 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 		defer close(printed)
 		events := 0
 		last := time.Now()
+		// Once printing stops (a signal, --count, stdout gone), what the
+		// session still emits goes on into the recording, which takes
+		// every Update whatever stdout does: with the tee it got them
+		// through printing, now it encodes them itself.
+		printing := true
 		q.drain(func(batch []protocol.Update) bool {
-			if interrupted(ctx) {
-				return false
+			if printing && interrupted(ctx) {
+				printing = false
 			}
 			for _, u := range batch {
+				if !printing {
+					if tee {
+						rec.write(u)
+					}
+					continue
+				}
 				if err := out.Write(u); err != nil {
 					var je *jqError
 					if errors.Is(err, errJQInterrupted) {
-						return false // a signal: the run is ending
+						printing = false // a signal: the run is ending
+						continue
 					}
 					if errors.As(err, &je) {
 						fmt.Fprintln(stderr, "evtap:", je)
@@ -79,13 +91,14 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 					}
 					stopErr = err
 					stop(errStdoutGone)
-					return false
+					printing = false
+					continue
 				}
 				if u.Kind == protocol.KindEvent {
 					events++
 					if o.Count > 0 && events >= o.Count {
 						stop(errCountReached)
-						return false
+						printing = false
 					}
 				}
 			}
