@@ -51,8 +51,12 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 	// with this output: it takes the lines as they are redacted here
 	// rather than encoding and redacting every Update again.
 	tee := o.Record != ""
+	teed := false // whether the Update being written reached the recording
 	if tee {
-		opts.Tee = rec.writeRedacted
+		opts.Tee = func(line []byte, kind protocol.Kind) {
+			teed = true
+			rec.writeRedacted(line, kind)
+		}
 	}
 	sp := newOutSpool(stdout, limits.mem, limits.disk)
 	out := record.NewStream(sp, opts)
@@ -79,7 +83,11 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 					}
 					continue
 				}
+				teed = false
 				if err := out.Write(u); err != nil {
+					if tee && !teed {
+						rec.write(u) // the stream failed before it could take it
+					}
 					var je *jqError
 					if errors.Is(err, errJQInterrupted) {
 						printing = false // a signal: the run is ending
