@@ -110,7 +110,9 @@
 // If the old connection dies before the new one is live, that is a drop
 // of the old one (an outage window, see protocol.Outages), and the new one
 // takes over. If the next connection cannot be prepared or opened, the
-// current one stays and the rotation is retried after a backoff step.
+// current one stays and the rotation is retried after a backoff step,
+// never sooner than the server's Retry-After (which, should the current
+// connection end meanwhile, also holds back the reconnect).
 //
 // # REST
 //

@@ -185,6 +185,9 @@ type outcome struct {
 	refused    bool          // the server refused the connection itself (upgrade, poll)
 	replace    bool          // a planned replacement: prepare again at once
 	end        *finish       // the session is over
+	// notBefore (real clock) is when a server that answered a rotation's
+	// Prepare with a Retry-After allows the next one; zero: no such wish.
+	notBefore time.Time
 }
 
 func (s *Session) loop(ctx context.Context) finish {
@@ -193,10 +196,22 @@ func (s *Session) loop(ctx context.Context) finish {
 	refusals := 0 // consecutive refused connections
 	quick := 0    // consecutive immediate replacements of short connections
 	var last error
+	var notBefore time.Time
 	immediate := true
 	for {
+		var wait time.Duration
 		if !immediate {
-			if f := s.backoff(ctx, attempt, last); f != nil {
+			wait = s.retryDelay(attempt, last)
+		}
+		cause := errorText(last)
+		if r := time.Until(notBefore); r > wait {
+			// A rotation was told to wait, and its connection ended
+			// meanwhile: the wait still holds.
+			wait = r
+			cause += fmt.Sprintf("; the server asked for no new target before %s", notBefore.Format("15:04:05.000"))
+		}
+		if !immediate || wait > 0 {
+			if f := s.backoff(ctx, attempt, cause, wait); f != nil {
 				return *f
 			}
 		}
@@ -205,7 +220,7 @@ func (s *Session) loop(ctx context.Context) finish {
 		if o.end != nil {
 			return *o.end
 		}
-		last = o.err
+		last, notBefore = o.err, o.notBefore
 		if o.replace {
 			// Planned: no backoff, no attempt counted, no failure.
 			if o.working || o.healthyFor >= s.opt.StableAfter {
@@ -258,19 +273,35 @@ func (s *Session) loop(ctx context.Context) finish {
 	}
 }
 
-// backoff publishes and waits out the delay before attempt, serving
-// commands meanwhile. It returns the session's end, or nil to go on.
-func (s *Session) backoff(ctx context.Context, attempt int, cause error) *finish {
-	d := s.opt.Backoff.Delay(attempt)
+// retryDelay is the wait before attempt after a failure with err: a
+// backoff step, or longer if the server asked (Retry-After).
+func (s *Session) retryDelay(attempt int, err error) time.Duration {
+	return max(s.opt.Backoff.Delay(attempt), serverWait(err))
+}
+
+// serverWait is how long the server asked to be left alone (a
+// Retry-After on a 429 or 503, capped at MaxRetryAfter); 0 when it did
+// not.
+func serverWait(err error) time.Duration {
 	var rt *Retryable
-	if errors.As(cause, &rt) && rt.RetryAfter > d {
-		d = rt.RetryAfter
+	if errors.As(err, &rt) {
+		return rt.RetryAfter
 	}
+	return 0
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// backoff publishes and waits out d before attempt, serving commands
+// meanwhile. It returns the session's end, or nil to go on.
+func (s *Session) backoff(ctx context.Context, attempt int, cause string, d time.Duration) *finish {
 	until := s.now().Add(d)
-	st := protocol.State{Phase: protocol.PhaseBackoff, Attempt: attempt, Delay: protocol.Millis(d), Until: until}
-	if cause != nil {
-		st.Cause = cause.Error()
-	}
+	st := protocol.State{Phase: protocol.PhaseBackoff, Attempt: attempt, Delay: protocol.Millis(d), Until: until, Cause: cause}
 	n := s.lastConn()
 	s.state(n, st)
 	t := time.NewTimer(d)
