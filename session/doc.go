@@ -36,7 +36,7 @@
 //
 // Run's goroutine prepares, dials, waits out backoffs, runs commands and
 // plans rotations. Each connection has one reader (for a WebSocket, the
-// only caller of ReadMessage; for a long-poll, the loop of requests),
+// only caller of NextReader; for a long-poll, the loop of requests),
 // which also runs the Provider's Receive; a WebSocket has one writer too,
 // the only writer of data frames, pings and pongs. The reader never
 // writes: a ping is answered by the writer, with the latest ping's payload

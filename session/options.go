@@ -152,6 +152,12 @@ func (o Options) TLSConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
+// readBufferSize is the WebSocket read buffer unless the Dialer sets
+// one: gorilla's 4 KiB default makes a read(2) for every nine frames
+// of a fast notification stream; 64 KiB takes what the kernel has in
+// one.
+const readBufferSize = 64 << 10
+
 // maxResponseHeader bounds the headers of a REST or long-poll answer.
 const maxResponseHeader = 64 << 10
 
@@ -165,6 +171,9 @@ func (o Options) clients() (*websocket.Dialer, *http.Client, error) {
 	d := *websocket.DefaultDialer
 	if o.Dialer != nil {
 		d = *o.Dialer
+	}
+	if d.ReadBufferSize == 0 {
+		d.ReadBufferSize = readBufferSize
 	}
 	if tc != nil {
 		d.TLSClientConfig = tc

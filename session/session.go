@@ -23,6 +23,10 @@ type Session struct {
 	p    Provider
 	opt  Options
 	cmds chan protocol.Command
+	// realClock: Options.Now is time.Now, so the reader can take the
+	// time it stamps a frame with as the frame's arrival on the real
+	// clock, rather than read the clock again.
+	realClock bool
 
 	running atomic.Bool
 	ended   atomic.Bool // Run has returned: REST calls are refused
@@ -38,6 +42,7 @@ type Session struct {
 	emitMu  sync.Mutex
 	emit    func(protocol.Update) // nil once Run has returned
 	dec     protocol.Decoder      // the provider's, run over every Update under emitMu
+	cur     protocol.Update       // the Update being decoded, guarded by emitMu
 	derived []protocol.Update     // scratch for dec, guarded by emitMu
 	start   time.Time
 	connN   int // guarded by emitMu: read by links while emitting
@@ -45,7 +50,7 @@ type Session struct {
 
 // New builds a session for p.
 func New(p Provider, opt Options) *Session {
-	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
+	return &Session{p: p, opt: opt.withDefaults(), realClock: opt.Now == nil, cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
 }
 
 // Run runs the session until ctx ends, a close command, a final refusal
@@ -86,12 +91,18 @@ func (s *Session) now() time.Time { return s.opt.Now() }
 func (s *Session) publish(conn int, u protocol.Update) { s.publishRaw(conn, u, nil) }
 
 // publishRaw is publish for a frame whose payload bytes are raw. It
-// returns the decoder's typed message for the provider's Receive.
-func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any) {
+// returns the decoder's typed message for the provider's Receive, and
+// the time u was stamped with (zero if the session has ended).
+//
+// It runs for every frame a reader takes in, so it costs as little as it
+// can: u is decoded in place in a field of the Session (a pointer to a
+// parameter would move every Update to the heap), derived Updates go
+// through a scratch slice kept between calls, and the clock is read once.
+func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any, at time.Time) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
 	if s.emit == nil {
-		return nil
+		return nil, time.Time{}
 	}
 	if u.Time.IsZero() {
 		u.Time = s.now()
@@ -100,17 +111,19 @@ func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any) 
 	if u.Conn == 0 {
 		u.Conn = conn
 	}
+	s.cur = u
 	if s.dec != nil {
-		s.derived, msg = s.dec.Decode(s.derived[:0], &u, raw)
+		s.derived, msg = s.dec.Decode(s.derived[:0], &s.cur, raw)
 	}
-	s.emit(u)
+	s.emit(s.cur)
+	s.cur = protocol.Update{} // let the GC have what it held
 	for i := range s.derived {
-		d := s.derived[i]
+		d := &s.derived[i]
 		d.Time, d.Offset, d.Conn = u.Time, u.Offset, u.Conn
-		s.emit(d)
-		s.derived[i] = protocol.Update{} // let the GC have what it held
+		s.emit(*d)
+		*d = protocol.Update{}
 	}
-	return msg
+	return msg, u.Time
 }
 
 func (s *Session) state(conn int, st protocol.State) {
