@@ -74,3 +74,14 @@ func TestDeadlineFollowsTheStreamAndSilenceEndsIt(t *testing.T) {
 		t.Errorf("declared dead %s after the last frame, want within %s (the read timeout)", silence, timeout)
 	}
 }
+
+// The reader takes the time it stamps a frame with as its arrival on the
+// real clock (for the read deadline and the heartbeat) only when
+// Options.Now is the real clock; a test's fixed clock must not stop the
+// deadline from moving.
+func TestIsTimeNow(t *testing.T) {
+	fixed := func() time.Time { return time.Unix(0, 0) }
+	if !isTimeNow(nil) || !isTimeNow(time.Now) || isTimeNow(fixed) {
+		t.Errorf("isTimeNow(nil, time.Now, fixed) = %v, %v, %v; want true, true, false", isTimeNow(nil), isTimeNow(time.Now), isTimeNow(fixed))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,7 +51,13 @@ type Session struct {
 
 // New builds a session for p.
 func New(p Provider, opt Options) *Session {
-	return &Session{p: p, opt: opt.withDefaults(), realClock: opt.Now == nil, cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
+	return &Session{p: p, opt: opt.withDefaults(), realClock: isTimeNow(opt.Now), cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
+}
+
+// isTimeNow reports whether now is time.Now itself (or nil, which means
+// it): providers pass their own Now on, most often time.Now.
+func isTimeNow(now func() time.Time) bool {
+	return now == nil || reflect.ValueOf(now).Pointer() == reflect.ValueOf(time.Now).Pointer()
 }
 
 // Run runs the session until ctx ends, a close command, a final refusal
