@@ -216,7 +216,11 @@ func TestServerCloseFetchesAFreshURL(t *testing.T) {
 	r := start(t, srv, Config{Subscribe: mustSpecs(t, "call")})
 	r.rec.waitFor(t, "live", 10*time.Second, liveOn(1))
 	srv.closeAll(t, websocket.CloseNormalClosure)
-	ups := r.rec.waitFor(t, "connection 2 live", 10*time.Second, liveOn(2))
+	// The window is derived from connection 2's live state and published
+	// right after it: wait for both, not for the live state alone.
+	ups := r.rec.waitFor(t, "connection 2 live and the window closed", 10*time.Second, func(ups []protocol.Update) bool {
+		return liveOn(2)(ups) && len(gaps(ups)) > 0
+	})
 	for _, u := range ups {
 		if u.Conn == 1 && u.State != nil && u.State.Phase == protocol.PhaseBackoff {
 			t.Errorf("a server close waited out a backoff: %s", u.State.Cause)
