@@ -54,6 +54,11 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 		if err := lf.validate(); err != nil {
 			return err
 		}
+		stop, err := lf.debug.serve()
+		if err != nil {
+			return err
+		}
+		defer stop()
 		s, err := e.Live(dial, args, lf.options())
 		if err != nil {
 			return err

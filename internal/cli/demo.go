@@ -60,6 +60,11 @@ func (a app) demo(ctx context.Context, e *providers.Entry, lf liveFlags, df demo
 	if err := lf.validate(); err != nil {
 		return err
 	}
+	stop, err := lf.debug.serve()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	s, err := e.Demo(df.DemoOptions, lf.options())
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ type liveFlags struct {
 	maxRetries int
 	filters    []string
 	ui         uiFlags
+	debug      debugFlag
 }
 
 func (f *liveFlags) register(fs *pflag.FlagSet) {
@@ -28,6 +29,7 @@ func (f *liveFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.JQ, "jq", "", "headless: print only Updates for which this jq `EXPR` is true, e.g. 'select(.kind==\"event\")'")
 	fs.StringArrayVar(&f.filters, "filter", nil, "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several (default: the provider's own)")
 	f.ui.register(fs)
+	f.debug.register(fs)
 }
 
 func (f *liveFlags) validate() error {
