@@ -39,6 +39,9 @@ type LedgerEntry struct {
 	// EvictedForgotten, EvictedExpired, EvictedUnbuffered or
 	// EvictedDiscarded; "" while it is still there and can be replayed.
 	Evicted string `json:"evicted,omitempty"`
+	// EvictedAt is when it left the buffer (the emulator's clock): a
+	// client that recovered before then should have had it replayed.
+	EvictedAt time.Time `json:"evictedAt,omitzero"`
 	// Settled: evicted and no copy pending, so nothing more can happen
 	// to it. A reader that pages on can stop at the first entry not
 	// settled and read it again later.
@@ -135,12 +138,12 @@ func (l *ledger) discarded(e *LedgerEntry, conn string) {
 	l.mu.Unlock()
 }
 
-// evicted records why e left the recovery buffer (the first reason
-// counts).
-func (l *ledger) evicted(e *LedgerEntry, why string) {
+// evicted records why and when e left the recovery buffer (the first
+// time counts).
+func (l *ledger) evicted(e *LedgerEntry, why string, at time.Time) {
 	l.mu.Lock()
 	if e.Evicted == "" {
-		e.Evicted = why
+		e.Evicted, e.EvictedAt = why, at
 	}
 	l.mu.Unlock()
 }

@@ -82,6 +82,9 @@ func TestTheLedgerSaysWhereEveryNotificationWent(t *testing.T) {
 	}
 	for i, w := range want {
 		e := es[i]
+		if e.EvictedAt.Before(e.Time) {
+			t.Errorf("sequence %d evicted at %s, before it was made at %s", e.Sequence, e.EvictedAt, e.Time)
+		}
 		if !slices.Equal(e.Written, w.written) && !(len(e.Written) == 0 && len(w.written) == 0) || e.Evicted != w.evicted || e.Lost != w.lost || e.Pending != 0 {
 			t.Errorf("sequence %d: written %v evicted %q lost %v pending %d; want written %v evicted %q lost %v",
 				e.Sequence, e.Written, e.Evicted, e.Lost, e.Pending, w.written, w.evicted, w.lost)

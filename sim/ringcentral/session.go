@@ -81,7 +81,7 @@ func (n *note) Discarded() {
 func (n *note) evict(why string) {
 	n.evicted.Store(true)
 	if n.entry != nil {
-		n.s.ledger.evicted(n.entry, why)
+		n.s.ledger.evicted(n.entry, why, n.s.now())
 	}
 	n.checkLost()
 }
