@@ -13,6 +13,8 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
 	rcsession "github.com/evtap/evtap/session/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 	rcsim "github.com/evtap/evtap/sim/ringcentral"
@@ -52,10 +54,13 @@ where everything is and which credentials work.`,
 		},
 		Decoder: func() protocol.Decoder { return rc.NewDecoder() },
 		UI:      ringCentralUI(),
-		// The recorder's default rules know every secret RingCentral
-		// sends (access_token, ws_access_token, wsc, …).
-		Redact: nil,
-		HAR:    ringCentralHAR,
+		// The recorder's own rules know the OAuth fields; these are
+		// RingCentral's (ws_access_token, the wsc token, PubNub keys).
+		Redact: func(o *record.Options) {
+			o.Rules = o.Rules.Merge(record.Rules{Fields: rc.SecretFields})
+		},
+		Responder: func() replay.Responder { return rc.NewResponder() },
+		HAR:       ringCentralHAR,
 	}
 }
 
