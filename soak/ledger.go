@@ -1,6 +1,7 @@
 package main
 
 import (
+	"sync"
 	"time"
 
 	rcsim "github.com/evtap/evtap/sim/ringcentral"
@@ -13,6 +14,7 @@ const ledgerPage = 10000
 // each entry once it is settled (nothing more can happen to it), in
 // order.
 type ledgerReader struct {
+	mu     sync.Mutex // one poll at a time
 	s      *rcsim.Server
 	t      *tally
 	next   uint64 // the last entry handed over
@@ -22,6 +24,8 @@ type ledgerReader struct {
 // poll reads what is new and settled. It reports whether every entry
 // made so far has been handed over.
 func (r *ledgerReader) poll() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for {
 		p := r.s.Ledger(r.next, ledgerPage)
 		if len(p.Entries) == 0 {

@@ -55,7 +55,7 @@ func (r *Report) check(name string, ok bool, format string, args ...any) {
 func (r *run) report() *Report {
 	o := r.obs
 	rep := &Report{cfg: r.cfg, chaos: r.chaos, acct: r.account(), lines: o.lines, bytes: o.bytes, events: o.events,
-		pauses: o.pauses, phases: o.phases, errors: o.errorList(), bad: o.bad, stderr: r.proc.stderr.String(),
+		pauses: o.pauses, phases: o.phases, errors: o.errorList(), bad: o.bad, stderr: r.stderr,
 		drops: o.drops, samples: r.samples, sampErr: r.sampErr}
 	a, c := rep.acct, rep.chaos
 

@@ -29,6 +29,8 @@ type run struct {
 	obs   *observer
 	led   *ledgerReader
 
+	stderr string // what evtap wrote on stderr
+
 	mu      sync.Mutex
 	samples []sample
 	sampErr error
@@ -103,8 +105,13 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 	}()
 	stopLedger, stopSampler := make(chan struct{}), make(chan struct{})
 	var bg sync.WaitGroup
-	bg.Add(2)
+	bg.Add(1)
 	go func() { defer bg.Done(); r.led.run(250*time.Millisecond, stopLedger) }()
+	// The chaos and the samples start once events flow.
+	if !r.waitFirstEvent(30 * time.Second) {
+		fmt.Fprintln(log, "soak: evtap showed no event within 30 s")
+	}
+	bg.Add(1)
 	go func() { defer bg.Done(); r.sampler(stopSampler) }()
 	fmt.Fprintf(log, "soak: evtap (pid %d) connected to the emulator at %s; chaos for %s\n", r.proc.cmd.Process.Pid, base, cfg.Duration)
 
@@ -112,6 +119,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 	r.catchUpPhase()
 	r.chaos.exitCode, r.chaos.killed = r.proc.stop(30 * time.Second)
 	<-readDone
+	r.stderr = r.proc.stderr.String()
 	close(stopSampler)
 	close(stopLedger)
 	bg.Wait()
@@ -126,6 +134,22 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		fmt.Fprintf(log, "soak: kept %s\n", dir)
 	}
 	return r.report(), nil
+}
+
+// waitFirstEvent waits until evtap has shown an event, or has ended.
+func (r *run) waitFirstEvent(d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for r.obs.eventCount() == 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-r.proc.done:
+			return false
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return true
 }
 
 // chaosPhase drops the connection every DropEvery and makes the emulator
