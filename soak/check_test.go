@@ -92,7 +92,7 @@ func exactRun(t *testing.T) *story {
 	s.at(500*time.Millisecond).show(1, seqs(2, 10)...)
 	s.made(2, 10, rcsim.EvictedOverflow, 1500*time.Millisecond, "c1")
 	s.made(11, 20, rcsim.EvictedOverflow, 1500*time.Millisecond)
-	s.at(2100 * time.Millisecond).gap(2, 11, 20)
+	s.at(2100*time.Millisecond).gap(2, 11, 20)
 	s.show(2, seqs(21, 30)...)
 	s.made(21, 30, rcsim.EvictedForgotten, 3*time.Second, "c2")
 	return s
