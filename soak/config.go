@@ -20,6 +20,7 @@ type Config struct {
 
 	// Flatness: least-squares slopes over the samples after WarmUp.
 	MaxRSSSlope       float64       // MB per minute
+	MaxHeapSlope      float64       // MB per minute, of the live heap after a GC
 	MaxGoroutineSlope float64       // goroutines per minute
 	WarmUp            time.Duration // samples before this are shown but not judged
 
@@ -49,6 +50,7 @@ func DefaultConfig() Config {
 		Pause:       300 * time.Millisecond,
 
 		MaxRSSSlope:       1,
+		MaxHeapSlope:      0.5,
 		MaxGoroutineSlope: 1,
 		WarmUp:            2 * time.Minute,
 		CatchUp:           60 * time.Second,
@@ -66,9 +68,10 @@ func ShortConfig() Config {
 	c.Duration = 15 * time.Second
 	c.DropEvery = 2 * time.Second
 	c.ForgetEvery = 6 * time.Second
-	c.SampleEvery = 500 * time.Millisecond
+	c.SampleEvery = time.Second
 	c.WarmUp = 5 * time.Second
 	c.MaxRSSSlope = 60
+	c.MaxHeapSlope = 30
 	c.MaxGoroutineSlope = 30
 	c.CatchUp = 30 * time.Second
 	return c

@@ -37,6 +37,7 @@ func main() {
 	fs.IntVar(&cfg.PauseEvery, "pause-every", cfg.PauseEvery, "stdout lines between two pauses of the slow reader")
 	fs.DurationVar(&cfg.Pause, "pause", cfg.Pause, "how long the slow reader pauses")
 	fs.Float64Var(&cfg.MaxRSSSlope, "max-rss-slope", cfg.MaxRSSSlope, "largest RSS slope after the warm-up, MB per minute")
+	fs.Float64Var(&cfg.MaxHeapSlope, "max-heap-slope", cfg.MaxHeapSlope, "largest slope of the live heap after a GC, after the warm-up, MB per minute")
 	fs.Float64Var(&cfg.MaxGoroutineSlope, "max-goroutine-slope", cfg.MaxGoroutineSlope, "largest goroutine slope after the warm-up, per minute")
 	fs.DurationVar(&cfg.WarmUp, "warm-up", cfg.WarmUp, "samples before this are shown but not judged")
 	fs.StringVar(&cfg.Evtap, "evtap", "", "run this evtap binary instead of building one")
@@ -67,6 +68,9 @@ func main() {
 		}
 		if !set["max-rss-slope"] {
 			cfg.MaxRSSSlope = s.MaxRSSSlope
+		}
+		if !set["max-heap-slope"] {
+			cfg.MaxHeapSlope = s.MaxHeapSlope
 		}
 		if !set["max-goroutine-slope"] {
 			cfg.MaxGoroutineSlope = s.MaxGoroutineSlope

@@ -106,14 +106,15 @@ type sample struct {
 	at         time.Duration // since the soak started
 	rssKB      int64
 	threads    int
-	goroutines int // -1 when the debug endpoint did not answer
+	goroutines int   // -1 when the debug endpoint did not answer
+	heapKB     int64 // live heap right after a GC; -1 when the endpoint did not answer
 	cpu        time.Duration
 }
 
 // look reads the process's RSS and threads from /proc, its CPU time,
 // and its goroutine count from its --debug-addr pprof endpoint.
 func (p *evtapProc) look(at time.Duration) (sample, error) {
-	s := sample{at: at, goroutines: -1}
+	s := sample{at: at, goroutines: -1, heapKB: -1}
 	pid := p.cmd.Process.Pid
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
@@ -136,7 +137,31 @@ func (p *evtapProc) look(at time.Duration) (sample, error) {
 		s.cpu = cpuTime(stat)
 	}
 	s.goroutines = p.goroutines()
+	s.heapKB = p.liveHeap()
 	return s, nil
+}
+
+// liveHeap reads HeapAlloc from the heap profile taken right after a
+// collection (gc=1): the live heap, which unlike RSS does not keep the
+// high-water mark of a backlog the runtime has not yet returned.
+func (p *evtapProc) liveHeap() int64 {
+	resp, err := debugClient.Get("http://" + p.debug + "/debug/pprof/heap?debug=1&gc=1")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "# HeapAlloc = "); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n / 1024
+		}
+	}
+	return -1
 }
 
 // cpuTime is utime+stime from /proc/PID/stat (in USER_HZ, 100 a second

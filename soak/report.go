@@ -104,9 +104,12 @@ func (r *run) report() *Report {
 
 	// Issue 13 item 7: memory and goroutines stay flat.
 	rss := series(rep.samples, r.cfg.WarmUp, func(s sample) (float64, bool) { return float64(s.rssKB) / 1024, s.rssKB > 0 })
+	heap := series(rep.samples, r.cfg.WarmUp, func(s sample) (float64, bool) { return float64(s.heapKB) / 1024, s.heapKB >= 0 })
 	gor := series(rep.samples, r.cfg.WarmUp, func(s sample) (float64, bool) { return float64(s.goroutines), s.goroutines >= 0 })
 	rep.check("RSS stays flat", rss.judged >= 3 && rss.slope <= r.cfg.MaxRSSSlope,
 		"%s MB; slope %+.2f MB/min after %s (limit %g)%s", rss, rss.slope, r.cfg.WarmUp, r.cfg.MaxRSSSlope, errText(rep.sampErr))
+	rep.check("live heap stays flat", heap.judged >= 3 && heap.slope <= r.cfg.MaxHeapSlope,
+		"%s MB after a GC; slope %+.2f MB/min after %s (limit %g)", heap, heap.slope, r.cfg.WarmUp, r.cfg.MaxHeapSlope)
 	rep.check("goroutines stay flat", gor.judged >= 3 && gor.slope <= r.cfg.MaxGoroutineSlope,
 		"%s; slope %+.2f/min after %s (limit %g)", gor, gor.slope, r.cfg.WarmUp, r.cfg.MaxGoroutineSlope)
 	return rep
@@ -210,6 +213,7 @@ func (r *Report) Print(w io.Writer) {
 		p("  process        %d samples every %s; CPU %s (%.1f µs an event); threads %d → %d", len(r.samples), r.cfg.SampleEvery,
 			cpu.Round(10*time.Millisecond), float64(cpu.Microseconds())/math.Max(float64(r.events), 1), first.threads, last.threads)
 		p("  RSS (MB)       %s", curve(r.samples, func(s sample) float64 { return float64(s.rssKB) / 1024 }))
+		p("  live heap (MB) %s", curve(r.samples, func(s sample) float64 { return float64(s.heapKB) / 1024 }))
 		p("  goroutines     %s", curve(r.samples, func(s sample) float64 { return float64(s.goroutines) }))
 	}
 	p("")
