@@ -82,7 +82,9 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 			return nil, err
 		}
 	}
-	r.sim = rcsim.New(rcsim.Config{Rate: cfg.Rate, Seed: cfg.Seed, BufferSize: cfg.Buffer, LedgerSize: 1 << 20})
+	// The ledger keeps two minutes of notifications: the soak reads it
+	// four times a second.
+	r.sim = rcsim.New(rcsim.Config{Rate: cfg.Rate, Seed: cfg.Seed, BufferSize: cfg.Buffer, LedgerSize: max(100000, int(cfg.Rate*120))})
 	base, err := r.sim.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, err

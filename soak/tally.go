@@ -32,21 +32,23 @@ type session struct {
 	notes []note
 }
 
-// note is one notification.
+// note is one notification (32 bytes: a 30-minute soak holds nearly two
+// million).
 type note struct {
 	// From the ledger.
-	inLedger  bool
-	uuid      uint32 // hash of its uuid
-	evicted   uint8  // why it left the buffer (evict* below)
-	evictedAt int32  // milliseconds since the soak started
-	writes    uint8  // times written
-	conns     [2]uint32
+	uuid      uint32    // hash of its uuid
+	evictedAt int32     // when it left the buffer, in milliseconds since the soak started
+	conns     [2]uint32 // the last two connections that wrote it
 	// From evtap's stdout.
-	shown     uint8  // times evtap printed it as an event
-	replayed  uint8  // of which marked replayed
-	dupMarked uint8  // of which marked duplicate
 	shownUUID uint32 // hash of the uuid evtap printed
 	shownConn uint32 // evtap's connection number the first time
+	// Small counts and flags.
+	inLedger  bool
+	evicted   uint8 // why it left the buffer (evict* below)
+	writes    uint8 // times written
+	shown     uint8 // times evtap printed it as an event
+	replayed  uint8 // of which marked replayed
+	dupMarked uint8 // of which marked duplicate
 }
 
 // Why a notification left the buffer, compactly.

@@ -43,6 +43,8 @@ type hostile struct {
 	answer bool
 	// subID is the subscription's id (a test may make it hostile too).
 	subID string
+	// first is a new session's sequence (1 unless a test says).
+	first uint64
 	// act runs once a connection is ready (subscribed or recovered), in
 	// its own goroutine; ready counts them from 1.
 	act func(c *hconn, ready int)
@@ -67,7 +69,7 @@ type hconn struct {
 const hostileEvent = "/restapi/v1.0/account/37439510/extension/1834890001/message-store/instant?type=SMS"
 
 func newHostile(t *testing.T, act func(c *hconn, ready int)) *hostile {
-	h := &hostile{t: t, answer: true, subID: "sub-hostile-1", act: act}
+	h := &hostile{t: t, answer: true, subID: "sub-hostile-1", first: 1, act: act}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /restapi/oauth/token", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -101,9 +103,9 @@ func (h *hostile) serveWS(w http.ResponseWriter, r *http.Request) {
 		state = `,"recoveryState":"Successful"`
 	case recovering:
 		state = `,"recoveryState":"Failed","recoveryErrorCode":"WSG-1005"`
-		h.seq = 1
+		h.seq = h.first
 	default:
-		h.seq, h.subscribed = 1, false
+		h.seq, h.subscribed = h.first, false
 	}
 	seq := h.seq
 	h.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -237,6 +238,28 @@ func TestHostileServerSequenceJumpsBy2To62(t *testing.T) {
 	screens(t, o.ups, "")
 }
 
+// A session numbered from just below 2^64 wraps to 0 and goes on: one
+// step, not a negative gap, and no bogus gap after it (issue 13 item 17).
+func TestHostileServerSequenceWrapsPast2To64(t *testing.T) {
+	h := newHostile(t, func(c *hconn, _ int) { c.valid(8) }) // 2^64-3 … 4
+	h.first = math.MaxUint64 - 3
+	o := h.against(t, providers.Builtin(), "--count", "8")
+	o.keptEverything(t, h)
+	var wrapped bool
+	for _, u := range events(o.ups) {
+		wrapped = wrapped || u.Event.Seq == 0
+	}
+	if !wrapped {
+		t.Fatalf("the numbering did not wrap\n%s", dump(o.ups))
+	}
+	for _, u := range o.ups {
+		if u.Kind == protocol.KindGap || u.Kind == protocol.KindError {
+			t.Errorf("a wrap is one step forward, yet: %s", dump([]protocol.Update{u}))
+		}
+	}
+	screens(t, o.ups, "")
+}
+
 // A ConnectionDetails in mid-stream is not a reconnect: said once, no
 // gap, no new subscription request, the count goes on.
 func TestHostileServerSendsConnectionDetailsMidStream(t *testing.T) {
@@ -296,6 +319,9 @@ func TestHostileServerPutsEscapeSequencesInEveryString(t *testing.T) {
 	}
 	if !kept {
 		t.Fatalf("the hostile notification is not an event\n%s", dump(o.ups))
+	}
+	if len(errorsMatching(o.ups, "WSG-999")) != 1 {
+		t.Errorf("the server's Error frame was not reported\n%s", dump(o.ups))
 	}
 	if !strings.Contains(o.stdout, `\u001b[2J`) {
 		t.Errorf("headless output lost the escape sequence instead of escaping it")
