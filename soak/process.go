@@ -62,6 +62,7 @@ func startEvtap(bin, server, record string, creds []string) (*evtapProc, error) 
 	args := append([]string{"connect", "ringcentral", "--server", server}, creds...)
 	args = append(args, "--headless", "--record", record, "--debug-addr", debug)
 	cmd := exec.Command(bin, args...)
+	ownGroup(cmd)
 	// The user's own RingCentral settings must not leak into the run.
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "RINGCENTRAL_") {

@@ -60,7 +60,7 @@ func (r *run) report() *Report {
 	a, c := rep.acct, rep.chaos
 
 	rep.check("evtap ran to the end", !c.evtapEnded && c.readErr == nil,
-		"%s", ifElse(c.evtapEnded, "evtap ended by itself during the chaos", "it was still running when the chaos ended"))
+		"%s%s", ifElse(c.evtapEnded, "evtap ended by itself during the chaos", "it was still running when the chaos ended"), errText(c.readErr))
 	rep.check("evtap exits 0 on SIGINT", c.exitCode == 0 && !c.killed,
 		"exit %d%s", c.exitCode, ifElse(c.killed, ", killed after 30 s", ""))
 	rep.check("stderr is empty", strings.TrimSpace(rep.stderr) == "", "%s", ifElse(rep.stderr == "", "nothing", fmt.Sprintf("%.500q", rep.stderr)))

@@ -408,7 +408,7 @@ func TestHostileServerFloodsPings(t *testing.T) {
 func TestHostileServerNeverAnswersTheSubscription(t *testing.T) {
 	h := newHostile(t, nil)
 	h.answer = false
-	o := h.against(t, withRequestTimeout(t, 200*time.Millisecond), "--duration", "4s")
+	o := h.against(t, withRequestTimeout(t, 200*time.Millisecond), "--duration", "2500ms")
 	if n := len(events(o.ups)); n != 0 {
 		t.Errorf("%d events from a server that sent none", n)
 	}
