@@ -124,7 +124,11 @@ type stat struct {
 }
 
 func (s stat) String() string {
-	return fmt.Sprintf("start %.1f, end %.1f, max %.1f", s.start, s.end, s.max)
+	out := fmt.Sprintf("start %.1f, end %.1f, max %.1f", s.start, s.end, s.max)
+	if s.judged < 3 {
+		out += fmt.Sprintf(" (only %d samples after the warm-up: too few to judge)", s.judged)
+	}
+	return out
 }
 
 func series(ss []sample, warm time.Duration, v func(sample) (float64, bool)) stat {
