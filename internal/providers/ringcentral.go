@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,6 +194,8 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 		buffer                                     int
 		strict                                     bool
 		scenario, clientID, clientSecret, jwt      string
+		pubnubHold, pubnubLifetime                 time.Duration
+		pubnubEncryption                           string
 	)
 	fs.Float64Var(&rate, "rate", 2, fmt.Sprintf("notifications generated per second for each live subscription (at most %d)", emu.MaxRate))
 	fs.Int64Var(&seed, "seed", 0, "seed for generated events, so runs repeat exactly (0: random)")
@@ -207,6 +210,9 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 	fs.StringVar(&clientID, "client-id", "", "client id to accept (default: the demo one, printed at start)")
 	fs.StringVar(&clientSecret, "client-secret", "", "client secret to accept (default: the demo one)")
 	fs.StringVar(&jwt, "jwt", "", "JWT credential to accept (default: the demo one)")
+	fs.DurationVar(&pubnubHold, "pubnub-hold", rcsim.DefaultPubNubHold, "how long an empty PubNub long-poll is held before it answers (at most 309s)")
+	fs.DurationVar(&pubnubLifetime, "pubnub-lifetime", rcsim.PushDefaultLifetime, "lifetime granted to a PubNub subscription that asks for none (121s-900s)")
+	fs.StringVar(&pubnubEncryption, "pubnub-encryption", rcsim.EncryptSensitive, "when PubNub notifications are encrypted: sensitive (presence filters, or on request), always, request")
 	return func(log io.Writer) (Sim, error) {
 		switch {
 		case rate < 0:
@@ -217,6 +223,12 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 			return nil, run.Usagef("--buffer-size must be 0 or more, got %d", buffer)
 		case recovery < 0, idle < 0, absolute < 0, ping < 0, wsTokenTTL <= 0:
 			return nil, run.Usagef("durations must be positive")
+		case pubnubHold <= 0 || pubnubHold > rcsim.MaxPubNubHold:
+			return nil, run.Usagef("--pubnub-hold must be above 0 and at most %s (clients give up at 310s), got %s", rcsim.MaxPubNubHold, pubnubHold)
+		case pubnubLifetime < rcsim.PushMinLifetime || pubnubLifetime > rcsim.PushMaxLifetime:
+			return nil, run.Usagef("--pubnub-lifetime must be from %s to %s (the SDKs refuse 120s or less), got %s", rcsim.PushMinLifetime, rcsim.PushMaxLifetime, pubnubLifetime)
+		case rcsim.CheckEncryption(pubnubEncryption) != nil:
+			return nil, run.Usagef("--pubnub-encryption: %v", rcsim.CheckEncryption(pubnubEncryption))
 		}
 		// In Config a negative value switches a limit off (0 there means
 		// "the default").
@@ -235,7 +247,8 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 			RecoveryTimeout: off(recovery), BufferSize: buffer,
 			IdleTimeout: off(idle), AbsoluteTimeout: off(absolute), PingInterval: off(ping),
 			WSTokenTTL: wsTokenTTL, StrictTokens: strict,
-			Log: log, // the operator log: connections, recoveries, faults; never tokens
+			PubNub: rcsim.PubNubConfig{Hold: pubnubHold, Lifetime: pubnubLifetime, Encryption: pubnubEncryption},
+			Log:    log, // the operator log: connections, recoveries, faults; never tokens
 		}
 		if scenario != "" {
 			sc, err := rcsim.LoadScenario(scenario)
@@ -250,6 +263,18 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 
 // rcSim is the RingCentral emulator as the demo and `evtap sim` drive it.
 type rcSim struct{ *rcsim.Server }
+
+// Faults are what only the emulator can do over the WebSocket transport:
+// the faults of its PubNub transport are left out of this menu.
+func (s rcSim) Faults() []emu.Fault {
+	var out []emu.Fault
+	for _, f := range s.Server.Faults() {
+		if !slices.Contains(rcsim.PushFaultKinds, f.Kind) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Do carries out one of Faults.
 func (s rcSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }

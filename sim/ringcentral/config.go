@@ -102,6 +102,9 @@ type Config struct {
 	// through it (Ledger) sees every notification if it reads at least
 	// this many between two looks.
 	LedgerSize int
+	// PubNub configures the PubNub transport: REST subscriptions
+	// delivered over the PubNub long-poll, served on the same listener.
+	PubNub PubNubConfig
 	// Limits bound what clients can make the emulator hold (zero fields:
 	// the core's defaults). A client that lets more than
 	// Limits.MaxConnQueued pile up unread is cut; it can then recover
@@ -152,5 +155,6 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	c.PubNub = c.PubNub.withDefaults()
 	return c
 }

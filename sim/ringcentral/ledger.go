@@ -194,8 +194,9 @@ func (t *copyTracker) Discarded() {
 }
 
 // Ledger returns up to limit entries after seq since (0: from the
-// oldest kept), oldest first: every notification the emulator made, for
-// every session, with what became of it. It is empty when
+// oldest kept), oldest first: every notification the emulator made for
+// a WebSocket session, with what became of it (the PubNub transport
+// keeps its own). It is empty when
 // Config.LedgerSize is negative.
 func (s *Server) Ledger(since uint64, limit int) LedgerPage { return s.ledger.page(since, limit) }
 

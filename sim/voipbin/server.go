@@ -162,8 +162,16 @@ func (s *Server) banner(base string) []string {
 		"  try:          wscat -c '"+ws+"?accesskey="+key+"'",
 		`                > {"type":"subscribe","topics":["customer_id:`+DemoCustomerID+`:call"]}`,
 		fmt.Sprintf("  rate %g events/s (at most %d), seed %d, frames %s, buffer %d, ping %s, pong timeout %s",
-			s.Rate(), emu.MaxRate, s.seed, shape, s.cfg.BufferSize, s.cfg.PingInterval, s.cfg.PongTimeout),
+			s.Rate(), emu.MaxRate, s.seed, shape, s.cfg.BufferSize, orNever(s.cfg.PingInterval), orNever(s.cfg.PongTimeout)),
 	)
+}
+
+// orNever words a timing that is switched off (negative in Config).
+func orNever(d time.Duration) string {
+	if d <= 0 {
+		return "never"
+	}
+	return d.String()
 }
 
 // Serve starts an emulator on listen, prints its banner to out and runs

@@ -37,6 +37,7 @@ func newStatus(p ui.Provider) status {
 func (s *status) apply(u protocol.Update) {
 	switch u.Kind {
 	case protocol.KindState:
+		wasLive := s.state.Phase == protocol.PhaseLive && s.conn == u.Conn
 		s.state, s.conn = *u.State, u.Conn
 		if u.State.URL != "" {
 			s.url = u.State.URL
@@ -58,7 +59,11 @@ func (s *status) apply(u protocol.Update) {
 		case protocol.PhaseDropped:
 			s.droppedAt = u.Time
 		case protocol.PhaseLive:
-			s.liveSince = u.Time
+			// a provider may repeat the live state to refresh its
+			// context; the stream has been live since it first was
+			if !wasLive {
+				s.liveSince = u.Time
+			}
 		}
 	case protocol.KindEvent:
 		s.lastEvent = u.Time
