@@ -65,10 +65,10 @@ func (r *run) account() accounting {
 	for k, n := range o.upgrades {
 		emuConn[uint32(n)] = uint32(k + 1)
 	}
-	recoveredAt := map[int]int32{} // evtap connection → ms since start
+	recoveredAt := map[int]int64{} // evtap connection → ns since start
 	for n, c := range o.conns {
 		if !c.recoveredAt.IsZero() {
-			recoveredAt[n] = int32(c.recoveredAt.Sub(t.start) / time.Millisecond)
+			recoveredAt[n] = t.since(c.recoveredAt)
 		}
 	}
 	// Pass 1: what was shown, and from which connection.
@@ -175,12 +175,14 @@ func (r *run) account() accounting {
 			}
 			a.ledgerInGaps++
 			// A counted gap is right only for what the buffer had let go
-			// before evtap came back for it.
-			if !recovered || n.evicted != evictOverflow || n.evictedAt >= rec {
+			// before evtap came back for it: the emulator answered the
+			// recovery before evtap said recovered, so a notification
+			// evicted after that was still there to replay.
+			if !recovered || n.evicted != evictOverflow || n.evictedAt > rec {
 				a.windowLoss++
 				if recovered {
 					a.example("session %s sequence %d: in gap %d..%d, but still in the recovery buffer when connection %d recovered (evicted %s after start, recovered %s)",
-						s.id, seq, g.gap.From, g.gap.To, g.conn, time.Duration(n.evictedAt)*time.Millisecond, time.Duration(rec)*time.Millisecond)
+						s.id, seq, g.gap.From, g.gap.To, g.conn, time.Duration(n.evictedAt), time.Duration(rec))
 				} else {
 					a.example("session %s sequence %d: in gap %d..%d on connection %d, which never recovered", s.id, seq, g.gap.From, g.gap.To, g.conn)
 				}
@@ -202,9 +204,11 @@ func (r *run) account() accounting {
 		for i := range s.notes {
 			n := &s.notes[i]
 			seq := s.base + uint64(i)
-			if !n.inLedger || n.shown > 0 || inGap[s][seq] {
+			if !n.inLedger || n.shown > 0 {
 				continue
 			}
+			// Gap or not, one written on a connection before a later one
+			// evtap showed from it reached evtap and was lost there.
 			if maxShownVia != nil {
 				for k := 0; k < int(min(n.writes, 2)); k++ {
 					if c := n.conns[k]; c != 0 && maxShownVia[c] > seq {
@@ -213,6 +217,9 @@ func (r *run) account() accounting {
 						break
 					}
 				}
+			}
+			if inGap[s][seq] {
+				continue
 			}
 			// What a forgotten session still had after the last one evtap
 			// showed went with it: no one can count it, and evtap says so

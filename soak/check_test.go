@@ -118,10 +118,24 @@ func TestAnExactRunPasses(t *testing.T) {
 // been replayed.
 func TestAGapOverWhatTheBufferStillHeldIsALoss(t *testing.T) {
 	s := exactRun(t)
-	s.r.tally.sessions["S1"].at(15).evictedAt = int32((2500 * time.Millisecond) / time.Millisecond)
+	notes := s.r.tally.sessions["S1"]
+	recovered := int64(2 * time.Second)                // connection 2's recovered state
+	notes.at(15).evictedAt = recovered + 1             // a nanosecond after: the emulator still had it
+	notes.at(16).evictedAt = recovered                 // at that instant: it had gone when it answered
+	notes.at(17).evictedAt = recovered - int64(999999) // the same millisecond, before
 	a := s.r.account()
 	if a.windowLoss != 1 || !strings.Contains(strings.Join(a.examples, "\n"), "sequence 15") {
-		t.Fatalf("window loss not caught: %+v", a)
+		t.Fatalf("want only sequence 15 as a loss inside the window: %+v", a)
+	}
+}
+
+// A notification inside a counted gap that was written on the very
+// connection evtap read past it was lost by evtap, gap or not.
+func TestAGapOverWhatEvtapReceivedIsALoss(t *testing.T) {
+	s := exactRun(t)
+	s.made(12, 12, rcsim.EvictedOverflow, 1500*time.Millisecond, "c2")
+	if a := s.r.account(); a.receivedLoss != 1 {
+		t.Fatalf("sequence 12, written on c2 before 21..30 shown from c2: %+v", a)
 	}
 }
 

@@ -32,12 +32,12 @@ type session struct {
 	notes []note
 }
 
-// note is one notification (32 bytes: a 30-minute soak holds nearly two
+// note is one notification (40 bytes: a 30-minute soak holds nearly two
 // million).
 type note struct {
 	// From the ledger.
+	evictedAt int64     // when it left the buffer: nanoseconds since the soak started, by the wall clock
 	uuid      uint32    // hash of its uuid
-	evictedAt int32     // when it left the buffer, in milliseconds since the soak started
 	conns     [2]uint32 // the last two connections that wrote it
 	// From evtap's stdout.
 	shownUUID uint32 // hash of the uuid evtap printed
@@ -84,6 +84,13 @@ type shownEvent struct {
 func newTally(start time.Time) *tally {
 	return &tally{start: start, sessions: map[string]*session{}, subs: map[string]*session{}}
 }
+
+// since is how long after the start at is, by the wall clock (Round(0)
+// drops the monotonic reading): the emulator's times and evtap's, read
+// back from its JSON, are then on the same clock, to the nanosecond. A
+// note evicted in the same millisecond as evtap's recovery, a moment
+// before the emulator answered it, is a legitimate gap.
+func (t *tally) since(at time.Time) int64 { return at.Round(0).Sub(t.start.Round(0)).Nanoseconds() }
 
 func hash32(s string) uint32 {
 	h := fnv.New32a()
@@ -151,7 +158,7 @@ func (t *tally) ledger(es []rcsim.LedgerEntry) {
 		n.uuid = hash32(e.UUID)
 		n.evicted = evictCode(e.Evicted)
 		if !e.EvictedAt.IsZero() {
-			n.evictedAt = int32(e.EvictedAt.Sub(t.start) / time.Millisecond)
+			n.evictedAt = t.since(e.EvictedAt)
 		}
 		n.writes = uint8(min(len(e.Written), 255))
 		for i := 0; i < len(e.Written) && i < len(n.conns); i++ {
