@@ -151,9 +151,6 @@ func TestHostileServerSendsDeeplyNestedJSON(t *testing.T) {
 // deepest the decoder takes (the frame adds two levels, its limit is
 // 10,000); the Update holding it is deeper still.
 func TestHostileServerDeeplyNestedJSONThroughJQ(t *testing.T) {
-	t.Skip(`fails today (issue 13 item 17): record.Filter.MatchLine parses each line with encoding/json, ` +
-		`whose depth limit (10,000) is below what the decoder accepts, and the error ends the run with exit 1 ` +
-		`("writing stdout: --filter: line is not JSON: ... exceeded max depth"); record/'s owner fixes it and removes this skip`)
 	h := newHostile(t, func(c *hconn, _ int) {
 		c.valid(3)
 		seq := c.next()
@@ -162,7 +159,19 @@ func TestHostileServerDeeplyNestedJSONThroughJQ(t *testing.T) {
 			strings.Repeat(`{"a":`, 9998)+"1"+strings.Repeat("}", 9998)))
 		c.valid(3)
 	})
-	o := h.against(t, providers.Builtin(), "--count", "7", "--jq", `select(.kind=="event" or .kind=="error")`)
+	deep := strings.Repeat(`{"a":`, 9998) + "1" + strings.Repeat("}", 9998)
+	code, out, errw := evtap(t, providers.Builtin(), 30*time.Second,
+		h.connectArgs("--count", "7", "--jq", `select(.kind=="event" or .kind=="error")`)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d; stderr: %s", code, errw)
+	}
+	// evtap prints the deep Update whole; encoding/json, which reads
+	// the output here, stops at 10,000 levels, so the body it cannot
+	// read is taken out before the line is parsed.
+	if n := strings.Count(out, deep); n != 1 {
+		t.Fatalf("the deep notification is printed %d times, want once", n)
+	}
+	o := outcome{code: code, stdout: out, stderr: errw, ups: updates(t, strings.Replace(out, deep, "{}", 1))}
 	o.keptEverything(t, h)
 }
 
@@ -446,8 +455,6 @@ func TestHostileServerNeverAnswersWithinADuration(t *testing.T) {
 // not C1 controls or bidi overrides: `evtap --headless` in a terminal
 // prints U+009B (CSI as one code point) and U+202E raw.
 func TestHostileServerEscapesReachNoTerminalThroughHeadlessOutput(t *testing.T) {
-	t.Skip(`fails today: record's JSON lines carry C1 controls (U+0080–U+009F) and bidi overrides (U+202A–U+202E, U+2066–U+2069) raw; ` +
-		`writing them as \u escapes keeps the JSON equal and the terminal safe; record/'s owner fixes it and removes this skip`)
 	h := newHostile(t, func(c *hconn, _ int) {
 		c.valid(1)
 		c.text(notification(c.next(), "hostile", c.h.subID, hostileText))
