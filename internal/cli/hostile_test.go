@@ -335,7 +335,7 @@ func TestHostileServerPutsEscapeSequencesInEveryString(t *testing.T) {
 	if !strings.Contains(o.stdout, `\u001b[2J`) {
 		t.Errorf("headless output lost the escape sequence instead of escaping it")
 	}
-	main, detail := screens(t, o.ups, "HOSTILE")
+	main, detail := screens(t, o.ups, "subject HOSTILE") // the notification's own field, not the hostile subscription id
 	if !strings.Contains(main, `\x1b`) {
 		t.Errorf("the main screen shows no escaped ESC; is the hostile notification on it?\n%s", main)
 	}
