@@ -387,7 +387,7 @@ func (d *Decoder) refusal(r protocol.HTTPResponse, res Resource, req pendingRequ
 	if u, err := url.Parse(r.URL); err == nil {
 		path = u.Path
 	}
-	msg := r.Method + " " + clean(path, 80) + ": "
+	msg := clean(r.Method, 10) + " " + clean(path, 80) + ": "
 	switch text := ErrorText(r.Body); {
 	case r.Status == 429:
 		msg += "rate limited"
