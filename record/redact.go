@@ -67,10 +67,11 @@ func NewRedactor(rules Rules, literals []string, issued *Issued) *Redactor {
 	return &Redactor{rules: compileRules(DefaultRules().Merge(rules)), issued: issued}
 }
 
-// Kinds lists the kinds of value this Redactor replaces, for the header.
+// Kinds lists the kinds of value this Redactor replaces, for the header:
+// each once, sorted (a provider's rules may name a kind "secret" too).
 func (r *Redactor) Kinds() []string {
 	if r.issued.hasPinned() {
-		return slices.Sorted(slices.Values(append(slices.Clone(r.rules.kinds), "secret")))
+		return slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(r.rules.kinds), "secret"))))
 	}
 	return r.rules.kinds
 }
@@ -79,7 +80,7 @@ func (r *Redactor) Kinds() []string {
 // any line (a context field the protocol marks secret), and remembers it
 // so that it is replaced wherever it appears.
 func (r *Redactor) Value(kind, value string) string {
-	if value == "" || isPlaceholder([]byte(value)) {
+	if value == "" || isPlaceholder([]byte(value)) || isMasked([]byte(value)) {
 		return value
 	}
 	r.issued.mu.Lock()
@@ -525,11 +526,11 @@ func isSegmentEnd(c byte) bool {
 	return isValueEnd(c) || c == '/' || c == '?'
 }
 
-// add records line[from:to] as a secret of kind unless it is empty or
-// already a placeholder.
+// add records line[from:to] as a secret of kind unless it is empty,
+// already a placeholder or already masked.
 func (r *Redactor) add(line []byte, from, to int, kind string, canonical func([]byte) string) {
 	v := line[from:to]
-	if len(v) == 0 || isPlaceholder(v) {
+	if len(v) == 0 || isPlaceholder(v) || isMasked(v) {
 		return
 	}
 	r.found = append(r.found, found{edit: len(r.edits), kind: kind, value: canonical(v)})
@@ -537,6 +538,22 @@ func (r *Redactor) add(line []byte, from, to int, kind string, canonical func([]
 }
 
 func isPlaceholder(v []byte) bool { return bytes.HasPrefix(v, []byte(PlaceholderPrefix)) }
+
+// isMasked reports a value another layer has masked already ("***", as
+// the session and the raw provider write): the secret is not there to
+// derive a placeholder from, and a placeholder derived from the mask
+// would name every masked secret alike.
+func isMasked(v []byte) bool {
+	if len(v) == 0 {
+		return false
+	}
+	for _, c := range v {
+		if c != '*' {
+			return false
+		}
+	}
+	return true
+}
 
 // apply writes the line with the edits made; where two overlap, the
 // placeholder of the one that starts first (the longer, at the same
