@@ -77,8 +77,10 @@ func (r *Redactor) Kinds() []string {
 }
 
 // Value returns the placeholder for value, a secret of kind known outside
-// any line (a context field the protocol marks secret), and remembers it
-// so that it is replaced wherever it appears.
+// any line (a context field the protocol marks secret, a credential the
+// session masks as it publishes it), and remembers it so that it is
+// replaced wherever it appears. Unlike Line, Value is safe for concurrent
+// use: it touches only the shared Issued.
 func (r *Redactor) Value(kind, value string) string {
 	if value == "" || isPlaceholder([]byte(value)) || isMasked([]byte(value)) {
 		return value

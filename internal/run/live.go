@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/session"
 )
 
 // LiveOptions are what the user chose for a live run, whatever the
@@ -54,6 +55,8 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 	opts := s.recordOptions(o.NoRedact, o.Force)
 	if o.NoRedact {
 		fmt.Fprintln(stderr, "evtap: warning: --no-redact: tokens and keys will be written in clear")
+	} else {
+		ctx = session.WithPlaceholders(ctx, sessionPlaceholders(opts))
 	}
 	headlessRun := o.Headless || !Interactive()
 	rec := newRecording(s, o.Version, opts)
