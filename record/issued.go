@@ -230,7 +230,7 @@ func (s *Issued) unlink(v *issuedValue) {
 	v.prev, v.next = nil, nil
 }
 
-func windowHash(w uint64) uint32 { return uint32((w * 0x9E3779B97F4A7C15) >> (64 - filterBits)) }
+func windowHash(w uint64) uint16 { return uint16((w * 0x9E3779B97F4A7C15) >> (64 - filterBits)) }
 
 // addWindows registers the eight windows that end 0..7 bytes before the
 // end of form. Any occurrence of a form of 15 bytes or more contains, as
@@ -307,10 +307,10 @@ func (s *Issued) removeWindows(form string, v *issuedValue) {
 func (s *Issued) hunt(line []byte, edits []edit) []edit {
 	if len(s.windows) > 0 {
 		for a := 0; a+8 <= len(line); a += 8 {
-			w := binary.LittleEndian.Uint64(line[a : a+8])
+			w := binary.LittleEndian.Uint64(line[a:])
 			h := windowHash(w)
 			if s.filter[h/64]&(1<<(h%64)) == 0 {
-				continue
+				continue // most windows: one multiply and one load
 			}
 			for _, g := range s.windows[w] {
 				end := a + 8 + g.off

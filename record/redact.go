@@ -2,7 +2,9 @@ package record
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"net/url"
 	"slices"
 	"strings"
@@ -135,23 +137,66 @@ func lower(c byte) byte {
 	return c
 }
 
-// scanNames walks the line once, name by name, and records the value of
-// every name the rules list where it stands as a field, a parameter or a
-// header. Values are skipped over, so no byte is looked at twice.
+// scanNames records the value of every name the rules list where it
+// stands as a field, a parameter or a header. Such a name ends right
+// before a '=' (a parameter), a ':' (a header line), or the closing quote
+// of a JSON key that a ':' follows; so the scanner visits only the ':' and
+// '=' of the line, found eight bytes at a time, and reads each name
+// backwards from there, passing over most on their last two bytes.
+// (bytes.IndexByte would cost more to call than it saves: in JSON a ':'
+// comes every twenty bytes or so.) Values are skipped over, so no byte is
+// looked at twice, and a name is read back at most maxName+6 bytes:
+// linear in the line's length.
 func (r *Redactor) scanNames(line []byte) {
 	var noEnd uint64 // depths at which no string ends any more (see stringEndAt)
 	n := len(line)
-	for i := 0; i < n; {
-		for i < n && !identByte[line[i]] {
-			i++
+	// done is where the last value taken ends: a name ending at or
+	// before it lies in that value (none straddles it: a value ends on a
+	// byte no name holds).
+	done := 0
+	// The ':' not yet visited among the 8 bytes from base, and the next
+	// '=' (rare in JSON: one bytes.IndexByte finds it).
+	base, m, eq := -8, uint64(0), indexFrom(line, 0, '=')
+	for {
+		for m == 0 {
+			if base += 8; base >= n {
+				break
+			}
+			m = colonsIn(line, base)
 		}
-		a := i
-		for i < n && identByte[line[i]] {
-			i++
+		c := n
+		if m != 0 {
+			c = base + bits.TrailingZeros64(m)/8
 		}
-		b := i
-		if a == b {
-			break // the end of the line
+		if eq < c {
+			c, eq = eq, indexFrom(line, eq+1, '=')
+		} else if c == n {
+			return
+		} else {
+			m &= m - 1
+		}
+		var b int // where the name that c may follow ends
+		switch {
+		case c == 0:
+			continue
+		case identByte[line[c-1]]:
+			b = c // name= or Name:
+		case line[c] == ':':
+			if b = jsonKeyEnd(line, c); b == 0 {
+				continue
+			}
+		default:
+			continue
+		}
+		if b <= done || !r.rules.mayEnd(line, b) {
+			continue
+		}
+		a := b - 1
+		for a > 0 && identByte[line[a-1]] && b-a <= maxName+5 {
+			a--
+		}
+		if a > 0 && identByte[line[a-1]] {
+			continue // longer than any name, even after an escape letter
 		}
 		// A name glued to an escape sequence: the n of \n, the u0026 of
 		// \u0026 (an & escaped in JSON) before a query parameter.
@@ -168,24 +213,80 @@ func (r *Redactor) scanNames(line []byte) {
 				escaped, a = line[a], a+1
 			}
 		}
-		if b >= n || b-a < 1 || b-a > maxName || r.rules.byFirst[lower(line[a])]&(1<<(b-a)) == 0 {
+		if b-a < 1 || b-a > maxName || r.rules.byFirst[lower(line[a])]&(1<<(b-a)) == 0 {
 			continue
 		}
+		end := 0
 		switch line[b] {
 		case '"', '\\':
-			if end := r.jsonField(line, a, b, &noEnd); end > 0 {
-				i = end
-			}
+			end = r.jsonField(line, a, b, &noEnd)
 		case '=':
-			if end := r.param(line, a, b, escaped); end > 0 {
-				i = end
-			}
+			end = r.param(line, a, b, escaped)
 		case ':':
-			if end := r.headerLine(line, a, b, escaped); end > 0 {
-				i = end
+			end = r.headerLine(line, a, b, escaped)
+		}
+		if end > 0 {
+			done, base, m = end, end-8, 0 // go on after the value
+			if eq < end {
+				eq = indexFrom(line, end, '=')
 			}
 		}
 	}
+}
+
+// indexFrom is the index of the first c in line at or after from, or
+// len(line).
+func indexFrom(line []byte, from int, c byte) int {
+	if from < len(line) {
+		if i := bytes.IndexByte(line[from:], c); i >= 0 {
+			return from + i
+		}
+	}
+	return len(line)
+}
+
+// colonsIn has the high bit set of each of the 8 bytes of line from i
+// that is a ':' (bytes past the end count as none).
+func colonsIn(line []byte, i int) uint64 {
+	var w uint64
+	if i+8 <= len(line) {
+		w = binary.LittleEndian.Uint64(line[i:])
+	} else {
+		var tail [8]byte
+		copy(tail[:], line[i:])
+		w = binary.LittleEndian.Uint64(tail[:])
+	}
+	return zeroBytes(w ^ colons)
+}
+
+const (
+	colons = 0x3a3a3a3a3a3a3a3a // ':' in every byte
+	low7   = 0x7f7f7f7f7f7f7f7f
+)
+
+// zeroBytes has the high bit of each byte of x that is zero set, and no
+// other bit.
+func zeroBytes(x uint64) uint64 { return ^((x&low7 + low7) | x | low7) }
+
+// jsonKeyEnd is where the name ends of a JSON key that the ':' at c
+// follows ("name":, "name" : , \"name\":), or 0: back over spaces, the
+// closing quote and its backslashes.
+func jsonKeyEnd(line []byte, c int) int {
+	j := c
+	for j > 0 && (line[j-1] == ' ' || line[j-1] == '\t') {
+		j--
+	}
+	if j == 0 || line[j-1] != '"' {
+		return 0
+	}
+	j--
+	for j > 0 && line[j-1] == '\\' {
+		j--
+	}
+	if j == 0 || !identByte[line[j-1]] {
+		return 0
+	}
+	return j
 }
 
 // name returns the lower-case name line[a:b], in scratch space.
@@ -278,22 +379,21 @@ func (r *Redactor) jsonField(line []byte, a, b int, noEnd *uint64) int {
 // first member of parent's object, then as a plain field, then as a
 // header.
 func (r *Redactor) fieldKind(line []byte, a, b, k int) (kind string, header bool) {
-	name := r.name(line, a, b)
-	if parents, ok := r.rules.nested[string(name)]; ok {
+	nr := r.rules.names[string(r.name(line, a, b))]
+	switch {
+	case nr == nil:
+		return "", false
+	case nr.parents != nil:
 		if p := parentName(line, a-1-k); p != nil {
-			if kind, ok := parents[string(r.name(p, 0, len(p)))]; ok {
+			if kind, ok := nr.parents[string(r.name(p, 0, len(p)))]; ok {
 				return kind, false
 			}
-			name = r.name(line, a, b)
 		}
 	}
-	if kind, ok := r.rules.fields[string(name)]; ok {
-		return kind, false
+	if nr.field != "" {
+		return nr.field, false
 	}
-	if kind, ok := r.rules.headers[string(name)]; ok {
-		return kind, true
-	}
-	return "", false
+	return nr.header, nr.header != ""
 }
 
 // parentName returns the name of the object whose first member's opening
@@ -420,10 +520,11 @@ func (r *Redactor) param(line []byte, a, b int, escaped byte) int {
 		return 0
 	}
 	name := r.name(line, a, b)
-	kind, known := r.rules.fields[string(name)]
-	if !known {
+	nr := r.rules.names[string(name)]
+	if nr == nil || nr.field == "" {
 		return 0
 	}
+	kind := nr.field
 	from := b + 1
 	to := from
 	for to < len(line) && !isValueEnd(line[to]) {
@@ -459,10 +560,11 @@ func (r *Redactor) headerLine(line []byte, a, b int, escaped byte) int {
 	if !(a == 0 || escaped == 'n' || line[a-1] == '\n') {
 		return 0
 	}
-	kind, ok := r.rules.headers[string(r.name(line, a, b))]
-	if !ok {
+	nr := r.rules.names[string(r.name(line, a, b))]
+	if nr == nil || nr.header == "" {
 		return 0
 	}
+	kind := nr.header
 	from := b + 2
 	to := from
 	for to < len(line) && line[to] != '\r' && line[to] != '\n' && line[to] != '"' && line[to] != '\\' {
