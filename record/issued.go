@@ -134,6 +134,16 @@ func (s *Issued) lookup(kind, value string, keep bool) string {
 	return v.placeholder
 }
 
+// lookupBytes is lookup for a value held in a line: a value met before
+// costs no copy. Must be called with mu held.
+func (s *Issued) lookupBytes(kind string, value []byte, keep bool) string {
+	if v, ok := s.values[string(value)]; ok {
+		s.touch(v)
+		return v.placeholder
+	}
+	return s.lookup(kind, string(value), keep)
+}
+
 // Pin remembers a literal secret (a client secret, a JWT given on the
 // command line) for good, with kind "secret". Values shorter than 4 bytes
 // are ignored.

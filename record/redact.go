@@ -52,6 +52,10 @@ type found struct {
 	edit  int // index in Redactor.edits
 	kind  string
 	value string // canonical: unescaped as many times as it was escaped
+	// raw is the value as the line holds it when that is already its
+	// canonical form (no escape in it), value then "": a secret met
+	// before is looked up without copying it out of the line.
+	raw []byte
 }
 
 // NewRedactor returns a Redactor for rules (DefaultRules are always
@@ -112,7 +116,11 @@ func (r *Redactor) Line(line []byte) []byte {
 	// anyway: the ones before would be forgotten at once.
 	keepFrom := len(r.found) - MaxIssued
 	for i, f := range r.found {
-		r.edits[f.edit].text = r.issued.lookup(f.kind, f.value, i >= keepFrom)
+		if f.raw != nil {
+			r.edits[f.edit].text = r.issued.lookupBytes(f.kind, f.raw, i >= keepFrom)
+		} else {
+			r.edits[f.edit].text = r.issued.lookup(f.kind, f.value, i >= keepFrom)
+		}
 	}
 	r.edits = r.issued.hunt(line, r.edits)
 	r.issued.mu.Unlock()
@@ -174,6 +182,17 @@ func (r *Redactor) scanNames(line []byte) {
 			return
 		} else {
 			m &= m - 1
+		}
+		if c >= 3 && line[c-1] == '"' {
+			// Most marks end a JSON key: judge it on the two bytes
+			// before its closing quote and backslashes, at once.
+			p := c - 2
+			for p > 1 && line[p] == '\\' {
+				p--
+			}
+			if !r.rules.endsWith(line[p-1], line[p]) {
+				continue
+			}
 		}
 		var b int // where the name that c may follow ends
 		switch {
@@ -637,7 +656,13 @@ func (r *Redactor) add(line []byte, from, to int, kind string, canonical func([]
 	if len(v) == 0 || isPlaceholder(v) || isMasked(v) {
 		return
 	}
-	r.found = append(r.found, found{edit: len(r.edits), kind: kind, value: canonical(v)})
+	f := found{edit: len(r.edits), kind: kind}
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '%') < 0 {
+		f.raw = v // no JSON or URL escape: canonical as it stands
+	} else {
+		f.value = canonical(v)
+	}
+	r.found = append(r.found, f)
 	r.edits = append(r.edits, edit{from: from, to: to})
 }
 

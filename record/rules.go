@@ -159,6 +159,13 @@ var identCode = func() (t [256]uint8) {
 // name of one byte).
 func identPair(x, y byte) uint { return uint(identCode[x])<<6 | uint(identCode[y]) }
 
+// endsWith reports whether a name the rules list may end with the bytes
+// x y (y alone when x is not a byte of a name).
+func (rs *ruleSet) endsWith(x, y byte) bool {
+	k := identPair(x, y)
+	return rs.endsIn[k/64]&(1<<(k%64)) != 0
+}
+
 // mayEnd reports whether a name the rules list may end at line[b] (the
 // name is line[a:b] for some a, line[b-1] a byte of it).
 func (rs *ruleSet) mayEnd(line []byte, b int) bool {

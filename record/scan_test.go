@@ -64,13 +64,27 @@ var scanRules = Rules{
 	PathTokens: []PathToken{{Prefix: "/events/", Kind: "url_token"}},
 }
 
-func scanBoth(r *Redactor, line []byte) (fast, slow []found, fastEdits, slowEdits []edit) {
+// seen is a value found, comparable.
+type seen struct {
+	edit        int
+	kind, value string
+}
+
+func seenOf(fs []found) []seen {
+	out := make([]seen, len(fs))
+	for i, f := range fs {
+		out[i] = seen{f.edit, f.kind, f.value + string(f.raw)}
+	}
+	return out
+}
+
+func scanBoth(r *Redactor, line []byte) (fast, slow []seen, fastEdits, slowEdits []edit) {
 	r.edits, r.found = r.edits[:0], r.found[:0]
 	r.scanNames(line)
-	fast, fastEdits = slices.Clone(r.found), slices.Clone(r.edits)
+	fast, fastEdits = seenOf(r.found), slices.Clone(r.edits)
 	r.edits, r.found = r.edits[:0], r.found[:0]
 	r.scanNamesByteByByte(line)
-	return fast, r.found, fastEdits, r.edits
+	return fast, seenOf(r.found), fastEdits, r.edits
 }
 
 // FuzzScanNames: the scanner finds exactly what a walk over every byte
