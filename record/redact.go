@@ -28,9 +28,9 @@ const PlaceholderPrefix = "REDACTED-"
 // The same value always gets the same placeholder, so a reader can still
 // see that the token in a reconnect URL is the one the server issued.
 //
-// Line is linear in the line's length: one pass for names, one bytes.Index
-// sweep per path prefix, and one look at every eighth byte for secrets
-// met before. A Redactor is not safe for concurrent use (the Writer holds
+// Line is linear in the line's length: one pass over the line's ':' and
+// '=' for names (scanNames), one bytes.Index sweep per path prefix, and
+// one look at every eighth byte for secrets met before. A Redactor is not safe for concurrent use (the Writer holds
 // it under its lock); the Issued it shares is.
 type Redactor struct {
 	rules  *ruleSet
