@@ -4,6 +4,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"time"
@@ -117,6 +119,11 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Backoff.Rand == nil {
+		// Drawn here, not lazily by Delay: Delay runs on Run's goroutine
+		// while readers read the options.
+		o.Backoff.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	return o
 }
 
@@ -130,7 +137,7 @@ func (o Options) TLSConfig() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{RootCAs: o.RootCAs, InsecureSkipVerify: o.Insecure} //nolint:gosec // the operator asked for it
 	if o.CAFile != "" {
-		pem, err := os.ReadFile(o.CAFile)
+		pem, err := readCAFile(o.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("CA file: %w", err)
 		}
@@ -146,6 +153,12 @@ func (o Options) TLSConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
+// readBufferSize is the WebSocket read buffer unless the Dialer sets
+// one: gorilla's 4 KiB default makes a read(2) for every nine frames
+// of a fast notification stream; 64 KiB takes what the kernel has in
+// one.
+const readBufferSize = 64 << 10
+
 // maxResponseHeader bounds the headers of a REST or long-poll answer.
 const maxResponseHeader = 64 << 10
 
@@ -159,6 +172,9 @@ func (o Options) clients() (*websocket.Dialer, *http.Client, error) {
 	d := *websocket.DefaultDialer
 	if o.Dialer != nil {
 		d = *o.Dialer
+	}
+	if d.ReadBufferSize == 0 {
+		d.ReadBufferSize = readBufferSize
 	}
 	if tc != nil {
 		d.TLSClientConfig = tc
@@ -206,4 +222,21 @@ func (o Options) rotateAt(t Target, issued time.Time) time.Time {
 		at = earliest
 	}
 	return at
+}
+
+// maxCAFile bounds a CA file: a bundle of every public root is a few
+// hundred KiB; /dev/zero given by mistake must not be read for ever.
+const maxCAFile = 8 << 20
+
+func readCAFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	pem, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err == nil && len(pem) > maxCAFile {
+		err = fmt.Errorf("%s is over %d MiB: not a CA file", path, maxCAFile>>20)
+	}
+	return pem, err
 }
