@@ -2,7 +2,9 @@ package record
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"net/url"
 	"slices"
 	"strings"
@@ -26,9 +28,9 @@ const PlaceholderPrefix = "REDACTED-"
 // The same value always gets the same placeholder, so a reader can still
 // see that the token in a reconnect URL is the one the server issued.
 //
-// Line is linear in the line's length: one pass for names, one bytes.Index
-// sweep per path prefix, and one look at every eighth byte for secrets
-// met before. A Redactor is not safe for concurrent use (the Writer holds
+// Line is linear in the line's length: one pass over the line's ':' and
+// '=' for names (scanNames), one bytes.Index sweep per path prefix, and
+// one look at every eighth byte for secrets met before. A Redactor is not safe for concurrent use (the Writer holds
 // it under its lock); the Issued it shares is.
 type Redactor struct {
 	rules  *ruleSet
@@ -50,6 +52,10 @@ type found struct {
 	edit  int // index in Redactor.edits
 	kind  string
 	value string // canonical: unescaped as many times as it was escaped
+	// raw is the value as the line holds it when that is already its
+	// canonical form (no escape in it), value then "": a secret met
+	// before is looked up without copying it out of the line.
+	raw []byte
 }
 
 // NewRedactor returns a Redactor for rules (DefaultRules are always
@@ -67,19 +73,22 @@ func NewRedactor(rules Rules, literals []string, issued *Issued) *Redactor {
 	return &Redactor{rules: compileRules(DefaultRules().Merge(rules)), issued: issued}
 }
 
-// Kinds lists the kinds of value this Redactor replaces, for the header.
+// Kinds lists the kinds of value this Redactor replaces, for the header:
+// each once, sorted (a provider's rules may name a kind "secret" too).
 func (r *Redactor) Kinds() []string {
 	if r.issued.hasPinned() {
-		return slices.Sorted(slices.Values(append(slices.Clone(r.rules.kinds), "secret")))
+		return slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(r.rules.kinds), "secret"))))
 	}
 	return r.rules.kinds
 }
 
 // Value returns the placeholder for value, a secret of kind known outside
-// any line (a context field the protocol marks secret), and remembers it
-// so that it is replaced wherever it appears.
+// any line (a context field the protocol marks secret, a credential the
+// session masks as it publishes it), and remembers it so that it is
+// replaced wherever it appears. Unlike Line, Value is safe for concurrent
+// use: it touches only the shared Issued.
 func (r *Redactor) Value(kind, value string) string {
-	if value == "" || isPlaceholder([]byte(value)) {
+	if value == "" || isPlaceholder([]byte(value)) || isMasked([]byte(value)) {
 		return value
 	}
 	r.issued.mu.Lock()
@@ -107,7 +116,11 @@ func (r *Redactor) Line(line []byte) []byte {
 	// anyway: the ones before would be forgotten at once.
 	keepFrom := len(r.found) - MaxIssued
 	for i, f := range r.found {
-		r.edits[f.edit].text = r.issued.lookup(f.kind, f.value, i >= keepFrom)
+		if f.raw != nil {
+			r.edits[f.edit].text = r.issued.lookupBytes(f.kind, f.raw, i >= keepFrom)
+		} else {
+			r.edits[f.edit].text = r.issued.lookup(f.kind, f.value, i >= keepFrom)
+		}
 	}
 	r.edits = r.issued.hunt(line, r.edits)
 	r.issued.mu.Unlock()
@@ -132,23 +145,77 @@ func lower(c byte) byte {
 	return c
 }
 
-// scanNames walks the line once, name by name, and records the value of
-// every name the rules list where it stands as a field, a parameter or a
-// header. Values are skipped over, so no byte is looked at twice.
+// scanNames records the value of every name the rules list where it
+// stands as a field, a parameter or a header. Such a name ends right
+// before a '=' (a parameter), a ':' (a header line), or the closing quote
+// of a JSON key that a ':' follows; so the scanner visits only the ':' and
+// '=' of the line, found eight bytes at a time, and reads each name
+// backwards from there, passing over most on their last two bytes.
+// (bytes.IndexByte would cost more to call than it saves: in JSON a ':'
+// comes every twenty bytes or so.) Values are skipped over, so no byte is
+// looked at twice, and a name is read back at most maxName+6 bytes:
+// linear in the line's length.
 func (r *Redactor) scanNames(line []byte) {
 	var noEnd uint64 // depths at which no string ends any more (see stringEndAt)
 	n := len(line)
-	for i := 0; i < n; {
-		for i < n && !identByte[line[i]] {
-			i++
+	// done is where the last value taken ends: a name ending at or
+	// before it lies in that value (none straddles it: a value ends on a
+	// byte no name holds).
+	done := 0
+	// The ':' not yet visited among the 8 bytes from base, and the next
+	// '=' (rare in JSON: one bytes.IndexByte finds it).
+	base, m, eq := -8, uint64(0), indexFrom(line, 0, '=')
+	for {
+		for m == 0 {
+			if base += 8; base >= n {
+				break
+			}
+			m = colonsIn(line, base)
 		}
-		a := i
-		for i < n && identByte[line[i]] {
-			i++
+		c := n
+		if m != 0 {
+			c = base + bits.TrailingZeros64(m)/8
 		}
-		b := i
-		if a == b {
-			break // the end of the line
+		if eq < c {
+			c, eq = eq, indexFrom(line, eq+1, '=')
+		} else if c == n {
+			return
+		} else {
+			m &= m - 1
+		}
+		if c >= 3 && line[c-1] == '"' {
+			// Most marks end a JSON key: judge it on the two bytes
+			// before its closing quote and backslashes, at once.
+			p := c - 2
+			for p > 1 && line[p] == '\\' {
+				p--
+			}
+			if !r.rules.endsWith(line[p-1], line[p]) {
+				continue
+			}
+		}
+		var b int // where the name that c may follow ends
+		switch {
+		case c == 0:
+			continue
+		case identByte[line[c-1]]:
+			b = c // name= or Name:
+		case line[c] == ':':
+			if b = jsonKeyEnd(line, c); b == 0 {
+				continue
+			}
+		default:
+			continue
+		}
+		if b <= done || !r.rules.mayEnd(line, b) {
+			continue
+		}
+		a := b - 1
+		for a > 0 && identByte[line[a-1]] && b-a <= maxName+5 {
+			a--
+		}
+		if a > 0 && identByte[line[a-1]] {
+			continue // longer than any name, even after an escape letter
 		}
 		// A name glued to an escape sequence: the n of \n, the u0026 of
 		// \u0026 (an & escaped in JSON) before a query parameter.
@@ -165,24 +232,80 @@ func (r *Redactor) scanNames(line []byte) {
 				escaped, a = line[a], a+1
 			}
 		}
-		if b >= n || b-a < 1 || b-a > maxName || r.rules.byFirst[lower(line[a])]&(1<<(b-a)) == 0 {
+		if b-a < 1 || b-a > maxName || r.rules.byFirst[lower(line[a])]&(1<<(b-a)) == 0 {
 			continue
 		}
+		end := 0
 		switch line[b] {
 		case '"', '\\':
-			if end := r.jsonField(line, a, b, &noEnd); end > 0 {
-				i = end
-			}
+			end = r.jsonField(line, a, b, &noEnd)
 		case '=':
-			if end := r.param(line, a, b, escaped); end > 0 {
-				i = end
-			}
+			end = r.param(line, a, b, escaped)
 		case ':':
-			if end := r.headerLine(line, a, b, escaped); end > 0 {
-				i = end
+			end = r.headerLine(line, a, b, escaped)
+		}
+		if end > 0 {
+			done, base, m = end, end-8, 0 // go on after the value
+			if eq < end {
+				eq = indexFrom(line, end, '=')
 			}
 		}
 	}
+}
+
+// indexFrom is the index of the first c in line at or after from, or
+// len(line).
+func indexFrom(line []byte, from int, c byte) int {
+	if from < len(line) {
+		if i := bytes.IndexByte(line[from:], c); i >= 0 {
+			return from + i
+		}
+	}
+	return len(line)
+}
+
+// colonsIn has the high bit set of each of the 8 bytes of line from i
+// that is a ':' (bytes past the end count as none).
+func colonsIn(line []byte, i int) uint64 {
+	var w uint64
+	if i+8 <= len(line) {
+		w = binary.LittleEndian.Uint64(line[i:])
+	} else {
+		var tail [8]byte
+		copy(tail[:], line[i:])
+		w = binary.LittleEndian.Uint64(tail[:])
+	}
+	return zeroBytes(w ^ colons)
+}
+
+const (
+	colons = 0x3a3a3a3a3a3a3a3a // ':' in every byte
+	low7   = 0x7f7f7f7f7f7f7f7f
+)
+
+// zeroBytes has the high bit of each byte of x that is zero set, and no
+// other bit.
+func zeroBytes(x uint64) uint64 { return ^((x&low7 + low7) | x | low7) }
+
+// jsonKeyEnd is where the name ends of a JSON key that the ':' at c
+// follows ("name":, "name" : , \"name\":), or 0: back over spaces, the
+// closing quote and its backslashes.
+func jsonKeyEnd(line []byte, c int) int {
+	j := c
+	for j > 0 && (line[j-1] == ' ' || line[j-1] == '\t') {
+		j--
+	}
+	if j == 0 || line[j-1] != '"' {
+		return 0
+	}
+	j--
+	for j > 0 && line[j-1] == '\\' {
+		j--
+	}
+	if j == 0 || !identByte[line[j-1]] {
+		return 0
+	}
+	return j
 }
 
 // name returns the lower-case name line[a:b], in scratch space.
@@ -275,22 +398,21 @@ func (r *Redactor) jsonField(line []byte, a, b int, noEnd *uint64) int {
 // first member of parent's object, then as a plain field, then as a
 // header.
 func (r *Redactor) fieldKind(line []byte, a, b, k int) (kind string, header bool) {
-	name := r.name(line, a, b)
-	if parents, ok := r.rules.nested[string(name)]; ok {
+	nr := r.rules.names[string(r.name(line, a, b))]
+	switch {
+	case nr == nil:
+		return "", false
+	case nr.parents != nil:
 		if p := parentName(line, a-1-k); p != nil {
-			if kind, ok := parents[string(r.name(p, 0, len(p)))]; ok {
+			if kind, ok := nr.parents[string(r.name(p, 0, len(p)))]; ok {
 				return kind, false
 			}
-			name = r.name(line, a, b)
 		}
 	}
-	if kind, ok := r.rules.fields[string(name)]; ok {
-		return kind, false
+	if nr.field != "" {
+		return nr.field, false
 	}
-	if kind, ok := r.rules.headers[string(name)]; ok {
-		return kind, true
-	}
-	return "", false
+	return nr.header, nr.header != ""
 }
 
 // parentName returns the name of the object whose first member's opening
@@ -417,10 +539,11 @@ func (r *Redactor) param(line []byte, a, b int, escaped byte) int {
 		return 0
 	}
 	name := r.name(line, a, b)
-	kind, known := r.rules.fields[string(name)]
-	if !known {
+	nr := r.rules.names[string(name)]
+	if nr == nil || nr.field == "" {
 		return 0
 	}
+	kind := nr.field
 	from := b + 1
 	to := from
 	for to < len(line) && !isValueEnd(line[to]) {
@@ -456,10 +579,11 @@ func (r *Redactor) headerLine(line []byte, a, b int, escaped byte) int {
 	if !(a == 0 || escaped == 'n' || line[a-1] == '\n') {
 		return 0
 	}
-	kind, ok := r.rules.headers[string(r.name(line, a, b))]
-	if !ok {
+	nr := r.rules.names[string(r.name(line, a, b))]
+	if nr == nil || nr.header == "" {
 		return 0
 	}
+	kind := nr.header
 	from := b + 2
 	to := from
 	for to < len(line) && line[to] != '\r' && line[to] != '\n' && line[to] != '"' && line[to] != '\\' {
@@ -525,18 +649,40 @@ func isSegmentEnd(c byte) bool {
 	return isValueEnd(c) || c == '/' || c == '?'
 }
 
-// add records line[from:to] as a secret of kind unless it is empty or
-// already a placeholder.
+// add records line[from:to] as a secret of kind unless it is empty,
+// already a placeholder or already masked.
 func (r *Redactor) add(line []byte, from, to int, kind string, canonical func([]byte) string) {
 	v := line[from:to]
-	if len(v) == 0 || isPlaceholder(v) {
+	if len(v) == 0 || isPlaceholder(v) || isMasked(v) {
 		return
 	}
-	r.found = append(r.found, found{edit: len(r.edits), kind: kind, value: canonical(v)})
+	f := found{edit: len(r.edits), kind: kind}
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '%') < 0 {
+		f.raw = v // no JSON or URL escape: canonical as it stands
+	} else {
+		f.value = canonical(v)
+	}
+	r.found = append(r.found, f)
 	r.edits = append(r.edits, edit{from: from, to: to})
 }
 
 func isPlaceholder(v []byte) bool { return bytes.HasPrefix(v, []byte(PlaceholderPrefix)) }
+
+// isMasked reports a value another layer has masked already ("***", as
+// the session and the raw provider write): the secret is not there to
+// derive a placeholder from, and a placeholder derived from the mask
+// would name every masked secret alike.
+func isMasked(v []byte) bool {
+	if len(v) == 0 {
+		return false
+	}
+	for _, c := range v {
+		if c != '*' {
+			return false
+		}
+	}
+	return true
+}
 
 // apply writes the line with the edits made; where two overlap, the
 // placeholder of the one that starts first (the longer, at the same

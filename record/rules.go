@@ -126,43 +126,112 @@ func cleanKind(k string) string {
 
 // ruleSet is Rules compiled for the scanner.
 type ruleSet struct {
-	fields  map[string]string            // lower name → kind
-	nested  map[string]map[string]string // lower name → lower parent → kind
-	headers map[string]string            // lower header name → kind
-	paths   []PathToken
+	names map[string]*nameRule // lower name → what it is: one lookup per name met
+	paths []PathToken
 	// byFirst[c] has bit n set when some name of length n starts with
 	// the lower-case byte c: most identifiers in a line are rejected
 	// without a map lookup.
 	byFirst [256]uint64
-	kinds   []string
+	// endsIn has the bit of identPair(x, y) set when some name ends
+	// with the bytes x y, or with y alone: the scanner, which meets a
+	// name at its end, passes over most names on their last two bytes.
+	endsIn [64 * 64 / 64]uint64
+	kinds  []string
+}
+
+// identCode numbers the bytes a name is made of, 1 to 63, a letter's
+// cases alike; any other byte is 0.
+var identCode = func() (t [256]uint8) {
+	code := uint8(1)
+	for c := 0; c < 256; c++ {
+		if identByte[c] && !(c >= 'A' && c <= 'Z') {
+			t[c] = code
+			code++
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = t[c+'a'-'A']
+	}
+	return t
+}()
+
+// identPair packs the codes of a name's last two bytes (x is 0 for a
+// name of one byte).
+func identPair(x, y byte) uint { return uint(identCode[x])<<6 | uint(identCode[y]) }
+
+// endsWith reports whether a name the rules list may end with the bytes
+// x y (y alone when x is not a byte of a name).
+func (rs *ruleSet) endsWith(x, y byte) bool {
+	k := identPair(x, y)
+	return rs.endsIn[k/64]&(1<<(k%64)) != 0
+}
+
+// mayEnd reports whether a name the rules list may end at line[b] (the
+// name is line[a:b] for some a, line[b-1] a byte of it).
+func (rs *ruleSet) mayEnd(line []byte, b int) bool {
+	x := byte(0)
+	if b >= 2 {
+		x = line[b-2]
+	}
+	k := identPair(x, line[b-1])
+	return rs.endsIn[k/64]&(1<<(k%64)) != 0
+}
+
+// nameRule is what the rules say of one name.
+type nameRule struct {
+	field   string            // its kind as a field or parameter; "" if none
+	header  string            // its kind as a header; "" if none
+	parents map[string]string // lower parent → kind, for "parent.name"
+}
+
+// rule returns name's entry, made on first use.
+func (rs *ruleSet) rule(name string) *nameRule {
+	nr := rs.names[name]
+	if nr == nil {
+		nr = &nameRule{}
+		rs.names[name] = nr
+	}
+	return nr
 }
 
 // maxName is the longest field or header name the scanner considers.
 const maxName = 63
 
 func compileRules(r Rules) *ruleSet {
-	rs := &ruleSet{fields: map[string]string{}, nested: map[string]map[string]string{}, headers: map[string]string{}, kinds: r.Kinds()}
+	rs := &ruleSet{names: map[string]*nameRule{}, kinds: r.Kinds()}
 	note := func(name string) {
 		if n := len(name); n > 0 && n <= maxName {
 			rs.byFirst[name[0]] |= 1 << n
+			if n == 1 {
+				// whatever precedes it: another name's byte, an
+				// escape letter's backslash, a quote
+				for x := 0; x < 256; x++ {
+					k := identPair(byte(x), name[0])
+					rs.endsIn[k/64] |= 1 << (k % 64)
+				}
+			} else {
+				k := identPair(name[n-2], name[n-1])
+				rs.endsIn[k/64] |= 1 << (k % 64)
+			}
 		}
 	}
 	for name, kind := range r.Fields {
 		name, kind = strings.ToLower(name), cleanKind(kind)
 		if parent, child, ok := strings.Cut(name, "."); ok && parent != "" && child != "" {
-			if rs.nested[child] == nil {
-				rs.nested[child] = map[string]string{}
+			nr := rs.rule(child)
+			if nr.parents == nil {
+				nr.parents = map[string]string{}
 			}
-			rs.nested[child][parent] = kind
+			nr.parents[parent] = kind
 			note(child)
 			continue
 		}
-		rs.fields[name] = kind
+		rs.rule(name).field = kind
 		note(name)
 	}
 	for _, h := range r.Headers {
 		h = strings.ToLower(h)
-		rs.headers[h] = cleanKind(h)
+		rs.rule(h).header = cleanKind(h)
 		note(h)
 	}
 	for _, p := range r.PathTokens {

@@ -53,7 +53,7 @@ func (s *Session) open(ctx context.Context, l *link, t Target) (*conn, error) {
 	if phase == "" {
 		phase = protocol.PhaseDialing
 	}
-	l.State(protocol.State{Phase: phase, URL: t.Masked, Recovery: t.Recovery, Info: c.planInfo()})
+	l.State(protocol.State{Phase: phase, URL: s.shownURL(t), Recovery: t.Recovery, Info: c.planInfo()})
 
 	var err error
 	switch t.Transport {
@@ -68,7 +68,7 @@ func (s *Session) open(ctx context.Context, l *link, t Target) (*conn, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		st := protocol.State{Phase: protocol.PhaseDropped, Cause: err.Error(), URL: t.Masked}
+		st := protocol.State{Phase: protocol.PhaseDropped, Cause: err.Error(), URL: s.shownURL(t)}
 		var rej *RejectedError
 		var rt *Retryable
 		switch {
@@ -88,7 +88,7 @@ func (s *Session) open(ctx context.Context, l *link, t Target) (*conn, error) {
 			}
 			info["subprotocol"] = Sanitize(p, 64)
 		}
-		l.State(protocol.State{Phase: protocol.PhaseUpgraded, URL: t.Masked, Info: info})
+		l.State(protocol.State{Phase: protocol.PhaseUpgraded, URL: s.shownURL(t), Info: info})
 	}
 	c.watchWorking()
 	l.c.Store(c)

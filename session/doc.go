@@ -124,7 +124,11 @@
 // parameters; password, secret, assertion, refresh_token and similar form
 // and JSON fields, at any depth; and any value in Request.Mask — and each
 // answer verbatim as a received one, with its duration (what the server
-// issues is the recorder's to redact). Answers are classified: 2xx nil;
+// issues is the recorder's to redact). A mask is ***, or under
+// WithPlaceholders the value's placeholder (evtap passes the recorder's,
+// so a token presented is named as the answer that issued it is, and two
+// credentials are never named alike); the URL of a state is masked the
+// same way (Target.Masked, ShownURL). Answers are classified: 2xx nil;
 // a 4xx other than 408 and 429 a *RejectedError with the status, the
 // provider's code and message and the answer's headers; 408, 429, 5xx and
 // network errors a *Retryable, with Retry-After. The Response comes back

@@ -20,7 +20,7 @@ func MaskQuery(rawURL string, names ...string) string {
 	if i < 0 {
 		return rawURL
 	}
-	return rawURL[:i+1] + maskPairs(rawURL[i+1:], func(name string) bool {
+	return rawURL[:i+1] + masker{}.pairs(rawURL[i+1:], func(name string) bool {
 		for _, s := range names {
 			if name == s {
 				return true
@@ -30,12 +30,12 @@ func MaskQuery(rawURL string, names ...string) string {
 	})
 }
 
-// maskPairs masks the values of the name=value pairs of a query or form
-// body whose (unescaped) name secret reports, keeping the rest verbatim.
-func maskPairs(s string, secret func(string) bool) string {
+// pairs masks the values of the name=value pairs of a query or form body
+// whose (unescaped) name secret reports, keeping the rest verbatim.
+func (m masker) pairs(s string, secret func(string) bool) string {
 	parts := strings.Split(s, "&")
 	for k, p := range parts {
-		name, _, hasValue := strings.Cut(p, "=")
+		name, value, hasValue := strings.Cut(p, "=")
 		if !hasValue {
 			continue
 		}
@@ -43,10 +43,19 @@ func maskPairs(s string, secret func(string) bool) string {
 			name = n
 		}
 		if secret(name) {
-			parts[k] = p[:strings.IndexByte(p, '=')+1] + Mask
+			parts[k] = p[:strings.IndexByte(p, '=')+1] + m.mask(strings.ToLower(name), unescapePath(value))
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// unescapePath is v with its %-escapes undone (as the recorder reads a
+// query value or a path segment), or v when it has a bad one.
+func unescapePath(v string) string {
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return v
 }
 
 // secretNames are the query parameters, form fields and JSON fields in
@@ -78,15 +87,26 @@ func secretHeader(name string) bool {
 	return false
 }
 
-// masker masks one request's credentials for publishing.
+// masker masks one request's credentials for publishing: with Mask, or
+// with the placeholder the session was given for each value (see
+// WithPlaceholders).
 type masker struct {
-	extra []string // Request.Mask: further values to hide wherever they appear
+	extra []string     // Request.Mask: further values to hide wherever they appear
+	ph    Placeholders // nil: Mask
+}
+
+// mask is what stands for value, a secret of kind, in what is published.
+func (m masker) mask(kind, value string) string {
+	if m.ph == nil || value == "" || value == Mask {
+		return Mask
+	}
+	return m.ph(kind, value)
 }
 
 func (m masker) text(s string) string {
 	for _, v := range m.extra {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, Mask)
+		if v != "" && strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, m.mask("secret", v))
 		}
 	}
 	return s
@@ -102,12 +122,12 @@ func (m masker) url(raw string) string {
 		}
 		if at := strings.LastIndexByte(auth, '@'); at >= 0 {
 			if colon := strings.IndexByte(auth[:at], ':'); colon >= 0 {
-				raw = raw[:i+3] + auth[:colon+1] + Mask + rest[at:]
+				raw = raw[:i+3] + auth[:colon+1] + m.mask("password", unescapePath(auth[colon+1:at])) + rest[at:]
 			}
 		}
 	}
 	if i := strings.IndexByte(raw, '?'); i >= 0 {
-		raw = raw[:i+1] + maskPairs(raw[i+1:], secretName)
+		raw = raw[:i+1] + m.pairs(raw[i+1:], secretName)
 	}
 	return m.text(raw)
 }
@@ -122,11 +142,12 @@ func (m masker) requestHeader(h http.Header) map[string]string {
 	for k, vs := range h {
 		v := strings.Join(vs, ", ")
 		if secretHeader(k) {
-			scheme, _, found := strings.Cut(v, " ")
-			if found && (strings.EqualFold(k, "authorization") || strings.EqualFold(k, "proxy-authorization")) {
-				v = scheme + " " + Mask
+			kind := strings.ToLower(k)
+			scheme, cred, found := strings.Cut(v, " ")
+			if found && (kind == "authorization" || kind == "proxy-authorization") {
+				v = scheme + " " + m.mask(kind, cred)
 			} else {
-				v = Mask
+				v = m.mask(kind, v)
 			}
 		}
 		out[http.CanonicalHeaderKey(k)] = m.text(v)
@@ -143,9 +164,9 @@ func (m masker) body(contentType string, body []byte) string {
 	trimmed := bytes.TrimSpace(body)
 	switch {
 	case strings.Contains(ct, "x-www-form-urlencoded"):
-		return m.text(maskPairs(string(body), secretName))
+		return m.text(m.pairs(string(body), secretName))
 	case strings.Contains(ct, "json") || (ct == "" && len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')):
-		out, ok := maskJSON(body)
+		out, ok := m.json(body)
 		if !ok {
 			// Not JSON after all: it cannot be masked field by field.
 			if containsSecretName(body) {
@@ -171,12 +192,12 @@ func containsSecretName(b []byte) bool {
 // maskJSON replaces the values of secret fields, at any depth, by Mask.
 // Key order is kept; the body comes back verbatim when nothing was
 // masked, compact otherwise. ok is false when body is not JSON.
-func maskJSON(body []byte) (out []byte, ok bool) {
+func (m masker) json(body []byte) (out []byte, ok bool) {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	var b bytes.Buffer
 	masked := false
-	if err := maskValue(d, &b, false, &masked, 0); err != nil {
+	if err := m.value(d, &b, "", &masked, 0); err != nil {
 		return nil, false
 	}
 	if _, err := d.Token(); err == nil {
@@ -193,9 +214,9 @@ const maxMaskDepth = 200
 
 var errTooDeep = &json.UnsupportedValueError{Str: "nested too deeply"}
 
-// maskValue copies one JSON value from d to w (nil: skip it), writing
-// Mask instead when secret is set.
-func maskValue(d *json.Decoder, w *bytes.Buffer, secret bool, masked *bool, depth int) error {
+// value copies one JSON value from d to w (nil: skip it), writing its
+// mask instead when it is the value of a secret field (secret names it).
+func (m masker) value(d *json.Decoder, w *bytes.Buffer, secret string, masked *bool, depth int) error {
 	if depth > maxMaskDepth {
 		return errTooDeep
 	}
@@ -203,10 +224,12 @@ func maskValue(d *json.Decoder, w *bytes.Buffer, secret bool, masked *bool, dept
 	if err != nil {
 		return err
 	}
-	if secret {
+	if secret != "" {
 		*masked = true
 		if w != nil {
-			w.WriteString(`"` + Mask + `"`)
+			str, _ := tok.(string) // an object or a number has no placeholder
+			enc, _ := json.Marshal(m.mask(secret, str))
+			w.Write(enc)
 		}
 		w = nil // skip the rest of the value
 	}
@@ -227,7 +250,7 @@ func maskValue(d *json.Decoder, w *bytes.Buffer, secret bool, masked *bool, dept
 			w.WriteByte(',')
 		}
 		first = false
-		child := false
+		child := ""
 		if delim == '{' {
 			k, err := d.Token()
 			if err != nil {
@@ -239,9 +262,11 @@ func maskValue(d *json.Decoder, w *bytes.Buffer, secret bool, masked *bool, dept
 				w.Write(enc)
 				w.WriteByte(':')
 			}
-			child = secretName(key)
+			if secretName(key) {
+				child = strings.ToLower(key)
+			}
 		}
-		if err := maskValue(d, w, child, masked, depth+1); err != nil {
+		if err := m.value(d, w, child, masked, depth+1); err != nil {
 			return err
 		}
 	}
@@ -257,7 +282,7 @@ func maskValue(d *json.Decoder, w *bytes.Buffer, secret bool, masked *bool, dept
 
 // responseHeader flattens an answer's headers for an HTTPResponse.
 // Cookies the server sets are masked; the rest is kept verbatim.
-func responseHeader(h http.Header) map[string]string {
+func (m masker) responseHeader(h http.Header) map[string]string {
 	if len(h) == 0 {
 		return nil
 	}
@@ -265,7 +290,7 @@ func responseHeader(h http.Header) map[string]string {
 	for k, vs := range h {
 		v := strings.Join(vs, ", ")
 		if strings.EqualFold(k, "Set-Cookie") {
-			v = Mask
+			v = m.mask("set-cookie", v)
 		}
 		out[k] = v
 	}
@@ -284,7 +309,7 @@ func headerInfo(h http.Header) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	for k, v := range responseHeader(h) {
+	for k, v := range (masker{}).responseHeader(h) {
 		if len(out) == maxInfoHeaders {
 			break
 		}

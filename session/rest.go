@@ -75,7 +75,7 @@ func (s *Session) exchange(ctx context.Context, n int, r Request, timeout time.D
 		req.Header[k] = v
 	}
 
-	m := masker{extra: r.Mask}
+	m := masker{extra: r.Mask, ph: s.ph}
 	id := int(s.httpID.Add(1))
 	maskedURL := m.url(r.URL)
 	sent := protocol.HTTPRequest{ID: id, Method: method, URL: maskedURL,
@@ -97,7 +97,7 @@ func (s *Session) exchange(ctx context.Context, n int, r Request, timeout time.D
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, s.opt.ReadLimit+1))
 	resp.Body.Close()
 	answer.Duration = protocol.Millis(time.Since(start))
-	answer.Status, answer.Header = resp.StatusCode, responseHeader(resp.Header)
+	answer.Status, answer.Header = resp.StatusCode, m.responseHeader(resp.Header)
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Duration: answer.Duration.Duration()}
 	switch {
 	case readErr != nil:

@@ -47,6 +47,8 @@ type Session struct {
 	derived []protocol.Update     // scratch for dec, guarded by emitMu
 	start   time.Time
 	connN   int // guarded by emitMu: read by links while emitting
+
+	ph Placeholders // from Run's context (WithPlaceholders); nil: Mask
 }
 
 // New builds a session for p.
@@ -160,6 +162,7 @@ func (s *Session) Run(ctx context.Context, emit func(protocol.Update)) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return errors.New("session: Run called twice")
 	}
+	s.ph = placeholdersFrom(ctx) // before anything that publishes starts
 	s.emitMu.Lock()
 	s.emit, s.start = emit, s.now()
 	s.emitMu.Unlock()

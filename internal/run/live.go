@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/session"
 )
 
 // LiveOptions are what the user chose for a live run, whatever the
@@ -58,6 +59,8 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 	opts := s.recordOptions(o.NoRedact, o.Force)
 	if o.NoRedact {
 		fmt.Fprintln(stderr, "evtap: warning: --no-redact: tokens and keys will be written in clear")
+	} else {
+		ctx = session.WithPlaceholders(ctx, sessionPlaceholders(opts))
 	}
 	rec := newRecording(s, o.Version, opts)
 	// A recording that fails (a full disk) is said at once: on stderr

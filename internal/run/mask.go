@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/session"
 )
 
 // screenRedact is what the TUI passes a frame's text through before it
@@ -21,4 +22,14 @@ func screenRedact(o record.Options) func(string) string {
 		defer mu.Unlock()
 		return r.String(s)
 	}
+}
+
+// sessionPlaceholders is what the session masks the credentials it
+// publishes with (the URL it dials, a request's key or password): the
+// recorder's own placeholder for each value, from the memory of issued
+// secrets every output of the run shares. So the token presented in a
+// URL is named as the answer that issued it is, and two credentials are
+// never named alike, as a bare *** would name them.
+func sessionPlaceholders(o record.Options) session.Placeholders {
+	return record.NewRedactor(o.Rules, o.Secrets, o.Issued).Value
 }

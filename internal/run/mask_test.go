@@ -2,6 +2,7 @@ package run
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -31,5 +32,31 @@ func TestTheScreenHidesWhatARecordingWould(t *testing.T) {
 	o.KeepSecrets = true
 	if screenRedact(o) != nil {
 		t.Error("--no-redact still masks the screen")
+	}
+}
+
+// The session masks what it publishes with the recorder's placeholders:
+// a token it presents is named as the answer that issued it was, a
+// literal credential as the recorder names it anywhere, and two values
+// never alike.
+func TestTheSessionMasksWithTheRecordersPlaceholders(t *testing.T) {
+	const token, apiKey = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "dp-api-key-0123456789"
+	o := record.Options{Secrets: []string{apiKey}, Issued: record.NewIssued()}
+	ph := sessionPlaceholders(o)
+	r := record.NewRedactor(o.Rules, o.Secrets, o.Issued)
+	re := regexp.MustCompile(`REDACTED-[a-z_]+-[0-9a-f]{12}`)
+	issued := re.FindString(r.String(`{"token":"` + token + `"}`))
+	literal := re.FindString(r.String(`{"note":"` + apiKey + `"}`))
+	if issued == "" || literal == "" {
+		t.Fatal("the recorder named neither")
+	}
+	if got := ph("token", token); got != issued {
+		t.Errorf("the token presented is %s, issued %s", got, issued)
+	}
+	if got := ph("authorization", apiKey); got != literal {
+		t.Errorf("the key is %s in a request, %s elsewhere", got, literal)
+	}
+	if ph("password", "pw-one-0123456789") == ph("password", "pw-two-0123456789") {
+		t.Error("two values, one placeholder")
 	}
 }

@@ -16,5 +16,6 @@ var SecretFields = map[string]string{
 	"wsc.token":       "wsc",
 	"recovery.token":  "wsc",
 	"encryptionKey":   "encryptionKey", // PubNub delivery: decrypts notifications
+	"subscriberKey":   "subscriberKey", // PubNub delivery: names the keyset every poll reads
 	"secretKey":       "secretKey",     // PubNub delivery: signs requests
 }

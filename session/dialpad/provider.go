@@ -224,7 +224,7 @@ func (p *Provider) target(l session.Link, u string) session.Target {
 	if err != nil {
 		cause = "fresh URL (token opaque: " + err.Error() + ")"
 	}
-	l.State(protocol.State{Phase: protocol.PhaseToken, Cause: cause, URL: dialpad.MaskURL(u),
+	l.State(protocol.State{Phase: protocol.PhaseToken, Cause: cause, URL: session.ShownURL(l, u, dialpad.MaskURL(u)),
 		Context: dialpad.TokenFields(tok, err, expires, rotates)})
 	return session.Target{
 		URL:             u,
