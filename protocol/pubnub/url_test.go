@@ -75,8 +75,8 @@ func TestParseRequestOtherEndpoints(t *testing.T) {
 		leave: KindLeave,
 		tu:    KindTime,
 		"http://h/v2/presence/sub-key/k/channel/c/heartbeat?heartbeat=300": KindHeartbeat,
-		"http://h/restapi/v1.0/subscription":                                NotPubNub,
-		"http://h/v2/presence/sub-key/k/channel/c/where":                    NotPubNub,
+		"http://h/restapi/v1.0/subscription":                               NotPubNub,
+		"http://h/v2/presence/sub-key/k/channel/c/where":                   NotPubNub,
 	} {
 		r, err := ParseRequest(u)
 		if err != nil || r.Kind != kind {
