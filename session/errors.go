@@ -43,6 +43,19 @@ func (e *RejectedError) Error() string {
 	return s
 }
 
+// HaltError stops the session from reconnecting until the operator
+// resumes it (CmdResume, or CmdSetFilters), for a refusal that retrying
+// cannot cure. A Provider returns it from Prepare, or ends a connection
+// with it through Link.Halt. Err, when set, is the refusal itself.
+type HaltError struct {
+	Cause string
+	Err   error
+}
+
+func (e *HaltError) Error() string { return e.Cause }
+
+func (e *HaltError) Unwrap() error { return e.Err }
+
 // Retryable is an error a Provider returns for a failure worth retrying
 // with backoff (connection refused, 5xx, timeouts). Errors that are
 // neither Retryable nor RejectedError are retried too; the type exists so

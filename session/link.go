@@ -89,6 +89,12 @@ func (l *link) Fail(cause string) {
 	}
 }
 
+func (l *link) Halt(cause string) {
+	if c := l.c.Load(); c != nil {
+		c.die(ending{cause: cause, err: &HaltError{Cause: cause}})
+	}
+}
+
 func (l *link) Healthy() {
 	if c := l.c.Load(); c != nil {
 		c.markHealthy()

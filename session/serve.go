@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -272,6 +273,8 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 		c.stallRead(cmd.Duration)
 	case protocol.CmdMarker:
 		s.marker(c.n, cmd.Text)
+	case protocol.CmdResume:
+		s.errorUpdate(c.n, "command", "resume: connection "+strconv.Itoa(c.n)+" is open; nothing to resume")
 	default:
 		s.errorUpdate(c.n, "command", fmt.Sprintf("%s is not supported", cmd.Kind))
 	}
