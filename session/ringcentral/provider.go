@@ -25,10 +25,9 @@ const ProviderName = rc.ProviderName
 type Provider struct {
 	cfg Config
 
-	mu         sync.Mutex
-	access     string // OAuth access token
-	accessType string
-	accessExp  time.Time
+	auth *Auth // the OAuth access token, shared by every connection
+
+	mu sync.Mutex
 
 	wsc      *rc.WSC   // the recovery context to present, as the decoder keeps it
 	lostAt   time.Time // when the connection that wsc belongs to was lost
@@ -49,7 +48,8 @@ type Provider struct {
 // session.New with custom options.
 func NewProvider(cfg Config) *Provider {
 	cfg = cfg.withDefaults()
-	return &Provider{cfg: cfg, filters: cleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
+	auth := &Auth{Server: trimServer(cfg.Server), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, JWT: cfg.JWT, Now: cfg.Now}
+	return &Provider{cfg: cfg, auth: auth, filters: cleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
 }
 
 // Name implements session.Provider.
