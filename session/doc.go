@@ -96,6 +96,10 @@
 // not leave an unattended session idle for ever. A resume command ends a
 // backoff wait at once.
 //
+// A Provider may end a connection as a planned replacement
+// (Link.Replace: a PubNub renewal moved the channel): that is a rotation
+// too, with no backoff.
+//
 // A refusal no retry can cure (PubNub's 403: its own clients stop for
 // good) halts the session instead: the Provider calls Link.Halt, or
 // Prepare returns a *HaltError. The session publishes PhaseRejected with

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/evtap/evtap/protocol"
 )
 
 // ErrGaveUp is returned by Run, wrapped with the last cause, after
@@ -48,8 +50,12 @@ func (e *RejectedError) Error() string {
 // cannot cure. A Provider returns it from Prepare, or ends a connection
 // with it through Link.Halt. Err, when set, is the refusal itself.
 type HaltError struct {
-	Cause string
-	Err   error
+	Cause  string
+	Status int // the refusing answer's HTTP status, for the rejected state
+	// Context replaces the context pane's fields (the poll stopped,
+	// and why), when set.
+	Context []protocol.Field
+	Err     error
 }
 
 func (e *HaltError) Error() string { return e.Cause }

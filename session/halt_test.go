@@ -31,7 +31,8 @@ func TestHaltWaitsForTheOperator(t *testing.T) {
 	receive := p.receive
 	p.receive = func(l Link, msg any) {
 		if r, ok := msg.(protocol.HTTPResponse); ok && r.Status == http.StatusForbidden {
-			l.Halt("PubNub refused the subscribe: access denied")
+			l.Halt(&HaltError{Cause: "PubNub refused the subscribe: access denied", Status: http.StatusForbidden,
+				Context: []protocol.Field{{Label: "poll", Value: "stopped"}}})
 			return
 		}
 		receive(l, msg)
@@ -39,7 +40,8 @@ func TestHaltWaitsForTheOperator(t *testing.T) {
 	r := run(t, p, fast()) // a 1 ms backoff: any retry would come at once
 	ups := r.out.waitFor(t, "rejected", func(ups []protocol.Update) bool { return countPhase(ups, protocol.PhaseRejected) > 0 })
 	st := stateWhere(ups, func(s *protocol.State) bool { return s.Phase == protocol.PhaseRejected })
-	if !strings.HasPrefix(st.Cause, "PubNub refused the subscribe: access denied") || !strings.Contains(st.Cause, "resumes") {
+	if !strings.HasPrefix(st.Cause, "PubNub refused the subscribe: access denied") || !strings.Contains(st.Cause, "resumes") ||
+		st.HTTPStatus != http.StatusForbidden || len(st.Context) != 1 {
 		t.Fatalf("rejected state %+v", st)
 	}
 	// Commands are served while halted, in order: once the marker is
@@ -85,4 +87,37 @@ func TestResumeEndsABackoffWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.out.waitFor(t, "a second attempt", func(ups []protocol.Update) bool { return countPhase(ups, protocol.PhaseBackoff) > 1 })
+}
+
+// Rule: a provider's planned replacement (a renewal moved the channel)
+// is a rotation, not a drop: no backoff, and Prepare runs again at once.
+func TestReplaceIsARotation(t *testing.T) {
+	_, base := newPubsub(t, time.Minute)
+	p := newPoller(base)
+	receive := p.receive
+	var once atomic.Bool
+	p.receive = func(l Link, msg any) {
+		receive(l, msg)
+		if once.CompareAndSwap(false, true) {
+			l.Replace("the renewal moved the channel")
+		}
+	}
+	opt := fast()
+	opt.Backoff.Base, opt.Backoff.Max = time.Hour, time.Hour // a drop would wait
+	r := run(t, p, opt)
+	ups := r.out.waitFor(t, "a poll on a second connection", func(ups []protocol.Update) bool {
+		for _, u := range ups {
+			if u.Conn == 2 && u.Kind == protocol.KindSent {
+				return true
+			}
+		}
+		return false
+	})
+	st := stateWhere(ups, func(s *protocol.State) bool { return s.Phase == protocol.PhaseRotating })
+	if st == nil || st.Cause != "the renewal moved the channel" {
+		t.Fatalf("rotating state %+v\n%s", st, dump(ups))
+	}
+	if countPhase(ups, protocol.PhaseDropped)+countPhase(ups, protocol.PhaseBackoff) != 0 {
+		t.Fatalf("a planned replacement is no drop\n%s", dump(ups))
+	}
 }

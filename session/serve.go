@@ -151,9 +151,13 @@ func (s *Session) connEnded(c *conn, mayReplace bool) outcome {
 	case errors.As(e.err, &rt):
 		st.HTTPStatus = rt.Status
 	}
-	if mayReplace && e.byServer && o.healthy && c.t.ReplaceOnClose != nil && c.t.ReplaceOnClose(e.code, e.reason) {
+	switch {
+	case mayReplace && e.byServer && o.healthy && c.t.ReplaceOnClose != nil && c.t.ReplaceOnClose(e.code, e.reason):
 		st.Phase = protocol.PhaseRotating
 		st.Cause = e.cause + ": preparing a fresh target at once"
+		o.replace = true
+	case e.replace && (mayReplace || o.working):
+		st.Phase = protocol.PhaseRotating
 		o.replace = true
 	}
 	s.state(c.n, st)

@@ -306,7 +306,8 @@ func (s *Session) backoff(ctx context.Context, attempt int, cause error) *finish
 // filters for the provider to try) or the session ends. It returns the
 // session's end, or nil to prepare again.
 func (s *Session) halted(ctx context.Context, n int, h *HaltError) *finish {
-	s.state(n, protocol.State{Phase: protocol.PhaseRejected, Cause: h.Cause + "; not retrying until the operator resumes (or sets filters)"})
+	s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: h.Status, Context: h.Context,
+		Cause: h.Cause + "; not retrying until the operator resumes (or sets filters)"})
 	for {
 		select {
 		case <-ctx.Done():
