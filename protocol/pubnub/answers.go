@@ -45,6 +45,9 @@ func (a *SubscriptionAnswer) OK() bool {
 type PollAnswer struct {
 	Handshake bool
 	Channels  []string
+	// HTTPStatus is the answer's status; 0 when none came. A 2xx can
+	// still fail (an error object, an unreadable body).
+	HTTPStatus int
 	// Cursor is the t to send back as tt and tr; set on success only.
 	Cursor  Cursor
 	OK      bool

@@ -13,7 +13,7 @@ import (
 // pollAnswer reads the answer to a subscribe: the failure the clients
 // would report, or the messages and the next cursor.
 func (d *Decoder) pollAnswer(dst []protocol.Update, now time.Time, p pendingRequest, r protocol.HTTPResponse) ([]protocol.Update, any) {
-	a := &PollAnswer{Handshake: p.poll.Handshake, Channels: p.poll.Channels, Resumed: p.resume}
+	a := &PollAnswer{Handshake: p.poll.Handshake, Channels: p.poll.Channels, Resumed: p.resume, HTTPStatus: r.Status}
 	if r.Error != "" || r.Status == 0 {
 		d.broken = true
 		e := strings.ToLower(r.Error)

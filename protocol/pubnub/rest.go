@@ -66,7 +66,7 @@ func (d *Decoder) restAnswer(dst []protocol.Update, now time.Time, p pendingRequ
 			notes = append(notes, "the renewal moved the channel from "+prev.channel+" to "+next.channel)
 		}
 	}
-	if prev.key.Valid() && !prev.key.Equal(next.key) {
+	if p.kind == reqRenew && prev.id == info.ID && prev.key.Valid() && !prev.key.Equal(next.key) {
 		a.Rotated = true
 		d.prevKey = prev.key
 		if next.key.Valid() {
