@@ -238,7 +238,9 @@ func TestDecryptFailuresAreNamed(t *testing.T) {
 	channel := srv.channelOf("sub-1")
 	srv.waitHeld(channel)
 	srv.publish(1, "AAAAAAAAAAAAAAAAAAAAAA==") // another key
-	srv.set(func(s *rcpn) { s.enqueue(channel, `{"uuid":"plain-1","event":"/restapi/v1.0/account/~/extension/222/presence","body":{}}`) })
+	srv.set(func(s *rcpn) {
+		s.enqueue(channel, `{"uuid":"plain-1","event":"/restapi/v1.0/account/~/extension/222/presence","body":{}}`)
+	})
 	ups := l.out.waitFor("two events", func(ups []protocol.Update) bool { return len(events(ups)) >= 2 })
 	es := events(ups)
 	if es[0].Label != "undecryptable" || es[0].Seal == nil || !strings.HasPrefix(es[0].Seal.Problem, "bad padding") || !strings.Contains(es[0].Seal.Problem, "wrong key") {

@@ -217,9 +217,9 @@ func (p *Provider) renewAndFollow(ctx context.Context, l session.Link) {
 		l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "renew",
 			Message: err.Error() + "; the subscription stands until " + exp.Local().Format("15:04:05") + " and the next tick tries again (the official SDKs would drop it here)"}})
 	case a.Moved:
-		p.follow("the renewal moved the subscription to channel "+a.Info.DeliveryMode.Address)
+		p.follow("the renewal moved the subscription to channel " + a.Info.DeliveryMode.Address)
 	default:
-		p.paneState("subscription renewed (PUT "+fmt.Sprint(a.Status)+"): expires "+a.Expires.Local().Format("15:04:05"))
+		p.paneState("subscription renewed (PUT " + fmt.Sprint(a.Status) + "): expires " + a.Expires.Local().Format("15:04:05"))
 	}
 }
 
