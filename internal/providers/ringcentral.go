@@ -32,7 +32,12 @@ func ringCentral() *Entry {
 		Connect: &Connect{
 			Long: `Connect to a RingCentral account: WebSocket subscriptions with wsc session
 recovery. Create an app with the WebSocketsSubscription scope and a JWT
-credential; the flags override the environment.`,
+credential; the flags override the environment.
+
+--transport pubnub uses the deprecated REST subscriptions delivered by
+PubNub's long-poll instead (the "PubNub Subscriptions" scope): same
+credentials and filters; renewals, catch-up after a dropped poll and
+AES-encrypted notifications are shown step by step.`,
 			Flags: ringCentralConnectFlags,
 		},
 		Emulator: &Emulator{
@@ -127,9 +132,16 @@ func ringCentralConnectFlags(fs *pflag.FlagSet) Dial {
 	fs.StringVar(&c.clientID, "client-id", "", "app client id (default $RINGCENTRAL_CLIENT_ID)")
 	fs.StringVar(&c.clientSecret, "client-secret", "", "app client secret (default $RINGCENTRAL_CLIENT_SECRET)")
 	fs.StringVar(&c.jwt, "jwt", "", "JWT credential (default $RINGCENTRAL_JWT)")
+	pubnub := addPubNubFlags(fs)
 	return func(_ []string, o Options) (run.Session, error) {
+		if err := pubnub.check(); err != nil {
+			return run.Session{}, err
+		}
 		if err := c.resolve(); err != nil {
 			return run.Session{}, err
+		}
+		if pubnub.transport == "pubnub" {
+			return pubNubSession(c, pubnub.origin, o), nil
 		}
 		return ringCentralSession(c, o), nil
 	}

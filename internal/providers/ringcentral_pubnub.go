@@ -1,0 +1,112 @@
+package providers
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/evtap/evtap/internal/run"
+	"github.com/evtap/evtap/protocol"
+	pn "github.com/evtap/evtap/protocol/pubnub"
+	pnsession "github.com/evtap/evtap/session/pubnub"
+	"github.com/evtap/evtap/ui"
+)
+
+func init() { builtin.Register(ringCentralPubNub()) }
+
+// ringCentralPubNub is RingCentral's older transport: REST subscriptions
+// (deliveryMode PubNub) whose notifications come by PubNub's HTTP
+// long-poll, optionally AES-encrypted, renewed before they expire. A
+// live session is `evtap connect ringcentral --transport pubnub` (same
+// credentials and filters as the WebSocket transport); this entry is what
+// its recordings and the demo are filed under, so that `evtap replay`
+// decodes them with the PubNub decoder and shows the long-poll.
+func ringCentralPubNub() *Entry {
+	return &Entry{
+		Name:    pn.ProviderName,
+		Title:   "RingCentral over PubNub",
+		Summary: "RingCentral REST subscriptions delivered by PubNub's long-poll (deprecated): renewals, catch-up, AES",
+		Decoder: func() protocol.Decoder { return pn.NewDecoder() },
+		UI:      ringCentralPubNubUI(),
+		// The recorder's default rules know encryptionKey and secretKey;
+		// the sub key rides in URL paths, which the session masks in the
+		// requests it publishes.
+		Redact: nil,
+	}
+}
+
+// ringCentralPubNubUI is what the TUI says of a session over PubNub.
+func ringCentralPubNubUI() ui.Provider {
+	p := ringCentralUI()
+	p.Name = pn.ProviderName
+	p.ContextTitle = "Long-poll"
+	p.ContextEmpty = "no subscription yet"
+	p.SubscriptionsTitle = "Subscription (REST, PubNub delivery)"
+	p.Gaps = "PubNub cannot count losses: a gap is shown when the cursor was away longer than its queue keeps messages (20 min), a catch-up filled the queue (100), or the subscription had to be re-created"
+	p.Phases = map[protocol.Phase]string{
+		protocol.PhaseToken:       "getting an access token",
+		protocol.PhaseSubscribing: "subscription request (REST)",
+		protocol.PhaseDialing:     "handshake: the first poll, no timetoken",
+		protocol.PhaseRecovering:  "resuming from the last timetoken (catch-up)",
+		protocol.PhaseLive:        "long-polling",
+		protocol.PhaseRotating:    "moving the poll to the subscription's channel",
+		protocol.PhaseRejected:    "REJECTED: polling stopped (resume from the fault menu)",
+	}
+	return p
+}
+
+// resumeFault is offered in the fault menu of every PubNub session: the
+// only way back after PubNub refused the poll, as with its own clients.
+var resumeFault = ui.Fault{
+	Name:    "resume polling",
+	Explain: "poll again now: after PubNub refused the subscribe (403/400) nothing is retried until this; during a backoff it skips the wait",
+	Cmd:     protocol.Command{Kind: protocol.CmdResume},
+}
+
+// pubNubFlags are what `evtap connect ringcentral` adds for the PubNub
+// transport.
+type pubNubFlags struct {
+	transport, origin string
+}
+
+func addPubNubFlags(fs *pflag.FlagSet) *pubNubFlags {
+	f := &pubNubFlags{}
+	fs.StringVar(&f.transport, "transport", "websocket", "how notifications travel: websocket (wsc session recovery) or pubnub (REST subscriptions over PubNub's long-poll, deprecated)")
+	fs.StringVar(&f.origin, "pubnub-origin", "", "PubNub `URL` to long-poll with --transport pubnub: scheme and host (default "+pn.DefaultOrigin+", the one the SDKs use)")
+	return f
+}
+
+// check reports a usage mistake in the flags.
+func (f *pubNubFlags) check() error {
+	switch f.transport {
+	case "websocket", "pubnub":
+	default:
+		return run.Usagef("--transport must be websocket or pubnub, got %q", f.transport)
+	}
+	if f.origin != "" {
+		if f.transport != "pubnub" {
+			return run.Usagef("--pubnub-origin needs --transport pubnub")
+		}
+		if err := pn.CheckOrigin(f.origin); err != nil {
+			return run.Usagef("--pubnub-origin: %v", err)
+		}
+	}
+	return nil
+}
+
+// pubNubSession is a live session over PubNub with c's credentials.
+func pubNubSession(c ringCentralCreds, origin string, o Options) run.Session {
+	s := pnsession.New(pnsession.Config{
+		Server: c.server, ClientID: c.clientID, ClientSecret: c.clientSecret, JWT: c.jwt,
+		Filters: o.Filters, Origin: origin, MaxRetries: o.MaxRetries,
+	})
+	return run.Session{
+		Provider: pn.ProviderName,
+		Title:    "RingCentral over PubNub " + c.server,
+		UI:       ringCentralPubNubUI(),
+		Endpoint: c.server,
+		Secrets:  []string{c.clientSecret, c.jwt},
+		Run:      s.Run,
+		Do:       s.Do,
+		Controls: s.Controls(),
+		Faults:   []ui.Fault{resumeFault},
+	}
+}
