@@ -16,6 +16,7 @@ const (
 	CmdSend           CommandKind = "send"            // send Text as a raw frame
 	CmdStopHeartbeats CommandKind = "stop_heartbeats" // On: stop sending keepalives (watch the idle timeout)
 	CmdStallRead      CommandKind = "stall_read"      // stop reading for Duration (backpressure)
+	CmdStopPongs      CommandKind = "stop_pongs"      // On: stop answering the server's pings (watch its pong timeout)
 	CmdRefuseToken    CommandKind = "refuse_token"    // the emulator refuses the next token request
 	CmdDelayFrames    CommandKind = "delay_frames"    // the emulator delays frames by Duration
 	CmdReorderFrames  CommandKind = "reorder_frames"  // the emulator swaps pairs of notifications
@@ -35,6 +36,20 @@ const (
 	CmdStep   CommandKind = "step"    // while paused, emit the next Update
 	CmdSeek   CommandKind = "seek"    // jump to fraction Value (0..1) of the recording
 	CmdSeekTo CommandKind = "seek_to" // jump to the next Update of kind Text ("state", "gap", "marker")
+)
+
+// Faults of the emulator of RingCentral's PubNub transport (REST
+// subscriptions delivered over the PubNub long-poll; docs/emulator-pubnub.md).
+const (
+	CmdResetPoll          CommandKind = "reset_poll"          // the emulator cuts the held long-poll with a TCP reset; Duration > 0: it resets every PubNub request for that long (an outage)
+	CmdRefuseSubscribe    CommandKind = "refuse_subscribe"    // the emulator answers every PubNub subscribe with status Code (400, 403, 413 or 429) and the service's body; 0 stops it
+	CmdStallTime          CommandKind = "stall_time"          // On: the emulator holds its /time/0 answers (the old clients' reconnect probe)
+	CmdOmitContentType    CommandKind = "omit_content_type"   // On: the emulator's PubNub answers carry no Content-Type
+	CmdExpireSubscription CommandKind = "expire_subscription" // the emulator expires the subscription now: nothing more is published to it, a renew gets 404
+	CmdFailRenew          CommandKind = "fail_renew"          // the emulator answers the next renew with RingCentral error code Text (empty: 404 CMN-102)
+	CmdRotateKey          CommandKind = "rotate_key"          // the emulator gives the subscription a new encryption key at its next renew
+	CmdSetEncryption      CommandKind = "set_encryption"      // On: the emulator encrypts the subscription's notifications; off: it sends them plain from now on
+	CmdBurst              CommandKind = "burst"               // the emulator cuts the long-poll and publishes Value notifications while it is down (above 100 the oldest are lost)
 )
 
 // Command is one request from the operator. Only the fields its Kind

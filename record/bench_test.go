@@ -20,13 +20,14 @@ import (
 // states, shared by the benchmarks.
 var benchUpdates = sync.OnceValue(func() []protocol.Update { return recordtest.Session(10000) })
 
-// BenchmarkWrite measures sustained Updates/s to a file; compare the
-// redact and keep sub-benchmarks for the cost of redaction.
+// BenchmarkWrite measures sustained Updates/s to a file, through the
+// writer's goroutine to the disk; compare the redact and keep
+// sub-benchmarks for the cost of redaction.
 func BenchmarkWrite(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		o    record.Options
-	}{{"redact", record.Options{Secrets: []string{recordtest.ClientSecret, recordtest.JWT}}}, {"keep", record.Options{KeepSecrets: true}}} {
+	}{{"redact", record.Options{Rules: recordtest.Rules(), Secrets: []string{recordtest.ClientSecret, recordtest.JWT}}}, {"keep", record.Options{KeepSecrets: true}}} {
 		b.Run(c.name, func(b *testing.B) {
 			updates := benchUpdates()
 			w, err := record.Create(filepath.Join(b.TempDir(), "b.evtap"), record.Header{}, c.o)
@@ -40,10 +41,47 @@ func BenchmarkWrite(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			w.Close()
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
 		})
 	}
+}
+
+// BenchmarkWriteCallerCost is what recording costs the goroutine that
+// calls Write (the session's reader) while the disk keeps up. "inline"
+// encodes and redacts in the caller, as a stream does and as the
+// recorder did before it had a goroutine of its own; "queued" is a
+// recording's Write, which only queues: Updates go in bursts of 1000,
+// and the writer catches up between bursts, off the clock. The ratio
+// between them is what the reader saves.
+func BenchmarkWriteCallerCost(b *testing.B) {
+	o := record.Options{Rules: recordtest.Rules(), Secrets: []string{recordtest.ClientSecret, recordtest.JWT}}
+	updates := benchUpdates()
+	b.Run("inline", func(b *testing.B) {
+		w := record.NewStream(io.Discard, record.Options{Rules: o.Rules, Secrets: o.Secrets, Batch: true})
+		defer w.Close()
+		for i := 0; b.Loop(); i++ {
+			w.Write(updates[i%len(updates)])
+		}
+	})
+	b.Run("queued", func(b *testing.B) {
+		w, err := record.Create(filepath.Join(b.TempDir(), "b.evtap"), record.Header{}, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer w.Close()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			w.Write(updates[i%len(updates)])
+			if i%1000 == 999 {
+				b.StopTimer()
+				w.Flush()
+				b.StartTimer()
+			}
+		}
+	})
 }
 
 // benchDir holds the big recordings for the whole process; TestMain

@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 // crashChild writes 1000 Updates, says so, then keeps writing one every
 // millisecond until it is killed; it never closes the file.
 func crashChild(path string) {
-	w, err := record.Create(path, record.Header{Provider: "ringcentral"}, record.Options{FlushEvery: 50 * time.Millisecond})
+	w, err := record.Create(path, record.Header{Provider: "test"}, record.Options{FlushEvery: 50 * time.Millisecond})
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(1)

@@ -3,8 +3,11 @@ package record
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"github.com/itchyny/gojq"
+
+	"github.com/evtap/evtap/protocol"
 )
 
 // Filter is a jq expression applied to each headless line (--filter).
@@ -14,7 +17,14 @@ import (
 type Filter struct {
 	code *gojq.Code
 	expr string
+	// kind, when set, is the whole filter: a test of the Update's kind
+	// alone, answered without parsing the line.
+	kind func(protocol.Kind) bool
 }
+
+// kindTest matches the filters that only look at .kind, as gojq prints
+// them back (so spacing and quoting do not matter).
+var kindTest = regexp.MustCompile(`^(select\()?\.kind (==|!=) "([a-z_]+)"\)?$`)
 
 // NewFilter compiles expr, with a clear error for bad syntax.
 func NewFilter(expr string) (*Filter, error) {
@@ -26,11 +36,32 @@ func NewFilter(expr string) (*Filter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--filter %q: %w", expr, err)
 	}
-	return &Filter{code: code, expr: expr}, nil
+	f := &Filter{code: code, expr: expr}
+	if m := kindTest.FindStringSubmatch(q.String()); m != nil && (m[1] == "") == !hasCloseParen(q.String()) {
+		want, eq := protocol.Kind(m[3]), m[2] == "=="
+		f.kind = func(k protocol.Kind) bool { return (k == want) == eq }
+	}
+	return f, nil
 }
 
+func hasCloseParen(s string) bool { return len(s) > 0 && s[len(s)-1] == ')' }
+
 // Match reports whether the JSON line passes the filter.
-func (f *Filter) Match(line []byte) (bool, error) {
+func (f *Filter) Match(line []byte) (bool, error) { return f.MatchLine(line, "") }
+
+// MatchLine is Match for a line whose Update kind is known ("" when it
+// is not): a filter on the kind alone is then answered without parsing.
+func (f *Filter) MatchLine(line []byte, kind protocol.Kind) (bool, error) {
+	if f.kind != nil {
+		if kind == "" {
+			if _, k, err := scanLine(trimLine(line)); err == nil {
+				kind = k
+			}
+		}
+		if kind != "" {
+			return f.kind(kind), nil
+		}
+	}
 	var v any
 	if err := json.Unmarshal(line, &v); err != nil {
 		return false, fmt.Errorf("--filter: line is not JSON: %w", err)
@@ -48,4 +79,12 @@ func (f *Filter) Match(line []byte) (bool, error) {
 			return true, nil
 		}
 	}
+}
+
+// trimLine drops a line's end-of-line bytes.
+func trimLine(line []byte) []byte {
+	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
+	}
+	return line
 }

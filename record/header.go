@@ -11,14 +11,26 @@ const Format = "evtap-recording"
 
 // Version is the recording format version this package writes. Readers
 // accept every version from 1 up to this one.
-const Version = 1
+//
+// Version 1 recordings hold the Updates a session published, decoded
+// then; replay plays them as they are. From version 2 a recording is the
+// headless stream (frames, states, markers and errors, and what the
+// provider's decoder derived from them); replay runs the provider's
+// decoder again over the recorded facts and drops the recorded derived
+// Updates (protocol.Derived), so a fixed decoder shows old recordings
+// right.
+const Version = 2
 
 // Header is the first line of a recording.
 type Header struct {
-	Format       string    `json:"format"`
-	Version      int       `json:"version"`
-	Provider     string    `json:"provider,omitempty"` // "ringcentral", "raw", …
-	Endpoint     string    `json:"endpoint,omitempty"` // with secrets replaced
+	Format   string `json:"format"`
+	Version  int    `json:"version"`
+	Provider string `json:"provider,omitempty"` // the provider's name in the registry
+	Endpoint string `json:"endpoint,omitempty"` // with secrets replaced
+	// URL is the socket URL in force when the recording started, with
+	// secrets replaced: a recording started halfway through a session
+	// (the TUI's R) holds no dialing state to take it from. Version 2.
+	URL          string    `json:"url,omitempty"`
 	Start        time.Time `json:"start"`
 	EvtapVersion string    `json:"evtap_version,omitempty"`
 	// Redacted lists the kinds of values replaced by placeholders

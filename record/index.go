@@ -31,7 +31,9 @@ type Index struct {
 	Last  time.Duration // offset of the last Update
 	// Marks are the state, gap, marker and subscription lines, in order:
 	// what a progress bar shows and what seeking to the next change uses.
-	Marks       []Point
+	Marks []Point
+	// Damaged are the numbers of the damaged lines skipped.
+	Damaged     []int
 	checkpoints []Point
 }
 
@@ -45,8 +47,9 @@ func IsMark(k protocol.Kind) bool {
 }
 
 // BuildIndex reads the recording at path once, without decoding its
-// Updates. A torn last line is ignored as the Reader ignores it; other
-// damage returns the index of everything before it with the error.
+// Updates. A torn last line is ignored as the Reader ignores it; damaged
+// lines are skipped and listed in Damaged; an error that stops reading
+// returns the index of everything before it with the error.
 func BuildIndex(ctx context.Context, path string) (*Index, error) {
 	r, err := Open(path)
 	if err != nil {
@@ -61,6 +64,11 @@ func BuildIndex(ctx context.Context, path string) (*Index, error) {
 		l, err := r.NextLine()
 		if errors.Is(err, io.EOF) {
 			return ix, nil
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			ix.Damaged = append(ix.Damaged, le.N)
+			continue
 		}
 		if err != nil {
 			return ix, err
@@ -80,6 +88,15 @@ func BuildIndex(ctx context.Context, path string) (*Index, error) {
 		}
 		ix.Lines++
 	}
+}
+
+// Start is the first line, where a replay starts over; ok is false for
+// an empty recording.
+func (ix *Index) Start() (Point, bool) {
+	if len(ix.checkpoints) == 0 {
+		return Point{}, false
+	}
+	return ix.checkpoints[0], true
 }
 
 // Duration is the recorded length.

@@ -30,6 +30,35 @@ type Line struct {
 	Kind protocol.Kind // the Update's kind
 }
 
+// Clone returns l with its own copy of Raw, valid after the next read.
+func (l Line) Clone() Line {
+	l.Raw = bytes.Clone(l.Raw)
+	return l
+}
+
+// LineError is a damaged line in the middle of a recording: not JSON,
+// not an Update, or too long. The Reader skips it and goes on with the
+// next line, so everything readable plays; callers report it (it names
+// the line) and exit non-zero at the end.
+type LineError struct {
+	Name string // the file
+	N    int    // the line number; the header is line 1
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	return fmt.Sprintf("%s: line %d: %v", e.Name, e.N, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// IsDamage reports whether err is a damaged line that was skipped (as
+// opposed to a failure that ends reading).
+func IsDamage(err error) bool {
+	var le *LineError
+	return errors.As(err, &le)
+}
+
 // Reader streams a recording line by line. It is not safe for
 // concurrent use.
 type Reader struct {
@@ -42,6 +71,7 @@ type Reader struct {
 	pos      int64 // byte offset of the next line
 	long     []byte
 	warnings []string
+	damaged  int
 	eof      bool
 }
 
@@ -128,29 +158,42 @@ func (r *Reader) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s: line %d: %s", r.name, r.line, fmt.Sprintf(format, args...))
 }
 
+// errTooLong is a line longer than MaxLine; the rest of it is skipped.
+var errTooLong = fmt.Errorf("line is longer than %d MiB, the most a recording line may be: damaged, or not a recording", MaxLine>>20)
+
 // readRaw reads the next line. nl says whether it ended with a newline;
-// err is io.EOF at the end (possibly with a last line that has none).
+// err is io.EOF at the end (possibly with a last line that has none), or
+// errTooLong for a line that was skipped to its end.
 func (r *Reader) readRaw() (raw []byte, nl bool, err error) {
 	if r.eof {
 		return nil, false, io.EOF
 	}
 	r.line++
 	buf, err := r.br.ReadSlice('\n')
+	consumed := len(buf)
 	if errors.Is(err, bufio.ErrBufferFull) {
 		r.long = append(r.long[:0], buf...)
 		for errors.Is(err, bufio.ErrBufferFull) {
-			if len(r.long) > MaxLine {
-				return nil, false, fmt.Errorf("line is longer than %d MiB, the most a recording line may be: the file is damaged or not a recording", MaxLine>>20)
-			}
 			buf, err = r.br.ReadSlice('\n')
-			r.long = append(r.long, buf...)
+			consumed += len(buf)
+			if len(r.long) <= MaxLine { // past it, only skip: memory stays bounded
+				r.long = append(r.long, buf...)
+			}
+		}
+		if len(r.long) > MaxLine {
+			r.pos += int64(consumed)
+			r.long = r.long[:0]
+			if err != nil {
+				r.eof = true
+				if !errors.Is(err, io.EOF) {
+					return nil, false, err
+				}
+			}
+			return nil, false, errTooLong
 		}
 		buf = r.long
-		if len(buf) > MaxLine {
-			return nil, false, fmt.Errorf("line is longer than %d MiB, the most a recording line may be: the file is damaged or not a recording", MaxLine>>20)
-		}
 	}
-	r.pos += int64(len(buf))
+	r.pos += int64(consumed)
 	if err != nil {
 		r.eof = true
 		if errors.Is(err, io.ErrUnexpectedEOF) && r.gz != nil {
@@ -166,14 +209,18 @@ func (r *Reader) readRaw() (raw []byte, nl bool, err error) {
 }
 
 // NextLine returns the next Update line without decoding it whole: only
-// its offset and kind are read, and the line is checked to be JSON. At
-// the end it returns io.EOF. A last line cut short by a crash is dropped
-// with a warning (see Warnings); any other damage is an error naming the
-// line.
+// its offset and kind are read, and the line's shape is checked. At the
+// end it returns io.EOF. A last line cut short by a crash is dropped with
+// a warning (see Warnings). A damaged line in the middle returns a
+// *LineError naming it, and the next call goes on after it; any other
+// error (the disk, a corrupt gzip stream) ends reading.
 func (r *Reader) NextLine() (Line, error) {
 	for {
 		start := r.pos
 		raw, nl, err := r.readRaw()
+		if errors.Is(err, errTooLong) {
+			return Line{}, r.damage(err)
+		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			r.eof = true
 			return Line{}, r.errorf("%v", err)
@@ -193,14 +240,23 @@ func (r *Reader) NextLine() (Line, error) {
 				r.warnings = append(r.warnings, fmt.Sprintf("%s: line %d is incomplete (the recording was cut, e.g. by a crash); it was ignored and everything before it kept", r.name, r.line))
 				return Line{}, io.EOF
 			}
-			r.eof = true
-			return Line{}, r.errorf("%v", perr)
+			return Line{}, r.damage(perr)
 		}
 		return Line{N: r.line, Pos: start, Raw: raw, Off: off, Kind: kind}, nil
 	}
 }
 
-// Next decodes the next Update. It returns io.EOF at the end.
+// damage counts a skipped line and names it.
+func (r *Reader) damage(err error) error {
+	r.damaged++
+	return &LineError{Name: r.name, N: r.line, Err: err}
+}
+
+// Damaged is how many damaged lines were skipped so far.
+func (r *Reader) Damaged() int { return r.damaged }
+
+// Next decodes the next Update. It returns io.EOF at the end, and a
+// *LineError for a damaged line (the next call goes on after it).
 func (r *Reader) Next() (protocol.Update, error) {
 	l, err := r.NextLine()
 	if err != nil {
@@ -209,11 +265,16 @@ func (r *Reader) Next() (protocol.Update, error) {
 	return r.Decode(l)
 }
 
-// Decode decodes a line returned by NextLine.
+// Decode decodes a line returned by NextLine. A line that is not a valid
+// Update is a *LineError, counted in Damaged.
 func (r *Reader) Decode(l Line) (protocol.Update, error) {
+	if u, ok := parseFrameLine(l.Raw, l.Kind); ok {
+		return u, nil
+	}
 	var u protocol.Update
 	if err := json.Unmarshal(l.Raw, &u); err != nil {
-		return u, fmt.Errorf("%s: line %d: not a valid Update: %v", r.name, l.N, err)
+		r.damaged++
+		return u, &LineError{Name: r.name, N: l.N, Err: fmt.Errorf("not a valid Update: %v", err)}
 	}
 	return u, nil
 }
@@ -261,7 +322,7 @@ var (
 // so that headless replay copies lines at full speed; Next decodes and
 // so checks everything.
 func scanLine(raw []byte) (time.Duration, protocol.Kind, error) {
-	if raw[0] != '{' || raw[len(raw)-1] != '}' {
+	if len(raw) < 2 || raw[0] != '{' || raw[len(raw)-1] != '}' {
 		return 0, "", errors.New("garbled: not a JSON object")
 	}
 	head := raw

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/evtap/evtap/protocol"
@@ -21,10 +22,19 @@ type Options struct {
 	// KeepSecrets turns redaction off (the user's --no-redact). The zero
 	// value redacts, so forgetting to set it is the safe mistake.
 	KeepSecrets bool
+	// Rules are the provider's redaction rules; DefaultRules are always
+	// applied as well.
+	Rules Rules
 	// Secrets are literal values (a client secret, a JWT, a password)
-	// replaced wherever they appear, in addition to the values found by
-	// key. Values shorter than 4 bytes are ignored.
+	// replaced wherever they appear, in addition to the values the rules
+	// find. Values shorter than 4 bytes are ignored.
 	Secrets []string
+	// Issued is the session's memory of the secrets met so far. Give
+	// every Writer of one session the same (NewIssued) so that a
+	// recording started halfway knows the tokens issued before it, and
+	// a recording and the headless output match line for line; nil
+	// gives the Writer one of its own.
+	Issued *Issued
 	// FlushEvery bounds how much a crash can lose: buffered lines reach
 	// the file at least this often. 0 means 100ms; more than 200ms is
 	// lowered to 200ms.
@@ -32,6 +42,24 @@ type Options struct {
 	// Filter, when set, drops lines for which it is not true (headless
 	// --filter). Dropped lines are not counted.
 	Filter *Filter
+
+	// Force lets Create replace a file that already exists (--force).
+	// Without it Create refuses, with an error matching fs.ErrExist.
+	Force bool
+	// Inputs are files Create must never write over, such as the file a
+	// recording is being made from; compared with os.SameFile, so a
+	// link or another spelling of the same path is caught too.
+	Inputs []string
+	// OnError, when set, is called once, as soon as the file can no
+	// longer be written (a full disk), from the Writer's own goroutine:
+	// the caller shows it on screen and on stderr at once, and exits
+	// non-zero at the end. It must not call back into the Writer.
+	OnError func(error)
+
+	// Batch makes a stream (NewStream) flush when its buffer fills, when
+	// the caller calls Flush (after each batch) and at least every
+	// FlushEvery, rather than after every line.
+	Batch bool
 }
 
 // DefaultFlushEvery is the flush period when Options.FlushEvery is 0.
@@ -40,54 +68,83 @@ const DefaultFlushEvery = 100 * time.Millisecond
 // maxFlushEvery is the most a crash may lose.
 const maxFlushEvery = 200 * time.Millisecond
 
+// maxQueued bounds the payload bytes a file Writer holds for its
+// goroutine. Beyond it Write waits: a recording never loses an Update,
+// and memory stays bounded if the disk cannot keep up with the socket.
+const maxQueued = 64 << 20
+
+// ErrOwnInput is the reason CreateFile refuses a path that is one of its
+// inputs.
+var ErrOwnInput = errors.New("evtap never writes over its own input")
+
 // ErrClosed is returned by Write after Close.
 var ErrClosed = errors.New("recording is closed")
 
 // Writer writes Updates as JSON lines, redacted. It is safe for
-// concurrent use. Write encodes into a memory buffer and returns; the
-// buffer reaches the file when it fills, on the flush ticker and on
-// Close, so Write never waits on more than one buffered write.
+// concurrent use.
+//
+// A file Writer (Create) encodes, redacts and writes on a goroutine of
+// its own behind a lossless queue: Write only queues, so the session's
+// reader never pays for redaction or waits on the disk (see
+// BenchmarkWriteCallerCost). A stream (NewStream) does the work in Write,
+// because headless output already runs on its own goroutine.
 type Writer struct {
-	mu      sync.Mutex
 	file    *os.File // nil for a stream
 	gz      *gzip.Writer
 	bw      *bufio.Writer
 	enc     *json.Encoder
 	buf     bytes.Buffer
+	line    []byte // scratch for hand-encoded lines
 	red     *Redactor
 	filter  *Filter
 	perLine bool
-	count   int
 	dirty   bool
-	err     error
-	closed  bool
+	onError func(error)
+	count   atomic.Int64
+
+	mu     sync.Mutex // guards everything below, and the fields above for a stream
+	err    error
+	closed bool
+
+	// The file Writer's queue.
+	async   bool
+	queue   []queued
+	spare   []queued
+	qbytes  int
+	room    *sync.Cond // signalled when the queue empties
+	wake    chan struct{}
+	flushes chan chan error
 	stop    chan struct{}
 	done    chan struct{}
 }
 
+// queued is an Update, or an encoded line, waiting for the goroutine.
+type queued struct {
+	u    protocol.Update
+	line []byte
+	kind protocol.Kind
+}
+
 func newWriter(o Options) *Writer {
-	w := &Writer{filter: o.Filter}
+	w := &Writer{filter: o.Filter, onError: o.OnError}
 	if !o.KeepSecrets {
-		w.red = NewRedactor(o.Secrets)
+		w.red = NewRedactor(o.Rules, o.Secrets, o.Issued)
 	}
 	w.enc = json.NewEncoder(&w.buf)
 	w.enc.SetEscapeHTML(false)
 	return w
 }
 
-// Create makes a recording file at path (mode 0600, replacing any file
-// there), gzip-compressed when path ends in .gz, and writes h as its
-// first line. Format and Version are filled in; Endpoint is redacted;
-// Redacted is set to the kinds this writer replaces.
+// Create makes a recording file at path, gzip-compressed when path ends
+// in .gz, and writes h as its first line. A new file gets mode 0600; an
+// existing one is replaced only with Options.Force, and keeps its mode;
+// a file in Options.Inputs is never written over. Format and Version are
+// filled in; Endpoint and URL are redacted; Redacted is set to the kinds
+// this writer replaces.
 func Create(path string, h Header, o Options) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := CreateFile(path, o.Force, o.Inputs...)
 	if err != nil {
-		return nil, fmt.Errorf("create recording: %w", err)
-	}
-	// OpenFile keeps the mode of a file that already existed.
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("create recording: %w", err)
+		return nil, err
 	}
 	w := newWriter(o)
 	w.file = f
@@ -101,11 +158,9 @@ func Create(path string, h Header, o Options) (*Writer, error) {
 	h.Format, h.Version = Format, Version
 	h.Redacted = []string{}
 	if w.red != nil {
-		// A redactor of its own, so that the header does not shift the
-		// numbering of placeholders: the lines of a recording and of the
-		// headless output of the same session stay identical.
-		h.Endpoint = NewRedactor(o.Secrets).String(h.Endpoint)
-		h.Redacted = RedactedKinds(len(o.Secrets) > 0)
+		h.Endpoint = w.red.String(h.Endpoint)
+		h.URL = w.red.String(h.URL)
+		h.Redacted = w.red.Kinds()
 	}
 	if h.Start.IsZero() {
 		h.Start = time.Now()
@@ -116,35 +171,70 @@ func Create(path string, h Header, o Options) (*Writer, error) {
 	}
 	w.bw.Write(w.buf.Bytes())
 	w.buf.Reset()
-	if err := w.flushLocked(); err != nil {
+	if err := w.flush(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("create recording: %w", err)
 	}
 
-	every := o.FlushEvery
-	if every <= 0 {
-		every = DefaultFlushEvery
-	}
-	if every > maxFlushEvery {
-		every = maxFlushEvery
-	}
+	w.async = true
+	w.room = sync.NewCond(&w.mu)
+	w.wake = make(chan struct{}, 1)
+	w.flushes = make(chan chan error)
 	w.stop, w.done = make(chan struct{}), make(chan struct{})
-	go w.flushLoop(every)
+	go w.loop(flushPeriod(o.FlushEvery))
 	return w, nil
 }
 
+func flushPeriod(every time.Duration) time.Duration {
+	if every <= 0 {
+		every = DefaultFlushEvery
+	}
+	return min(every, maxFlushEvery)
+}
+
+// CreateFile creates path for writing an output file (a recording, a HAR
+// file) by evtap's rules: mode 0600 when new; an existing file is
+// replaced only when force is set, and then keeps its mode; a path that
+// is one of inputs (by os.SameFile) is refused even with force.
+func CreateFile(path string, force bool, inputs ...string) (*os.File, error) {
+	if out, err := os.Stat(path); err == nil {
+		for _, in := range inputs {
+			if st, err := os.Stat(in); err == nil && os.SameFile(out, st) {
+				return nil, fmt.Errorf("%s is the input %s: %w", path, in, ErrOwnInput)
+			}
+		}
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("%s already exists and was left as it is: %w", path, os.ErrExist)
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
 // NewStream returns a Writer for headless output: the same lines as a
-// recording, without the header, each flushed as soon as it is written
-// so that a pipe reader sees it at once. Close flushes and does not
-// close out.
+// recording, without the header. Each line is flushed as soon as it is
+// written, so that a pipe reader sees it at once, unless Options.Batch
+// is set. Close flushes and does not close out.
 func NewStream(out io.Writer, o Options) *Writer {
 	w := newWriter(o)
 	w.bw = bufio.NewWriterSize(out, 64<<10)
-	w.perLine = true
+	w.perLine = !o.Batch
+	if o.Batch {
+		w.stop, w.done = make(chan struct{}), make(chan struct{})
+		go w.tick(flushPeriod(o.FlushEvery))
+	}
 	return w
 }
 
-func (w *Writer) flushLoop(every time.Duration) {
+// tick flushes a batched stream at least every period.
+func (w *Writer) tick(every time.Duration) {
 	defer close(w.done)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -155,14 +245,119 @@ func (w *Writer) flushLoop(every time.Duration) {
 		case <-t.C:
 			w.mu.Lock()
 			if w.dirty && w.err == nil {
-				w.err = w.flushLocked()
+				w.fail(w.flush())
 			}
 			w.mu.Unlock()
 		}
 	}
 }
 
-func (w *Writer) flushLocked() error {
+// loop is a file Writer's goroutine: it takes what Write queued, encodes,
+// redacts and writes it, and flushes on the ticker.
+func (w *Writer) loop(every time.Duration) {
+	defer close(w.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.wake:
+			w.drain()
+		case <-t.C:
+			w.drain()
+			w.flushOwn()
+		case reply := <-w.flushes:
+			w.drain()
+			reply <- w.flushOwn()
+		case <-w.stop:
+			w.drain()
+			w.flushOwn()
+			return
+		}
+	}
+}
+
+// drain writes everything queued so far.
+func (w *Writer) drain() {
+	for {
+		w.mu.Lock()
+		batch := w.queue
+		w.queue, w.spare = w.spare, nil
+		w.qbytes = 0
+		failed := w.err != nil
+		w.room.Broadcast()
+		w.mu.Unlock()
+		if len(batch) == 0 {
+			w.mu.Lock()
+			w.spare = batch
+			w.mu.Unlock()
+			return
+		}
+		for i := range batch {
+			if !failed {
+				var fatal bool
+				var err error
+				if batch[i].line != nil {
+					fatal, err = w.writeLine(batch[i].line, batch[i].kind)
+				} else {
+					fatal, err = w.writeUpdate(batch[i].u)
+				}
+				if fatal {
+					failed = w.failLocked(err)
+				}
+			}
+			batch[i] = queued{} // let go of the payload now
+		}
+		w.mu.Lock()
+		w.spare = batch[:0]
+		w.mu.Unlock()
+	}
+}
+
+// flushOwn flushes from the goroutine and returns the Writer's error.
+func (w *Writer) flushOwn() error {
+	w.mu.Lock()
+	failed := w.err
+	w.mu.Unlock()
+	if failed != nil {
+		return failed
+	}
+	if w.dirty {
+		w.failLocked(w.flush())
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// failLocked records err as the Writer's error; it takes mu itself and
+// reports whether the Writer has failed.
+func (w *Writer) failLocked(err error) bool {
+	if err == nil {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fail(err)
+}
+
+// fail records the first error, under mu, and reports it at once.
+func (w *Writer) fail(err error) bool {
+	if err == nil {
+		return w.err != nil
+	}
+	if w.err == nil {
+		w.err = err
+		if w.room != nil {
+			w.room.Broadcast()
+		}
+		if w.onError != nil {
+			go w.onError(err) // never under our lock, never blocking the writer
+		}
+	}
+	return true
+}
+
+func (w *Writer) flush() error {
 	w.dirty = false
 	if err := w.bw.Flush(); err != nil {
 		return err
@@ -174,55 +369,80 @@ func (w *Writer) flushLocked() error {
 }
 
 // Write records one Update. An error means the file can no longer be
-// written (disk full, closed); a filter that fails on this Update
-// returns its error and the Writer goes on.
+// written (disk full, closed); every later Write returns it too. A
+// file Writer queues u and returns; the queue is lossless, and Write
+// waits only when maxQueued bytes are already waiting for the disk. A
+// stream writes u before returning; a filter that fails on u returns its
+// error and the stream goes on.
 func (w *Writer) Write(u protocol.Update) error {
+	if w.async {
+		return w.enqueue(queued{u: u}, updateSize(u))
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.ready(); err != nil {
 		return err
 	}
-	w.buf.Reset()
-	if err := w.encode(u); err != nil {
-		return fmt.Errorf("encode %s update: %w", u.Kind, err)
+	fatal, err := w.writeUpdate(u)
+	if fatal {
+		w.fail(err)
 	}
-	return w.writeLocked(w.buf.Bytes())
+	return err
 }
 
-// encode puts u into w.buf as one JSON line. Frames and events, most of
-// a session, are written by hand (frameline.go), byte for byte what
-// encoding/json would write but without its reflection, and without its
-// re-compacting of every notification body: a body with no line break is
-// already a one-line JSON value (it was validated when the frame was
-// decoded), so it goes in as it is. Everything else goes to encoding/json.
-func (w *Writer) encode(u protocol.Update) error {
-	switch {
-	case isPlainFrame(u):
-		w.buf.Write(appendFrameLine(w.buf.AvailableBuffer(), u))
-	case isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		w.buf.Write(appendEventLine(w.buf.AvailableBuffer(), u))
-	default:
-		return w.enc.Encode(u)
+// WriteLine writes one line that is already in the recording format (a
+// line read back from a recording), redacting and filtering it like an
+// Update. line is not kept after the call.
+func (w *Writer) WriteLine(line []byte) error { return w.WriteLineKind(line, "") }
+
+// WriteLineKind is WriteLine for a line whose Update kind the caller
+// knows (replay does), so a filter on the kind need not look for it.
+func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
+	if w.async {
+		return w.enqueue(queued{line: bytes.Clone(line), kind: kind}, len(line))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.ready(); err != nil {
+		return err
+	}
+	fatal, err := w.writeLine(line, kind)
+	if fatal {
+		w.fail(err)
+	}
+	return err
+}
+
+func (w *Writer) enqueue(q queued, size int) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.qbytes > maxQueued && w.err == nil && !w.closed {
+		w.room.Wait()
+	}
+	if err := w.ready(); err != nil {
+		return err
+	}
+	w.queue = append(w.queue, q)
+	w.qbytes += size
+	if len(w.queue) == 1 { // the goroutine takes everything queued when it wakes
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
 	}
 	return nil
 }
 
-// WriteLine writes one line that is already in the recording format
-// (a line read back from a recording), redacting and filtering it like
-// an Update. Headless replay uses it to copy lines without decoding them.
-func (w *Writer) WriteLine(line []byte) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err := w.ready(); err != nil {
-		return err
+// updateSize estimates what an Update holds, for the queue's bound.
+func updateSize(u protocol.Update) int {
+	n := 256
+	if u.Frame != nil {
+		n += len(u.Frame.Data)
 	}
-	if len(line) == 0 || line[len(line)-1] != '\n' {
-		w.buf.Reset()
-		w.buf.Write(line)
-		w.buf.WriteByte('\n')
-		line = w.buf.Bytes()
+	if u.Event != nil {
+		n += len(u.Event.Body)
 	}
-	return w.writeLocked(line)
+	return n
 }
 
 func (w *Writer) ready() error {
@@ -232,54 +452,162 @@ func (w *Writer) ready() error {
 	return w.err
 }
 
-func (w *Writer) writeLocked(line []byte) error {
+// writeUpdate encodes u (AppendUpdate) and writes it. fatal says the
+// destination failed.
+func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
+	if w.red != nil {
+		u = w.secretFields(u)
+	}
+	line, err := appendUpdate(w.line[:0], u, w.enc, &w.buf)
+	if err != nil {
+		return false, err
+	}
+	if fast := w.buf.Len() == 0 || &line[0] != &w.buf.Bytes()[0]; fast && cap(line) > cap(w.line) && cap(line) <= 1<<20 {
+		w.line = line[:0] // keep the grown scratch, unless huge
+	}
+	return w.put(line[:len(line)-1], u.Kind)
+}
+
+// AppendUpdate appends u to dst as one recording line, with its newline:
+// byte for byte what a Writer writes for it before redaction. Replay
+// uses it for the Updates it derives again.
+func AppendUpdate(dst []byte, u protocol.Update) ([]byte, error) {
+	if isPlainFrame(u) {
+		return appendFrameLine(dst, u), nil
+	}
+	if isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body) {
+		return appendEventLine(dst, u), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	line, err := appendUpdate(nil, u, enc, &buf)
+	return append(dst, line...), err
+}
+
+// appendUpdate encodes u. Frames and events, most of a session, are
+// written by hand (frameline.go), byte for byte what encoding/json would
+// write but without its reflection, and without its re-compacting of
+// every notification body: a body with no line break is already a
+// one-line JSON value (it was validated when the frame was decoded), so
+// it goes in as it is. Everything else goes to enc, which writes into
+// buf (HTML escaping off); the result may then live in buf.
+func appendUpdate(dst []byte, u protocol.Update, enc *json.Encoder, buf *bytes.Buffer) ([]byte, error) {
+	switch {
+	case isPlainFrame(u):
+		buf.Reset()
+		return appendFrameLine(dst, u), nil
+	case isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
+		buf.Reset()
+		return appendEventLine(dst, u), nil
+	}
+	buf.Reset()
+	if err := enc.Encode(u); err != nil {
+		return nil, fmt.Errorf("encode %s update: %w", u.Kind, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// secretFields replaces the values of context fields the protocol marks
+// secret, in a copy: the Update is shared with the UI and other writers.
+func (w *Writer) secretFields(u protocol.Update) protocol.Update {
+	if u.State == nil {
+		return u
+	}
+	var ctx []protocol.Field
+	for i, f := range u.State.Context {
+		if !f.Secret || f.Value == "" || isPlaceholder([]byte(f.Value)) {
+			continue
+		}
+		if ctx == nil {
+			ctx = append([]protocol.Field(nil), u.State.Context...)
+		}
+		ctx[i].Value = w.red.Value(f.Label, f.Value)
+	}
+	if ctx != nil {
+		s := *u.State
+		s.Context = ctx
+		u.State = &s
+	}
+	return u
+}
+
+func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err error) {
+	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind)
+}
+
+// put redacts, filters and buffers one encoded line (without its
+// newline); kind is the Update's kind when known ("" makes a filter read
+// it from the line). A filter's error is not fatal: the line is dropped
+// and the Writer goes on; a write error is.
+func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
 	if w.red != nil {
 		line = w.red.Line(line)
 	}
 	if w.filter != nil {
-		ok, err := w.filter.Match(line)
+		ok, err := w.filter.MatchLine(line, kind)
 		if err != nil || !ok {
-			return err
+			return false, err
 		}
 	}
 	if _, err := w.bw.Write(line); err != nil {
-		w.err = err
-		return err
+		return true, err
 	}
-	w.count++
+	if err := w.bw.WriteByte('\n'); err != nil {
+		return true, err
+	}
+	w.count.Add(1)
 	if w.perLine {
-		if err := w.flushLocked(); err != nil {
-			w.err = err
-			return err
+		if err := w.flush(); err != nil {
+			return true, err
 		}
 	} else {
 		w.dirty = true
 	}
-	return nil
+	return false, nil
 }
 
 // Count is how many Updates have been written (after the filter).
-func (w *Writer) Count() int {
+func (w *Writer) Count() int { return int(w.count.Load()) }
+
+// Err is why the Writer stopped writing, if it did.
+func (w *Writer) Err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.count
+	return w.err
 }
 
-// Flush writes everything buffered now.
+// Flush writes everything written or queued so far to the destination.
 func (w *Writer) Flush() error {
+	if w.async {
+		w.mu.Lock()
+		closed := w.closed
+		w.mu.Unlock()
+		if closed {
+			return ErrClosed
+		}
+		reply := make(chan error, 1)
+		select {
+		case w.flushes <- reply:
+			return <-reply
+		case <-w.done:
+			return ErrClosed
+		}
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
 		return ErrClosed
 	}
 	if w.err == nil {
-		w.err = w.flushLocked()
+		w.fail(w.flush())
 	}
 	return w.err
 }
 
-// Close flushes, ends the gzip stream and closes the file. A stream's
-// destination is flushed but not closed. Close is idempotent.
+// Close writes what is queued, flushes, ends the gzip stream and closes
+// the file. A stream's destination is flushed but not closed. Close
+// returns the first error the Writer met, and is idempotent.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	if w.closed {
@@ -287,6 +615,16 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
+	if w.room != nil {
+		w.room.Broadcast()
+	}
+	w.mu.Unlock()
+	if w.stop != nil {
+		close(w.stop)
+		<-w.done
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	err := w.err
 	if err == nil {
 		err = w.bw.Flush()
@@ -295,11 +633,6 @@ func (w *Writer) Close() error {
 		if cerr := w.gz.Close(); err == nil {
 			err = cerr
 		}
-	}
-	w.mu.Unlock()
-	if w.stop != nil {
-		close(w.stop)
-		<-w.done
 	}
 	if w.file != nil {
 		if serr := w.file.Sync(); err == nil {

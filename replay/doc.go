@@ -2,9 +2,15 @@
 // on a clock that can pause, change speed, step and seek, so that the UI
 // and headless output cannot tell a replay from the live session except
 // by the controls it offers. It can also serve a recording's received
-// frames to any WebSocket client (serve.go).
+// frames to any WebSocket client, answering through the provider's
+// Responder (serve.go).
 //
-// Updates are emitted exactly as recorded, with their recorded time and
-// offset: headless replay at --speed max prints the recording's lines,
-// which are the live headless lines.
+// A version 2 recording is played through the provider's decoder, which
+// the caller passes in: the recorded facts (frames, states, markers,
+// errors) are fed to it in order, and the Updates it derives replace the
+// recorded derived ones, so headless replay at --speed max prints what
+// the live run printed. A version 1 recording, or one whose provider has
+// no decoder, plays its lines as recorded.
+//
+// The package names no provider.
 package replay

@@ -225,3 +225,66 @@ func TestAcceptAndDropAtOnce(t *testing.T) {
 		t.Errorf("last state %+v", st[len(st)-1])
 	}
 }
+
+// Rule: stop_pongs leaves the server's pings unanswered, so a user can
+// watch a server's pong timeout (VoIPBin drops a client 60 s after its
+// last pong); switched off, pings are answered again. The server here
+// pings after each text frame it reads and reports whether the pong came.
+func TestStopPongsLeavesTheServersPingsUnanswered(t *testing.T) {
+	url := wsServer(t, nil, func(ws *websocket.Conn, r *http.Request) {
+		ponged := make(chan struct{}, 1)
+		ws.SetPongHandler(func(string) error {
+			select {
+			case ponged <- struct{}{}:
+			default:
+			}
+			return nil
+		})
+		frames := make(chan string)
+		go func() {
+			defer close(frames)
+			for {
+				_, data, err := ws.ReadMessage()
+				if err != nil {
+					return
+				}
+				frames <- string(data)
+			}
+		}()
+		for f := range frames {
+			_ = ws.WriteControl(websocket.PingMessage, []byte(f), time.Now().Add(time.Second))
+			// a pong that should come gets 5 s; one that should not,
+			// a short window in which a broken stop_pongs would answer
+			wait := 5 * time.Second
+			if strings.HasPrefix(f, "unanswered") {
+				wait = 300 * time.Millisecond
+			}
+			answer := "pong for " + f
+			select {
+			case <-ponged:
+			case <-time.After(wait):
+				answer = "no pong for " + f
+			}
+			_ = ws.WriteMessage(websocket.TextMessage, []byte(answer))
+		}
+	})
+	r := run(t, &fake{url: url, opened: live}, fast())
+	send := func(cmds ...protocol.Command) {
+		for _, c := range cmds {
+			if err := r.s.Do(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	send(protocol.Command{Kind: protocol.CmdSend, Text: "one"})
+	r.out.waitFor(t, "a pong while answering", func(ups []protocol.Update) bool { return recvText(ups, 1, "pong for one") })
+	send(protocol.Command{Kind: protocol.CmdStopPongs, On: true}, protocol.Command{Kind: protocol.CmdSend, Text: "unanswered"})
+	r.out.waitFor(t, "no pong once stopped", func(ups []protocol.Update) bool {
+		if recvText(ups, 1, "pong for unanswered") {
+			t.Fatal("the ping was answered while pongs were stopped")
+		}
+		return recvText(ups, 1, "no pong for unanswered")
+	})
+	send(protocol.Command{Kind: protocol.CmdStopPongs}, protocol.Command{Kind: protocol.CmdSend, Text: "three"})
+	r.out.waitFor(t, "pongs again", func(ups []protocol.Update) bool { return recvText(ups, 1, "pong for three") })
+}

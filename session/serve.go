@@ -273,6 +273,8 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 	case protocol.CmdStopHeartbeats:
 		s.stopHB.Store(cmd.On)
 		c.w.keepalive()
+	case protocol.CmdStopPongs:
+		s.noPong.Store(cmd.On)
 	case protocol.CmdStallRead:
 		c.stallRead(cmd.Duration)
 	case protocol.CmdMarker:

@@ -27,6 +27,7 @@ type Session struct {
 	running atomic.Bool
 	ended   atomic.Bool // Run has returned: REST calls are refused
 	stopHB  atomic.Bool // keepalives switched off by the operator
+	noPong  atomic.Bool // the server's pings go unanswered, by the operator's wish
 	httpID  atomic.Int64
 
 	dialer *websocket.Dialer // built by Run from the options
@@ -59,7 +60,7 @@ func Run(ctx context.Context, s *Session, emit func(protocol.Update)) error {
 func (s *Session) Controls() protocol.Controls {
 	return protocol.Controls{
 		protocol.CmdDrop: true, protocol.CmdClose: true, protocol.CmdSetFilters: true,
-		protocol.CmdSend: true, protocol.CmdStopHeartbeats: true, protocol.CmdStallRead: true,
+		protocol.CmdSend: true, protocol.CmdStopHeartbeats: true, protocol.CmdStallRead: true, protocol.CmdStopPongs: true,
 		protocol.CmdMarker: true, protocol.CmdResume: true,
 	}
 }
@@ -345,6 +346,8 @@ func (s *Session) offline(n int, cmd protocol.Command) bool {
 		}
 	case protocol.CmdStopHeartbeats:
 		s.stopHB.Store(cmd.On)
+	case protocol.CmdStopPongs:
+		s.noPong.Store(cmd.On)
 	default:
 		s.errorUpdate(n, "command", fmt.Sprintf("%s: not connected", cmd.Kind))
 	}

@@ -264,10 +264,14 @@ func (w *wsWire) onClose(code int, text string) error {
 	return nil
 }
 
-// onPing publishes the ping and hands the pong to the writer.
+// onPing publishes the ping and hands the pong to the writer, unless the
+// operator asked that pings go unanswered (stop_pongs).
 func (w *wsWire) onPing(data string) error {
 	w.resetDeadline()
 	w.c.s.publish(w.c.n, protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpPing, Data: Sanitize(data, 125), Size: len(data)}})
+	if w.c.s.noPong.Load() {
+		return nil
+	}
 	w.qmu.Lock()
 	w.pong = &data
 	w.qmu.Unlock()

@@ -8,6 +8,7 @@ import (
 
 func (a app) exportCmd() *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "export FILE --har OUT.har",
 		Short: "Write a recording as a HAR file in Chrome DevTools' WebSocket format",
@@ -16,9 +17,10 @@ func (a app) exportCmd() *cobra.Command {
 			if out == "" {
 				return usagef("--har OUT.har is required")
 			}
-			return run.Export(args[0], out, Version, a.stdout)
+			return run.Export(args[0], out, Version, force, a.stdout, a.stderr)
 		},
 	}
 	cmd.Flags().StringVar(&out, "har", "", "HAR `FILE` to write ('-' for stdout)")
+	cmd.Flags().BoolVar(&force, "force", false, "replace the HAR file if it exists")
 	return cmd
 }

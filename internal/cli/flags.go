@@ -24,6 +24,7 @@ func (f *liveFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.Duration, "duration", 0, "end the run cleanly after this long, e.g. 30s (0: no limit)")
 	fs.IntVar(&f.maxRetries, "max-retries", 0, "give up (exit 4) after N consecutive failed connection attempts (0: keep retrying)")
 	fs.StringVar(&f.Record, "record", "", "record the session to `FILE` (.gz to compress)")
+	fs.BoolVar(&f.Force, "force", false, "let --record replace an existing file")
 	fs.BoolVar(&f.NoRedact, "no-redact", false, "keep tokens and keys in recordings and headless output (they are replaced by placeholders by default)")
 	fs.StringVar(&f.JQ, "jq", "", "headless: print only Updates for which this jq `EXPR` is true, e.g. 'select(.kind==\"event\")'")
 	fs.StringArrayVar(&f.filters, "filter", nil, "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several (default: the provider's own)")

@@ -8,6 +8,7 @@ import (
 
 func (a app) importCmd() *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "import IN.har --out FILE",
 		Short: "Turn a Chrome DevTools HAR capture of a WebSocket into a recording",
@@ -16,9 +17,10 @@ func (a app) importCmd() *cobra.Command {
 			if out == "" {
 				return usagef("--out FILE is required")
 			}
-			return run.Import(args[0], out, Version, a.stderr)
+			return run.Import(args[0], out, Version, run.ImportOptions{ImportOptions: a.reg.HAR(), Redact: a.reg.Redact, Force: force}, a.stderr)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "recording `FILE` to write")
+	cmd.Flags().BoolVar(&force, "force", false, "replace the recording if it exists")
 	return cmd
 }

@@ -53,10 +53,14 @@ func TestConnectAndSimHelpListTheRegistrysProviders(t *testing.T) {
 }
 
 func TestAnUnknownProviderIsAUsageErrorNamingTheKnownOnes(t *testing.T) {
-	for _, cmd := range []string{"connect", "sim", "demo"} {
-		code, _, errw := evtap(t, withFake(nil), 5*time.Second, cmd, "pagerduty")
-		if code != ExitUsage || !strings.Contains(errw, `unknown provider "pagerduty" (known: fake, ringcentral)`) {
-			t.Errorf("%s pagerduty: exit %d, stderr %q", cmd, code, errw)
+	reg := withFake(nil)
+	for cmd, has := range map[string]func(*providers.Entry) bool{
+		"connect": providers.Connectable, "sim": providers.Emulated, "demo": providers.Emulated,
+	} {
+		known := strings.Join(reg.Names(has), ", ")
+		code, _, errw := evtap(t, reg, 5*time.Second, cmd, "pagerduty")
+		if code != ExitUsage || !strings.Contains(errw, `unknown provider "pagerduty" (known: `+known+`)`) || !strings.Contains(known, "fake") {
+			t.Errorf("%s pagerduty: exit %d, stderr %q, want the known %s", cmd, code, errw, known)
 		}
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evtap/evtap/internal/run"
+	"github.com/evtap/evtap/replay"
 )
 
 // replayFlags configure `evtap replay`.
 type replayFlags struct {
 	run.ReplayOptions
 	speed string
+	atEnd string
 	ui    uiFlags
 }
 
@@ -21,6 +23,7 @@ func (f *replayFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.speed, "speed", "1", "playback speed, 0.25 to 64, or max for as fast as possible")
 	fs.DurationVar(&f.IdleLimit, "idle-limit", 0, "shorten any silence longer than this, e.g. 2s (0: keep recorded timing)")
 	fs.StringVar(&f.Serve, "serve", "", "serve the recorded frames to WebSocket clients on `ADDR` (e.g. 127.0.0.1:9000) instead of showing them")
+	fs.StringVar(&f.atEnd, "at-end", "close", "--serve: after the last frame, close the socket (1000 \"end of recording\"), loop the recording, or stay open")
 	fs.StringVar(&f.JQ, "filter", "", "headless: print only Updates for which this jq `EXPR` is true")
 	fs.StringVar(&f.JQ, "jq", "", "same as --filter")
 	fs.BoolVar(&f.Paused, "paused", false, "TUI: start paused")
@@ -40,6 +43,16 @@ func (f *replayFlags) validate() error {
 	if f.IdleLimit < 0 {
 		return usagef("--idle-limit must be 0 or more")
 	}
+	switch f.atEnd {
+	case "close":
+		f.AtEnd = replay.EndClose
+	case "loop":
+		f.AtEnd = replay.EndLoop
+	case "stay":
+		f.AtEnd = replay.EndStay
+	default:
+		return usagef("--at-end must be close, loop or stay, got %q", f.atEnd)
+	}
 	if err := f.ui.validate(); err != nil {
 		return err
 	}
@@ -57,7 +70,7 @@ func (a app) replayCmd() *cobra.Command {
 			if err := f.validate(); err != nil {
 				return err
 			}
-			f.Describe = a.reg.Describe
+			f.Describe, f.Decoder, f.Responder = a.reg.Describe, a.reg.Decoder, a.reg.Responder
 			return run.Replay(cmd.Context(), args[0], f.ReplayOptions, a.stdout, a.stderr)
 		},
 	}

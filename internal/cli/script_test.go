@@ -31,7 +31,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts must not depend on the developer's colours or credentials.
 			env.Setenv("NO_COLOR", "1")
-			for _, k := range []string{"RINGCENTRAL_CLIENT_ID", "RINGCENTRAL_CLIENT_SECRET", "RINGCENTRAL_JWT", "RINGCENTRAL_SERVER_URL"} {
+			for _, k := range []string{"RINGCENTRAL_CLIENT_ID", "RINGCENTRAL_CLIENT_SECRET", "RINGCENTRAL_JWT", "RINGCENTRAL_SERVER_URL", "EVTAP_TOKEN"} {
 				env.Setenv(k, "")
 			}
 			return nil
@@ -39,6 +39,8 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emulator":   cmdEmulator,
 			"closedport": cmdClosedPort,
+			"wsserver":   cmdWSServer,
+			"wsreceived": cmdWSReceived,
 		},
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/ui"
 )
@@ -46,17 +47,21 @@ type Entry struct {
 	// recording or of headless output (secrets in URL paths, fields
 	// only this provider uses). nil keeps the recorder's own rules.
 	Redact func(*record.Options)
-	// Responder answers a client's frames during `evtap replay --serve`
-	// (a handshake, a subscription request, a heartbeat) so that the
-	// client gets through its start-up. It will hold a
-	// replay.Responder once package replay defines one; nil serves the
-	// recorded frames only.
-	Responder any
+	// Responder makes what answers a client during `evtap replay
+	// --serve` (a handshake, a subscription request, a heartbeat, the
+	// REST calls an SDK makes first) so that the client gets through its
+	// start-up; nil serves the recorded frames only.
+	Responder func() replay.Responder
 	// HAR reports whether a WebSocket entry of a HAR capture is this
 	// provider's, from the socket's URL and the first text frame it
 	// received (nil when none). nil never claims one; an entry nobody
 	// claims is imported as a raw stream.
 	HAR func(url string, firstReceived []byte) bool
+	// CatchAll makes the entry claim only what no other entry claims
+	// (Registry.Claim, Registry.HAR): the raw WebSocket takes any
+	// ws:// URL and any HAR socket that no provider recognises as its
+	// own, whatever the names' order.
+	CatchAll bool
 }
 
 // Connect is how `evtap connect NAME` reaches a real service.

@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/record/har"
+	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -103,14 +107,68 @@ func Connectable(e *Entry) bool { return e.Connect != nil }
 func Emulated(e *Entry) bool { return e.Emulator != nil }
 
 // Claim returns the entry that claims arg as its own (a ws:// URL), or
-// nil.
+// nil. A CatchAll entry gets arg only if no other entry claims it.
 func (r *Registry) Claim(arg string) *Entry {
-	for _, e := range r.entries {
-		if e.Connect != nil && e.Connect.Claims != nil && e.Connect.Claims(arg) {
-			return e
+	return r.claim(func(e *Entry) bool {
+		return e.Connect != nil && e.Connect.Claims != nil && e.Connect.Claims(arg)
+	})
+}
+
+// claim asks the specific entries first, then the catch-alls.
+func (r *Registry) claim(claims func(*Entry) bool) *Entry {
+	for _, catchAll := range []bool{false, true} {
+		for _, e := range r.entries {
+			if e.CatchAll == catchAll && claims(e) {
+				return e
+			}
 		}
 	}
 	return nil
+}
+
+// Decoder makes a fresh decoder for the provider named name (a
+// recording's header), or nil when evtap knows none: a replay then plays
+// the recorded Updates as they are.
+func (r *Registry) Decoder(name string) protocol.Decoder {
+	if e, ok := r.Lookup(name); ok && e.Decoder != nil {
+		return e.NewDecoder()
+	}
+	return nil
+}
+
+// Responder makes the `replay --serve` responder of the provider named
+// name, or nil.
+func (r *Registry) Responder(name string) replay.Responder {
+	if e, ok := r.Lookup(name); ok && e.Responder != nil {
+		return e.Responder()
+	}
+	return nil
+}
+
+// Redact adds the redaction rules of the provider named name to o.
+func (r *Registry) Redact(name string, o *record.Options) {
+	if e, ok := r.Lookup(name); ok && e.Redact != nil {
+		e.Redact(o)
+	}
+}
+
+// HAR is how `evtap import` recognises providers: a matcher for every
+// provider that claims HAR captures, and the catch-all entry (the raw
+// WebSocket, if registered) for sockets nobody claims, as Claim does
+// for the command line.
+func (r *Registry) HAR() har.ImportOptions {
+	var o har.ImportOptions
+	matcher := func(e *Entry) har.Matcher { return har.Matcher{Provider: e.Name, Match: e.HAR, Decoder: e.NewDecoder} }
+	for _, e := range r.entries {
+		switch {
+		case e.CatchAll && o.Default == nil:
+			m := matcher(e)
+			o.Default = &m
+		case !e.CatchAll && e.HAR != nil:
+			o.Matchers = append(o.Matchers, matcher(e))
+		}
+	}
+	return o
 }
 
 // Describe is the UI description of the provider named name; an unknown

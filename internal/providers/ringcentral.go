@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/record"
+	"github.com/evtap/evtap/replay"
 	rcsession "github.com/evtap/evtap/session/ringcentral"
 	"github.com/evtap/evtap/sim/emu"
 	rcsim "github.com/evtap/evtap/sim/ringcentral"
@@ -57,10 +60,13 @@ where everything is and which credentials work.`,
 		},
 		Decoder: func() protocol.Decoder { return rc.NewDecoder() },
 		UI:      ringCentralUI(),
-		// The recorder's default rules know every secret RingCentral
-		// sends (access_token, ws_access_token, wsc, …).
-		Redact: nil,
-		HAR:    ringCentralHAR,
+		// The recorder's own rules know the OAuth fields; these are
+		// RingCentral's (ws_access_token, the wsc token, PubNub keys).
+		Redact: func(o *record.Options) {
+			o.Rules = o.Rules.Merge(record.Rules{Fields: rc.SecretFields})
+		},
+		Responder: func() replay.Responder { return rc.NewResponder() },
+		HAR:       ringCentralHAR,
 	}
 }
 
@@ -200,6 +206,8 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 		buffer                                     int
 		strict                                     bool
 		scenario, clientID, clientSecret, jwt      string
+		pubnubHold, pubnubLifetime                 time.Duration
+		pubnubEncryption                           string
 	)
 	fs.Float64Var(&rate, "rate", 2, fmt.Sprintf("notifications generated per second for each live subscription (at most %d)", emu.MaxRate))
 	fs.Int64Var(&seed, "seed", 0, "seed for generated events, so runs repeat exactly (0: random)")
@@ -214,6 +222,9 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 	fs.StringVar(&clientID, "client-id", "", "client id to accept (default: the demo one, printed at start)")
 	fs.StringVar(&clientSecret, "client-secret", "", "client secret to accept (default: the demo one)")
 	fs.StringVar(&jwt, "jwt", "", "JWT credential to accept (default: the demo one)")
+	fs.DurationVar(&pubnubHold, "pubnub-hold", rcsim.DefaultPubNubHold, "how long an empty PubNub long-poll is held before it answers (at most 309s)")
+	fs.DurationVar(&pubnubLifetime, "pubnub-lifetime", rcsim.PushDefaultLifetime, "lifetime granted to a PubNub subscription that asks for none (121s-900s)")
+	fs.StringVar(&pubnubEncryption, "pubnub-encryption", rcsim.EncryptSensitive, "when PubNub notifications are encrypted: sensitive (presence filters, or on request), always, request")
 	return func(log io.Writer) (Sim, error) {
 		switch {
 		case rate < 0:
@@ -224,6 +235,12 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 			return nil, run.Usagef("--buffer-size must be 0 or more, got %d", buffer)
 		case recovery < 0, idle < 0, absolute < 0, ping < 0, wsTokenTTL <= 0:
 			return nil, run.Usagef("durations must be positive")
+		case pubnubHold <= 0 || pubnubHold > rcsim.MaxPubNubHold:
+			return nil, run.Usagef("--pubnub-hold must be above 0 and at most %s (clients give up at 310s), got %s", rcsim.MaxPubNubHold, pubnubHold)
+		case pubnubLifetime < rcsim.PushMinLifetime || pubnubLifetime > rcsim.PushMaxLifetime:
+			return nil, run.Usagef("--pubnub-lifetime must be from %s to %s (the SDKs refuse 120s or less), got %s", rcsim.PushMinLifetime, rcsim.PushMaxLifetime, pubnubLifetime)
+		case rcsim.CheckEncryption(pubnubEncryption) != nil:
+			return nil, run.Usagef("--pubnub-encryption: %v", rcsim.CheckEncryption(pubnubEncryption))
 		}
 		// In Config a negative value switches a limit off (0 there means
 		// "the default").
@@ -242,7 +259,8 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 			RecoveryTimeout: off(recovery), BufferSize: buffer,
 			IdleTimeout: off(idle), AbsoluteTimeout: off(absolute), PingInterval: off(ping),
 			WSTokenTTL: wsTokenTTL, StrictTokens: strict,
-			Log: log, // the operator log: connections, recoveries, faults; never tokens
+			PubNub: rcsim.PubNubConfig{Hold: pubnubHold, Lifetime: pubnubLifetime, Encryption: pubnubEncryption},
+			Log:    log, // the operator log: connections, recoveries, faults; never tokens
 		}
 		if scenario != "" {
 			sc, err := rcsim.LoadScenario(scenario)
@@ -257,6 +275,18 @@ func ringCentralSimFlags(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
 
 // rcSim is the RingCentral emulator as the demo and `evtap sim` drive it.
 type rcSim struct{ *rcsim.Server }
+
+// Faults are what only the emulator can do over the WebSocket transport:
+// the faults of its PubNub transport are left out of this menu.
+func (s rcSim) Faults() []emu.Fault {
+	var out []emu.Fault
+	for _, f := range s.Server.Faults() {
+		if !slices.Contains(rcsim.PushFaultKinds, f.Kind) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Do carries out one of Faults.
 func (s rcSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }

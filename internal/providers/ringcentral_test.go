@@ -28,6 +28,18 @@ func TestTheRingCentralDemoOffersAndRoutesTheEmulatorsFaults(t *testing.T) {
 			t.Errorf("the demo does not offer %s", k)
 		}
 	}
+	// The menu names each server close by its code, and the faults of
+	// the PubNub transport are not offered over the WebSocket one.
+	var names []string
+	for _, f := range s.Faults {
+		names = append(names, f.Name)
+		if s.Controls.Has(protocol.CmdResetPoll) || f.Cmd.Kind == protocol.CmdFailRenew || f.Cmd.Kind == protocol.CmdResetPoll {
+			t.Errorf("the WebSocket demo offers the PubNub fault %q", f.Name)
+		}
+	}
+	if got := strings.Join(names, ","); !strings.Contains(got, "close 1000,close 1011,close 4000") || !strings.Contains(got, "forget session") {
+		t.Errorf("menu entries %s", got)
+	}
 	// Nothing is connected: only the emulator can say so.
 	if err := s.Do(protocol.Command{Kind: protocol.CmdClose, Code: 4000}); err == nil || !strings.Contains(err.Error(), "emulator has no connection") {
 		t.Fatalf("close went elsewhere than the emulator: %v", err)

@@ -2,9 +2,7 @@ package providers
 
 import (
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
@@ -116,41 +114,28 @@ func (e *Entry) checkFilters(filters []string) error {
 	return nil
 }
 
-// menuFaults turns the emulator's faults into fault-menu entries with
-// their arguments chosen: a server close is offered with three codes a
-// client should treat differently, a frame delay as 500 ms while on.
+// menuFaults turns the emulator's faults into fault-menu entries: one
+// per ready-made variant (a close with each of three codes), or one for
+// the fault itself.
 func menuFaults(fs []emu.Fault) []ui.Fault {
 	var out []ui.Fault
 	for _, f := range fs {
-		cmd := protocol.Command{Kind: f.Kind}
-		if f.Kind == protocol.CmdFault {
-			cmd.Text = f.Name
-		}
-		switch f.Kind {
-		case protocol.CmdClose:
-			for _, c := range []struct {
-				code       int
-				text, what string
-			}{
-				{1000, "evtap: normal closure", "normal closure"},
-				{1011, "evtap: internal error", "server error"},
-				{4000, "evtap: application close", "an application code"},
-			} {
-				out = append(out, ui.Fault{
-					Name:    fmt.Sprintf("close %d", c.code),
-					Explain: fmt.Sprintf("the server closes with %d (%s); watch the client reconnect", c.code, c.what),
-					Cmd:     protocol.Command{Kind: protocol.CmdClose, Code: c.code, Text: c.text},
-				})
-			}
-			continue
-		case protocol.CmdDelayFrames:
-			cmd.Duration = 500 * time.Millisecond
-		}
 		name := f.Name
 		if name == "" {
 			name = strings.ReplaceAll(string(f.Kind), "_", " ")
 		}
-		out = append(out, ui.Fault{Name: name, Explain: f.Description, Cmd: cmd, Toggle: f.Toggle})
+		variants := f.Variants
+		if len(variants) == 0 {
+			variants = []emu.Variant{{Name: name}}
+		}
+		for _, v := range variants {
+			cmd := v.Cmd
+			cmd.Kind = f.Kind
+			if f.Kind == protocol.CmdFault {
+				cmd.Text = f.Name // the emulator knows its own faults by name
+			}
+			out = append(out, ui.Fault{Name: v.Name, Explain: f.Description, Cmd: cmd, Toggle: f.Toggle})
+		}
 	}
 	return out
 }

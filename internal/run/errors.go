@@ -3,7 +3,9 @@ package run
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
+	"github.com/evtap/evtap/record"
 	"github.com/evtap/evtap/session"
 )
 
@@ -23,6 +25,17 @@ type InputError struct{ Err error }
 
 func (e InputError) Error() string { return e.Err.Error() }
 func (e InputError) Unwrap() error { return e.Err }
+
+// forceHint says how to replace a file evtap refused to write over.
+func forceHint(err error) error {
+	switch {
+	case errors.Is(err, record.ErrOwnInput):
+		return UsageError{err}
+	case errors.Is(err, fs.ErrExist):
+		return UsageError{fmt.Errorf("%w (--force replaces it)", err)}
+	}
+	return err
+}
 
 // Rejected reports whether err says the server refused us (bad
 // credentials, a refused handshake): no retry can help.

@@ -20,6 +20,7 @@ type LiveOptions struct {
 	Duration time.Duration // end cleanly after this long (0: no limit)
 	Record   string        // record to this file from the start ("": not yet)
 	NoRedact bool          // keep secrets in recordings and headless output
+	Force    bool          // let --record (and R in the TUI) replace an existing file
 	JQ       string        // headless: print only Updates this jq expression selects
 	TUI      TUIOptions
 	// Version is evtap's version, for recording headers.
@@ -50,29 +51,40 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 		ctx, stop = context.WithTimeout(ctx, o.Duration)
 		defer stop()
 	}
-	opts := s.recordOptions(o.NoRedact)
+	opts := s.recordOptions(o.NoRedact, o.Force)
 	if o.NoRedact {
 		fmt.Fprintln(stderr, "evtap: warning: --no-redact: tokens and keys will be written in clear")
 	}
+	headlessRun := o.Headless || !Interactive()
 	rec := newRecording(s, o.Version, opts)
+	if headlessRun {
+		// A recording that fails (a full disk) is said at once; behind
+		// the TUI the status line says it, and stderr after it closes.
+		rec.onError = func(err error) { fmt.Fprintln(stderr, "evtap: recording failed:", err) }
+	}
 	if o.Record != "" {
 		if err := rec.start(o.Record); err != nil {
-			return fmt.Errorf("--record: %w", err)
+			return fmt.Errorf("--record: %w", forceHint(err))
 		}
 	}
-	defer func() {
-		if err := rec.stop(); err != nil {
-			fmt.Fprintln(stderr, "evtap: recording stopped early:", err)
+	err := func() error {
+		if headlessRun {
+			if in := o.stdinFor(s); in != nil {
+				go sendLines(ctx, in, s.Do, stderr)
+			}
+			return headless(ctx, cancel, o, s, opts, rec, stdout)
 		}
+		return liveTUI(ctx, o.TUI, s, rec)
 	}()
-
-	if o.Headless || !Interactive() {
-		if in := o.stdinFor(s); in != nil {
-			go sendLines(ctx, in, s.Do, stderr)
+	if rerr := rec.stop(); rerr != nil {
+		if !headlessRun || !rec.reported {
+			fmt.Fprintln(stderr, "evtap: recording stopped early:", rerr)
 		}
-		return headless(ctx, cancel, o, s, opts, rec, stdout)
+		if err == nil {
+			err = fmt.Errorf("the recording failed: %w", rerr)
+		}
 	}
-	return liveTUI(ctx, o.TUI, s, rec)
+	return err
 }
 
 // stdinFor is what a headless run of s sends lines from: stdin when the

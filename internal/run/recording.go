@@ -15,11 +15,16 @@ import (
 type recording struct {
 	header record.Header
 	opts   record.Options
+	// onError, when set, is told at once that the file can no longer be
+	// written.
+	onError func(error)
 
-	mu     sync.Mutex
-	w      *record.Writer
-	path   string
-	failed error
+	mu       sync.Mutex
+	w        *record.Writer
+	path     string
+	failed   error
+	reported bool   // onError has been told
+	url      string // the socket URL in force, for the header of a recording started late
 }
 
 func newRecording(s Session, version string, opts record.Options) *recording {
@@ -36,7 +41,17 @@ func (r *recording) start(path string) error {
 	r.stopLocked()
 	h := r.header
 	h.Start = time.Now()
-	w, err := record.Create(path, h, r.opts)
+	h.URL = r.url
+	o := r.opts
+	o.OnError = func(err error) {
+		r.mu.Lock()
+		r.reported = r.onError != nil
+		r.mu.Unlock()
+		if r.onError != nil {
+			r.onError(err)
+		}
+	}
+	w, err := record.Create(path, h, o)
 	if err != nil {
 		return err
 	}
@@ -68,6 +83,9 @@ func (r *recording) stopLocked() error {
 func (r *recording) write(u protocol.Update) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if u.State != nil && u.State.URL != "" {
+		r.url = u.State.URL
+	}
 	if r.w == nil {
 		return
 	}
@@ -82,11 +100,15 @@ func (r *recording) status() ui.RecordingStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := ui.RecordingStatus{}
+	failed := r.failed
 	if r.w != nil {
 		st.Path, st.Written = r.path, r.w.Count()
+		if failed == nil {
+			failed = r.w.Err() // a failure the next write would find
+		}
 	}
-	if r.failed != nil {
-		st.Err = r.failed.Error()
+	if failed != nil {
+		st.Err = failed.Error()
 	}
 	return st
 }

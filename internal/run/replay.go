@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
 	"github.com/evtap/evtap/replay"
 	"github.com/evtap/evtap/ui"
@@ -20,12 +22,19 @@ type ReplayOptions struct {
 	Speed     float64       // 0 plays as fast as possible
 	IdleLimit time.Duration // shorten silences longer than this (0: keep them)
 	Serve     string        // serve to WebSocket clients on this address instead of showing
+	AtEnd     replay.AtEnd  // --serve: what happens after the last frame
 	JQ        string        // headless: print only Updates this expression selects
 	Paused    bool          // TUI: start paused
 	TUI       TUIOptions
 	// Describe says what the UI shows for the provider a recording
 	// names; nil, or an unknown name, shows the generic words.
 	Describe func(provider string) ui.Provider
+	// Decoder makes the decoder of the provider a recording names, or
+	// nil: the recorded Updates then play as they are.
+	Decoder func(provider string) protocol.Decoder
+	// Responder makes the --serve responder of the provider a
+	// recording names, or nil.
+	Responder func(provider string) replay.Responder
 }
 
 // replaySource is a replay as the UI sees it: a Source that also reports
@@ -43,27 +52,64 @@ func (s replaySource) Progress() ui.Progress {
 
 // Replay plays the recording at path: in the TUI, headless (asked, or
 // when stdin or stdout is not a terminal), or served to WebSocket clients.
-// A file that is not a readable recording is an InputError.
+// A file that is not a readable recording is an InputError, and so is
+// one with damaged lines, once everything readable has played.
 func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io.Writer) error {
 	if o.Serve != "" {
 		return serve(ctx, path, o, stderr)
 	}
 	headless := o.Headless || !Interactive()
+	// Damaged lines are said on stderr at once when headless; behind the
+	// TUI they are in the list, and said on stderr after it closes.
+	var warnMu sync.Mutex
+	var later []string
+	warn := func(msg string) {
+		if headless {
+			fmt.Fprintln(stderr, "evtap: warning:", msg)
+			return
+		}
+		warnMu.Lock()
+		later = append(later, msg)
+		warnMu.Unlock()
+	}
 	p, err := replay.Open(ctx, path, replay.Options{
 		Speed: o.Speed, IdleLimit: o.IdleLimit, StartPaused: o.Paused && !headless, StayAtEnd: !headless,
+		Unsteered: headless, Decoder: o.decoder(), Warn: warn,
+		// Reset is left to the UI: shell.Feed needs a way to forget
+		// what it holds before a backward seek replays it.
 	})
 	if err != nil {
 		return InputError{err} // a damaged or unknown file is bad input
 	}
 	defer p.Close()
-	defer func() {
-		for _, w := range p.Warnings() {
-			fmt.Fprintln(stderr, "evtap: warning:", w)
+	err = func() error {
+		if headless {
+			return replayHeadless(ctx, p, o, stdout)
 		}
+		return replayTUI(ctx, path, p, o)
 	}()
-	if headless {
-		return replayHeadless(ctx, p, o, stdout)
+	warnMu.Lock()
+	for _, msg := range later {
+		fmt.Fprintln(stderr, "evtap: warning:", msg)
 	}
+	warnMu.Unlock()
+	for _, w := range p.Warnings() {
+		fmt.Fprintln(stderr, "evtap: warning:", w)
+	}
+	if err == nil && p.Damaged() > 0 {
+		err = InputError{fmt.Errorf("%s: %d damaged line(s) skipped; everything else was played", path, p.Damaged())}
+	}
+	return err
+}
+
+func (o ReplayOptions) decoder() func(record.Header) protocol.Decoder {
+	if o.Decoder == nil {
+		return nil
+	}
+	return func(h record.Header) protocol.Decoder { return o.Decoder(h.Provider) }
+}
+
+func replayTUI(ctx context.Context, path string, p *replay.Player, o ReplayOptions) error {
 	h := p.Header()
 	title := "replay of " + path
 	if h.Provider != "" {
@@ -83,11 +129,12 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 	return uiErr
 }
 
-// replayHeadless copies the recorded lines to stdout on the replay clock.
+// replayHeadless writes the replay's lines to stdout on the replay clock:
+// recorded lines as they are, derived ones encoded as the live run did.
 func replayHeadless(ctx context.Context, p *replay.Player, o ReplayOptions, stdout io.Writer) error {
 	// The recording was redacted when written; re-redacting would only
-	// rename its placeholders.
-	opts := record.Options{KeepSecrets: true}
+	// cost time.
+	opts := record.Options{KeepSecrets: true, Batch: true}
 	if o.JQ != "" {
 		flt, err := record.NewFilter(o.JQ)
 		if err != nil {
@@ -99,18 +146,20 @@ func replayHeadless(ctx context.Context, p *replay.Player, o ReplayOptions, stdo
 	var werr error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Lines are copied as recorded, never decoded and re-encoded: the
-	// output is the recording's own bytes.
-	err := p.RunLines(ctx, func(line []byte) error {
-		if werr = out.WriteLine(line); werr != nil {
+	err := p.RunLines(ctx, func(kind protocol.Kind, line []byte) error {
+		if werr = out.WriteLineKind(line, kind); werr != nil {
 			cancel()
+			return werr
+		}
+		if o.Speed != 0 {
+			werr = out.Flush() // at the recorded pace, each line shows when it happens
 		}
 		return werr
 	})
 	if cerr := out.Close(); werr == nil {
 		werr = cerr
 	}
-	if err != nil {
+	if err != nil && err != werr {
 		return InputError{err}
 	}
 	return werr
@@ -119,10 +168,13 @@ func replayHeadless(ctx context.Context, p *replay.Player, o ReplayOptions, stdo
 // serve serves the recording to WebSocket clients until interrupted.
 // Where it listens goes to stderr, so stdout stays free.
 func serve(ctx context.Context, path string, o ReplayOptions, stderr io.Writer) error {
-	err := replay.Serve(ctx, o.Serve, path, replay.ServeOptions{Speed: o.Speed, IdleLimit: o.IdleLimit, Log: stderr},
-		func(url string) {
-			fmt.Fprintf(stderr, "evtap: serving %s to WebSocket clients at %s (ctrl+c stops)\n", path, url)
-		})
+	so := replay.ServeOptions{Speed: o.Speed, IdleLimit: o.IdleLimit, Log: stderr, AtEnd: o.AtEnd}
+	if o.Responder != nil {
+		so.Responder = func(h record.Header) replay.Responder { return o.Responder(h.Provider) }
+	}
+	err := replay.Serve(ctx, o.Serve, path, so, func(url string) {
+		fmt.Fprintf(stderr, "evtap: serving %s to WebSocket clients at %s (ctrl+c stops)\n", path, url)
+	})
 	if err != nil {
 		return InputError{err}
 	}

@@ -40,9 +40,12 @@ type Session struct {
 }
 
 // recordOptions are the recorder's options for s: the provider's rules,
-// the session's literal secrets, and the user's --no-redact.
-func (s Session) recordOptions(keepSecrets bool) record.Options {
-	o := record.Options{KeepSecrets: keepSecrets, Secrets: s.Secrets}
+// the session's literal secrets, the user's --no-redact and --force, and
+// one memory of issued secrets that headless output and every recording
+// of the session share (so they name every secret alike, and a
+// recording started late knows what headless output has seen).
+func (s Session) recordOptions(keepSecrets, force bool) record.Options {
+	o := record.Options{KeepSecrets: keepSecrets, Secrets: s.Secrets, Force: force, Issued: record.NewIssued()}
 	if s.Redact != nil {
 		s.Redact(&o)
 	}

@@ -17,12 +17,17 @@ const maxLine = 16 << 20
 // frame until in ends or ctx does. A line the session cannot take yet
 // (its command queue is full) is offered again, never dropped; what the
 // session made of it arrives as Updates.
+//
+// The end of in does not end the session: a producer that has said its
+// piece may still want the answers. Once lines were sent, stderr says
+// so, and what does end it.
 func sendLines(ctx context.Context, in io.Reader, do func(protocol.Command) error, stderr io.Writer) {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
 	retry := time.NewTicker(20 * time.Millisecond)
 	defer retry.Stop()
-	for n := 1; sc.Scan(); n++ {
+	n := 0
+	for ; sc.Scan(); n++ {
 		cmd := protocol.Command{Kind: protocol.CmdSend, Text: sc.Text()}
 		for do(cmd) != nil {
 			select {
@@ -35,7 +40,12 @@ func sendLines(ctx context.Context, in io.Reader, do func(protocol.Command) erro
 			return
 		}
 	}
-	if err := sc.Err(); err != nil && ctx.Err() == nil {
+	if ctx.Err() != nil {
+		return
+	}
+	if err := sc.Err(); err != nil {
 		fmt.Fprintln(stderr, "evtap: stdin: no more lines sent:", err)
+	} else if n > 0 {
+		fmt.Fprintf(stderr, "evtap: stdin ended after %d line(s); the session goes on until ctrl+c, --duration or --count\n", n)
 	}
 }

@@ -32,10 +32,24 @@ func TestEveryLineOfStdinIsSentInOrderEvenWhenTheQueueIsFull(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	sendLines(ctx, strings.NewReader("one\r\ntwo\n\n{\"three\":3}"), do, io.Discard)
+	var stderr strings.Builder
+	sendLines(ctx, strings.NewReader("one\r\ntwo\n\n{\"three\":3}"), do, &stderr)
 	want := []string{"one", "two", "", `{"three":3}`}
 	if !slices.Equal(got, want) {
 		t.Fatalf("sent %q, want %q", got, want)
+	}
+	if !strings.Contains(stderr.String(), "stdin ended after 4 line(s); the session goes on until") {
+		t.Errorf("stderr %q: the end of stdin must say the session goes on, and what ends it", stderr.String())
+	}
+}
+
+// Rule: an empty stdin (a script's </dev/null) says nothing: nothing was
+// sent, so nobody is waiting to hear that sending stopped.
+func TestAnEmptyStdinSaysNothing(t *testing.T) {
+	var stderr strings.Builder
+	sendLines(context.Background(), strings.NewReader(""), func(protocol.Command) error { return nil }, &stderr)
+	if stderr.Len() != 0 {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }
 

@@ -8,7 +8,22 @@ import (
 	"time"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/record"
 )
+
+// Rules are the redaction rules a provider like the one Session plays
+// would supply (the registry passes the real ones): the fields, query
+// parameters and nested tokens its protocol marks secret.
+func Rules() record.Rules {
+	return record.Rules{Fields: map[string]string{
+		"ws_access_token": "ws_access_token",
+		"wsc":             "wsc",
+		"wsc.token":       "wsc",
+		"recovery.token":  "wsc",
+		"encryptionKey":   "encryptionKey",
+		"secretKey":       "secretKey",
+	}}
+}
 
 // Secrets used by Session, each of which must be redacted.
 const (

@@ -28,6 +28,11 @@ type ConnOptions struct {
 	// answers nothing for two intervals plus 10 s is dropped. 0 or
 	// negative: no pings and no read deadline.
 	PingInterval time.Duration
+	// PongTimeout, when positive, replaces PingInterval's read rule: the
+	// read deadline is PongTimeout and only a pong moves it; frames from
+	// the client do not (VoIPBin drops a client that talks but never
+	// answers a ping).
+	PongTimeout time.Duration
 	// Subprotocols the server may choose from, in its order of
 	// preference; Header is added to the 101 answer.
 	Subprotocols []string
@@ -347,26 +352,33 @@ func (c *Conn) queued() int {
 
 // Serve reads the client's frames and hands each to onFrame, on this
 // goroutine, until the connection ends; then it unregisters the
-// connection and returns. onFrame may queue frames; it must not block
-// for long (the read deadline keeps running).
-func (c *Conn) Serve(onFrame func(typ int, data []byte)) {
+// connection and returns the read error that ended it (a net.Error whose
+// Timeout() is true when the peer stopped answering pings). onFrame may
+// queue frames; it must not block for long (the read deadline keeps
+// running).
+func (c *Conn) Serve(onFrame func(typ int, data []byte)) error {
 	defer c.finish()
 	// The provider has set the connection up by now: a scenario that
 	// starts at the first connection may act on it.
 	c.s.Mark(StartFirstConnection)
 	c.ws.SetReadLimit(c.opt.ReadLimit)
-	wait := time.Duration(0)
+	wait, anyFrame := time.Duration(0), true
 	if p := c.opt.PingInterval; p > 0 {
 		wait = 2*p + pongGrace
+	}
+	if c.opt.PongTimeout > 0 {
+		wait, anyFrame = c.opt.PongTimeout, false
+	}
+	if wait > 0 {
 		_ = c.ws.SetReadDeadline(time.Now().Add(wait))
 		c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(wait)) })
 	}
 	for {
 		typ, data, err := c.ws.ReadMessage()
 		if err != nil {
-			return
+			return err
 		}
-		if wait > 0 {
+		if wait > 0 && anyFrame {
 			_ = c.ws.SetReadDeadline(time.Now().Add(wait))
 		}
 		c.lastRead.Store(time.Now().UnixNano())

@@ -3,6 +3,7 @@ package emu
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -234,5 +235,52 @@ func TestNoFrameLargerThanMaxFrameIsWritten(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "not sent: larger than") {
 		t.Fatalf("log: %s", log.String())
+	}
+}
+
+// With PongTimeout only a pong moves the read deadline: a client that
+// keeps sending frames but never answers a ping is dropped when the
+// timeout passes, and Serve reports a timeout.
+func TestPongTimeoutIgnoresFramesAndReportsATimeout(t *testing.T) {
+	s := New(Config{Name: "Pong"})
+	errc := make(chan error, 1)
+	s.Handle("GET /ws", func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.Upgrade(w, r, ConnOptions{PingInterval: 10 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
+		if err != nil {
+			return
+		}
+		errc <- c.Serve(func(int, []byte) {})
+	})
+	base, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.SetPingHandler(func(string) error { return nil }) // never answers
+	go func() {
+		for ws.WriteMessage(websocket.TextMessage, []byte("still here")) == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	go func() {
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-errc:
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("Serve returned %v, want a timeout", err)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("a client that never answers pings was not dropped")
 	}
 }

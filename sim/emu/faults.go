@@ -2,6 +2,7 @@ package emu
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -17,6 +18,18 @@ type Fault struct {
 	// Toggle marks a fault that stays in force until it is asked for
 	// again with On cleared (delay, reorder, encryption off).
 	Toggle bool
+	// Variants are ready-made forms of the fault for the menu, each with
+	// its own name and the command's arguments (a close with 1000, 1011
+	// or 4000; a refusal with 403 or 400). Their Kind is the fault's.
+	// None offers the fault once, with no arguments.
+	Variants []Variant
+}
+
+// Variant is one ready-made form of a Fault: a name for the menu and the
+// arguments its command carries (Code, Text, Value, Duration, On).
+type Variant struct {
+	Name string
+	Cmd  protocol.Command
 }
 
 // same reports whether f is the fault cmd asks for.
@@ -91,7 +104,12 @@ func (s *Server) Fault(cmd protocol.Command) error {
 
 // coreFaults offers what any emulator can do to its connections.
 func (s *Server) coreFaults() {
-	s.AddFault(Fault{Kind: protocol.CmdClose, Name: "close", Description: "the emulator closes the connection with this code (a close frame from the server); the client should reconnect"},
+	s.AddFault(Fault{Kind: protocol.CmdClose, Name: "close", Description: "the emulator closes the connection with this code (a close frame from the server); the client should reconnect",
+		Variants: []Variant{
+			{"close 1000", protocol.Command{Code: 1000, Text: "evtap: normal closure"}},
+			{"close 1011", protocol.Command{Code: 1011, Text: "evtap: internal error"}},
+			{"close 4000", protocol.Command{Code: 4000, Text: "evtap: application close"}},
+		}},
 		func(cmd protocol.Command) error {
 			code := cmd.Code
 			if code == 0 {
@@ -105,7 +123,8 @@ func (s *Server) coreFaults() {
 			}
 			return nil
 		})
-	s.AddFault(Fault{Kind: protocol.CmdDelayFrames, Name: "delay frames", Description: "the emulator delays every frame it writes by the given time (0: no delay)", Toggle: true},
+	s.AddFault(Fault{Kind: protocol.CmdDelayFrames, Name: "delay frames", Description: "the emulator delays every frame it writes by the given time (0: no delay)", Toggle: true,
+		Variants: []Variant{{"delay frames 500ms", protocol.Command{Duration: 500 * time.Millisecond}}}},
 		func(cmd protocol.Command) error { s.SetFrameDelay(cmd.Duration); return nil })
 	s.AddFault(Fault{Kind: protocol.CmdReorderFrames, Name: "reorder frames", Description: "the emulator swaps adjacent events before writing them (while on)", Toggle: true},
 		func(cmd protocol.Command) error { s.SetReorder(cmd.On); return nil })

@@ -24,6 +24,7 @@ type Counters struct {
 	TokensIssued int               `json:"tokensIssued"` // OAuth access tokens
 	WSTokens     int               `json:"wsTokens"`     // ws_access_tokens
 	Sessions     []SessionCounters `json:"sessions"`     // sessions alive now (live or recoverable)
+	PubNub       *PushCounters     `json:"pubnub"`       // REST subscriptions over PubNub, and the PubNub service
 }
 
 // RecoveryCounters counts recovery attempts by outcome.

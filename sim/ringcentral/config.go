@@ -96,6 +96,9 @@ type Config struct {
 	// subscription and fault (never a token). `evtap sim` points it at
 	// stderr.
 	Log io.Writer
+	// PubNub configures the PubNub transport: REST subscriptions
+	// delivered over the PubNub long-poll, served on the same listener.
+	PubNub PubNubConfig
 	// Limits bound what clients can make the emulator hold (zero fields:
 	// the core's defaults). A client that lets more than
 	// Limits.MaxConnQueued pile up unread is cut; it can then recover
@@ -143,5 +146,6 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	c.PubNub = c.PubNub.withDefaults()
 	return c
 }

@@ -141,6 +141,7 @@ func (s *Server) Counters() Counters {
 		c.Sessions = append(c.Sessions, sc)
 	}
 	sort.Slice(c.Sessions, func(i, j int) bool { return c.Sessions[i].ID < c.Sessions[j].ID })
+	c.PubNub = s.pushCounters()
 	return c
 }
 

@@ -19,6 +19,7 @@ func (s *Server) generateAll(n int) {
 			s.generate(sess, "")
 		}
 	}
+	s.generatePush(n)
 }
 
 // expire forgets sessions lost for longer than RecoveryTimeout and ws
@@ -27,6 +28,7 @@ func (s *Server) expire() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
+	s.expirePush(now)
 	for _, sess := range s.sessions {
 		if sess.conn == nil && now.Sub(sess.lostAt) > s.cfg.RecoveryTimeout {
 			s.discard(sess)

@@ -122,5 +122,7 @@ func (s *Server) do(st emu.Step) {
 		s.Forget(st.Target)
 	case "refuse-token":
 		s.RefuseNextToken()
+	default:
+		s.doPush(st)
 	}
 }

@@ -40,7 +40,8 @@ type Server struct {
 	conns        map[*conn]bool
 	sessionCount int
 	refuseNext   bool
-	counters     Counters // the RingCentral fields only
+	counters     Counters   // the RingCentral fields only
+	push         *pushState // REST subscriptions delivered over PubNub (pushsub.go)
 }
 
 // ControlPrefix is the reserved path prefix of the HTTP control API.
@@ -71,6 +72,7 @@ func New(cfg Config) *Server {
 	_, _ = rand.Read(key)
 	s.wsc = newWSCCodec(key)
 	s.ids = mrand.New(mrand.NewSource(s.seed))
+	s.push = s.newPushState(cfg.PubNub)
 	s.Server = emu.New(emu.Config{
 		Name:     "RingCentral",
 		Rate:     cfg.Rate,
@@ -85,6 +87,9 @@ func New(cfg Config) *Server {
 	s.routes()
 	s.controlRoutes()
 	s.offerFaults()
+	s.pushRoutes()
+	s.pushControlRoutes()
+	s.offerPushFaults()
 	s.Every(expireEvery, func(time.Time) { s.expire() })
 	s.Every(checkEvery(cfg.IdleTimeout, cfg.AbsoluteTimeout), s.checkTimeouts)
 	return s
@@ -98,7 +103,7 @@ func (s *Server) routes() {
 	s.Handle("GET /restapi/v1.0/account/{account}/extension/{extension}", s.handleExtension)
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "CMN-102", "Resource for parameter [path] is not found: "+r.Method+" "+r.URL.Path+
-			" (evtap sim serves "+pathToken+", "+pathRevoke+", "+pathWSToken+", /ws and "+ControlPrefix+"...)")
+			" (evtap sim serves "+pathToken+", "+pathRevoke+", "+pathWSToken+", /ws, "+pathSubscription+" (PubNub), /v2/subscribe/..., /time/0 and "+ControlPrefix+"...)")
 	})
 }
 
@@ -109,7 +114,7 @@ func (s *Server) Seed() int64 { return s.seed }
 // the WebSocket are, and the credentials accepted.
 func (s *Server) banner(base string) []string {
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
-	return []string{
+	return append([]string{
 		"  server (RINGCENTRAL_SERVER_URL): " + base,
 		"  websocket:                       " + ws + " (token from POST " + pathWSToken + ")",
 		"  client id:     " + s.cfg.ClientID,
@@ -119,7 +124,7 @@ func (s *Server) banner(base string) []string {
 		"  account/extension (~): " + DemoAccountID + "/" + DemoExtensionID,
 		fmt.Sprintf("  rate %g/s per subscription (at most %d), seed %d, recovery %s, buffer %d, idle %s, absolute %s, strict tokens %v",
 			s.Rate(), emu.MaxRate, s.seed, s.cfg.RecoveryTimeout, s.cfg.BufferSize, s.cfg.IdleTimeout, s.cfg.AbsoluteTimeout, s.cfg.StrictTokens),
-	}
+	}, s.pushBanner(base)...)
 }
 
 // Serve starts an emulator on listen, prints its banner to out and runs

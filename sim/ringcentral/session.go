@@ -177,23 +177,11 @@ func (sess *session) buffered() []*note { return sess.buf[sess.head:] }
 // generate makes one notification from the session's filters, of kind k
 // if k is not empty. It reports false when no filter matches k.
 func (s *Server) generate(sess *session, k Kind) bool {
-	var fs []filter
-	for _, f := range sess.sub.filters {
-		if k == "" || k == KindHostile || f.kind == k {
-			fs = append(fs, f)
-		}
+	event, body, ok := pickBody(sess.gen, sess.sub.filters, k, s)
+	if ok {
+		s.emit(sess, event, body)
 	}
-	if len(fs) == 0 {
-		return false
-	}
-	f := fs[sess.gen.rng.Intn(len(fs))]
-	var b any = sess.gen.body(f, s.now())
-	if k == KindHostile {
-		b = sess.gen.spoil(b)
-	}
-	body, _ := json.Marshal(b)
-	s.emit(sess, f.event, body)
-	return true
+	return ok
 }
 
 // notificationFrame writes a ServerNotification frame, byte for byte

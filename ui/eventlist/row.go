@@ -86,6 +86,9 @@ func rowCells(u *protocol.Update) (label, text string) {
 		if s.Error != nil {
 			return "subscription", "refused: " + s.Error.Error()
 		}
+		if len(s.Filters) == 1 && s.Filters[0] == s.ID {
+			return "subscription", strings.TrimSpace(s.Status + " " + s.ID) // a topic: its own one filter
+		}
 		return "subscription", strings.TrimSpace(s.Status + " " + s.ID + " " + strings.Join(s.Filters, ", "))
 	}
 	return string(u.Kind), ""

@@ -15,6 +15,7 @@ import (
 var genericFaults = []ui.Fault{
 	{Name: "drop", Explain: "cut the connection with no close handshake, as a network failure would", Cmd: protocol.Command{Kind: protocol.CmdDrop}},
 	{Name: "stop heartbeats", Explain: "stop sending keepalives (toggle): see what the server's idle timeout does", Cmd: protocol.Command{Kind: protocol.CmdStopHeartbeats}, Toggle: true},
+	{Name: "stop answering pings", Explain: "leave the server's pings unanswered (toggle): watch its pong timeout drop the connection", Cmd: protocol.Command{Kind: protocol.CmdStopPongs}, Toggle: true},
 	{Name: "stall reading 10s", Explain: "stop reading for 10 s: backpressure, missed pongs", Cmd: protocol.Command{Kind: protocol.CmdStallRead, Duration: 10 * time.Second}},
 }
 

@@ -37,6 +37,7 @@ func newStatus(p ui.Provider) status {
 func (s *status) apply(u protocol.Update) {
 	switch u.Kind {
 	case protocol.KindState:
+		wasLive := s.state.Phase == protocol.PhaseLive && s.conn == u.Conn
 		s.state, s.conn = *u.State, u.Conn
 		if u.State.URL != "" {
 			s.url = u.State.URL
@@ -58,7 +59,11 @@ func (s *status) apply(u protocol.Update) {
 		case protocol.PhaseDropped:
 			s.droppedAt = u.Time
 		case protocol.PhaseLive:
-			s.liveSince = u.Time
+			// a provider may repeat the live state to refresh its
+			// context; the stream has been live since it first was
+			if !wasLive {
+				s.liveSince = u.Time
+			}
 		}
 	case protocol.KindEvent:
 		s.lastEvent = u.Time
@@ -130,8 +135,14 @@ func (s *status) connectionLines(now time.Time) []string {
 	if st.CloseCode != 0 {
 		lines = append(lines, fmt.Sprintf("close   code %d", st.CloseCode))
 	}
+	if st.HTTPStatus != 0 {
+		lines = append(lines, answerHeaders(st.Info)...)
+	}
 	if s.url != "" {
 		lines = append(lines, "url     "+sanitize(s.url, 200))
+	}
+	if p := s.info["subprotocol"]; p != "" {
+		lines = append(lines, "proto   "+sanitize(p, 64)+" (chosen by the server)")
 	}
 	if s.rtt > 0 {
 		lines = append(lines, fmt.Sprintf("rtt     %s (%s)", s.rtt.Round(100*time.Microsecond), s.rttVia))
@@ -160,6 +171,35 @@ func (s *status) connectionLines(now time.Time) []string {
 		if len(parts) > 0 {
 			lines = append(lines, "timeouts "+strings.Join(parts, " "))
 		}
+	}
+	return lines
+}
+
+// engineInfo are the State.Info keys the engine sets for itself; the
+// others of a refused answer's state are the answer's headers.
+var engineInfo = map[string]bool{"subprotocol": true, "expires_at": true, "rotates_at": true}
+
+// maxAnswerHeaders is how many headers of a refused answer the pane
+// lists; the rest are counted.
+const maxAnswerHeaders = 8
+
+// answerHeaders lists the headers of a refused request or upgrade (a
+// WWW-Authenticate challenge, a request id), which say why.
+func answerHeaders(info map[string]string) []string {
+	var names []string
+	for k := range info {
+		if !engineInfo[k] && !strings.Contains(k, "timeout") {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var lines []string
+	for i, k := range names {
+		if i == maxAnswerHeaders {
+			lines = append(lines, fmt.Sprintf("header  … %d more", len(names)-i))
+			break
+		}
+		lines = append(lines, "header  "+sanitize(k, 40)+": "+sanitize(info[k], 160))
 	}
 	return lines
 }

@@ -293,3 +293,16 @@ func TestAFaultMenuLongerThanTheScreenScrolls(t *testing.T) {
 		t.Fatalf("scrolling down should reach the last fault:\n%s", s)
 	}
 }
+
+// A provider that repeats the live state to refresh its context (VoIPBin's
+// keepalive pane) does not restart the "no events for N s" count: the
+// stream has been quiet since it went live, not since the last refresh.
+func TestARepeatedLiveStateDoesNotRestartTheStallCount(t *testing.T) {
+	m := drive(t, newFakeSource(), 160, 40,
+		state(0, protocol.State{Phase: protocol.PhaseDialing}),
+		state(1, protocol.State{Phase: protocol.PhaseLive}),
+		state(8, protocol.State{Phase: protocol.PhaseLive, Context: []protocol.Field{{Label: "pings", Value: "1"}}}))
+	if s := screen(m); !strings.Contains(s, "no events for 9s") {
+		t.Fatalf("want the stall counted from the first live state (9 s before now):\n%s", s)
+	}
+}

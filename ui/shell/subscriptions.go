@@ -88,16 +88,25 @@ func (s *subscriptions) lines(now time.Time, short func(string) string) []string
 	}
 	for _, id := range s.order {
 		sub := s.byID[id]
-		lines = append(lines, "id      "+sanitize(orDash(sub.ID), 60))
-		st := "status  " + sanitize(orDash(sub.Status), 30) + fmt.Sprintf("  events %d", sub.events)
+		// a subscription that is its one filter (a topic) is named once,
+		// shortened like a filter
+		named := len(sub.Filters) == 1 && sub.Filters[0] == sub.ID && short != nil
+		st := sanitize(orDash(sub.Status), 30) + fmt.Sprintf("  events %d", sub.events)
 		if !sub.ExpiresAt.IsZero() {
 			st += "  expires " + sub.ExpiresAt.Local().Format("15:04:05") + fmt.Sprintf(" (in %s)", sub.ExpiresAt.Sub(now).Round(time.Second))
 		}
-		lines = append(lines, st)
+		if named {
+			lines = append(lines, sanitize(short(sub.ID), 160)+"  "+st)
+		} else {
+			lines = append(lines, "id      "+sanitize(orDash(sub.ID), 60), "status  "+st)
+		}
 		if sub.Note != "" {
 			lines = append(lines, "note    "+sanitize(sub.Note, 200))
 		}
 		for _, f := range sub.Filters {
+			if named {
+				break
+			}
 			if short != nil {
 				f = short(f)
 			}
