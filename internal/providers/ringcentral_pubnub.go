@@ -1,11 +1,15 @@
 package providers
 
 import (
+	"maps"
+
 	"github.com/spf13/pflag"
 
 	"github.com/evtap/evtap/internal/run"
 	"github.com/evtap/evtap/protocol"
 	pn "github.com/evtap/evtap/protocol/pubnub"
+	rc "github.com/evtap/evtap/protocol/ringcentral"
+	"github.com/evtap/evtap/record"
 	pnsession "github.com/evtap/evtap/session/pubnub"
 	"github.com/evtap/evtap/ui"
 )
@@ -26,11 +30,21 @@ func ringCentralPubNub() *Entry {
 		Summary: "RingCentral REST subscriptions delivered by PubNub's long-poll (deprecated): renewals, catch-up, AES",
 		Decoder: func() protocol.Decoder { return pn.NewDecoder() },
 		UI:      ringCentralPubNubUI(),
-		// The recorder's default rules know encryptionKey and secretKey;
-		// the sub key rides in URL paths, which the session masks in the
-		// requests it publishes.
-		Redact: nil,
+		Redact:  ringCentralPubNubRedact,
 	}
+}
+
+// ringCentralPubNubRedact adds RingCentral's secret fields and PubNub's
+// (the subscribe key, and the URL paths that carry it) to the
+// recorder's rules.
+func ringCentralPubNubRedact(o *record.Options) {
+	r := record.Rules{Fields: map[string]string{}}
+	maps.Copy(r.Fields, rc.SecretFields)
+	maps.Copy(r.Fields, pn.SecretFields)
+	for _, p := range pn.SecretPaths {
+		r.PathTokens = append(r.PathTokens, record.PathToken{Prefix: p.Prefix, Kind: p.Kind})
+	}
+	o.Rules = o.Rules.Merge(r)
 }
 
 // ringCentralPubNubUI is what the TUI says of a session over PubNub.
@@ -102,6 +116,7 @@ func pubNubSession(c ringCentralCreds, origin string, o Options) run.Session {
 		Provider: pn.ProviderName,
 		Title:    "RingCentral over PubNub " + c.server,
 		UI:       ringCentralPubNubUI(),
+		Redact:   ringCentralPubNubRedact,
 		Endpoint: c.server,
 		Secrets:  []string{c.clientSecret, c.jwt},
 		Run:      s.Run,

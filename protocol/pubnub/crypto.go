@@ -3,6 +3,7 @@ package pubnub
 import (
 	"bytes"
 	"crypto/aes"
+	"crypto/cipher"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -18,7 +19,8 @@ const Cipher = "AES-128-ECB"
 // Key is a subscription's deliveryMode.encryptionKey, decoded: 16 raw
 // bytes used as they are (no hashing), AES-128.
 type Key struct {
-	raw []byte
+	raw   []byte
+	block cipher.Block // the key schedule, made once
 }
 
 // redactedPrefix starts the placeholder a recording writes for a
@@ -42,7 +44,11 @@ func ParseKey(b64 string) (Key, error) {
 	if len(raw) != 16 {
 		return Key{}, errors.New("encryptionKey is " + strconv.Itoa(len(raw)) + " bytes, not the 16 of AES-128")
 	}
-	return Key{raw: raw}, nil
+	b, err := aes.NewCipher(raw)
+	if err != nil {
+		return Key{}, err
+	}
+	return Key{raw: raw, block: b}, nil
 }
 
 // Valid reports whether k holds a key.
@@ -65,7 +71,7 @@ func (k Key) Fingerprint() string {
 // padding, standard base64. (A client never encrypts; tests and
 // round trips do.)
 func (k Key) Encrypt(plain []byte) string {
-	b, _ := aes.NewCipher(k.raw) // the key is 16 bytes by construction
+	b := k.block
 	pad := aes.BlockSize - len(plain)%aes.BlockSize
 	buf := make([]byte, len(plain)+pad)
 	copy(buf, plain)
@@ -183,7 +189,7 @@ func Decrypt(k Key, keyErr error, d json.RawMessage) Decryption {
 }
 
 func (k Key) decryptECB(ct []byte) []byte {
-	b, _ := aes.NewCipher(k.raw)
+	b := k.block
 	out := make([]byte, len(ct))
 	for i := 0; i < len(ct); i += aes.BlockSize {
 		b.Decrypt(out[i:i+aes.BlockSize], ct[i:i+aes.BlockSize])

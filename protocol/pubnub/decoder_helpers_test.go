@@ -13,14 +13,14 @@ import (
 // wire feeds a Decoder the http frames a session would publish, on a
 // clock the test moves.
 type wire struct {
-	t    *testing.T
+	t    testing.TB
 	d    *Decoder
 	now  time.Time
 	id   int
 	conn int
 }
 
-func newWire(t *testing.T) *wire {
+func newWire(t testing.TB) *wire {
 	return &wire{t: t, d: NewDecoder(), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), conn: 1}
 }
 

@@ -160,8 +160,8 @@ func looseInt(raw json.RawMessage) (int, bool) {
 // far it got, so its cursor must not move.
 func ParseResponse(body []byte) (Response, error) {
 	var w struct {
-		T *Cursor         `json:"t"`
-		M json.RawMessage `json:"m"`
+		T *Cursor   `json:"t"`
+		M []Message `json:"m"`
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
@@ -173,13 +173,7 @@ func ParseResponse(body []byte) (Response, error) {
 	if w.T == nil {
 		return Response{}, errors.New("no t (the cursor)")
 	}
-	r := Response{Cursor: *w.T}
-	if m := bytes.TrimSpace(w.M); len(m) > 0 && string(m) != "null" {
-		if err := json.Unmarshal(m, &r.Messages); err != nil {
-			return Response{}, errors.New("m: " + err.Error())
-		}
-	}
-	return r, nil
+	return Response{Cursor: *w.T, Messages: w.M}, nil
 }
 
 // ParseTimeAnswer reads the answer to GET /time/0: a JSON array holding
