@@ -30,6 +30,12 @@ type Provider struct {
 	// Filters describes the live editor (f); nil when the source's
 	// subscriptions cannot be edited.
 	Filters *FilterSpec
+	// Redact replaces the secrets a frame's text holds (issued tokens,
+	// keys, a token in a URL path) with placeholders, by the provider's
+	// own rules, before the list or the detail view shows it; nil shows
+	// frames as they came (--no-redact, or a recording already
+	// redacted). It is called only from the UI's goroutine.
+	Redact func(string) string
 	// OneSubscription says the provider keeps one subscription per
 	// session, each new one replacing the last (the pane then shows only
 	// the newest); false lists several at once, by ID.

@@ -54,7 +54,9 @@ func liveTUI(ctx context.Context, o TUIOptions, s Session, rec *recording) error
 	}
 	runErr, uiErr := showInTUI(ctx, run, func(feed *shell.Feed) tea.Model {
 		src := liveSource{Source: shell.NewSource(feed, controls, do), rec: rec}
-		return shell.New(src, shell.Options{Title: s.Title, Keep: o.Keep, Theme: o.theme(), Provider: s.UI, Faults: s.Faults})
+		p := s.UI
+		p.Redact = screenRedact(rec.opts)
+		return shell.New(src, shell.Options{Title: s.Title, Keep: o.Keep, Theme: o.theme(), Provider: p, Faults: s.Faults})
 	})
 	if runErr != nil {
 		return runErr

@@ -23,6 +23,7 @@ import (
 // highlighted only for the lines on screen, so a 5 MB body scrolls freely.
 type Detail struct {
 	st     Styles
+	redact func(string) string // a frame's text before it is shown; nil: as it came
 	w, h   int
 	header []string
 	lines  []string // pretty JSON, sanitized lazily at View
@@ -88,8 +89,8 @@ func (d *Detail) Show(u *protocol.Update) {
 	if u == nil {
 		return
 	}
-	d.header = headerOf(u)
-	d.pretty = prettyJSON(u)
+	d.header = headerOf(u, d.redact)
+	d.pretty = prettyJSON(u, d.redact)
 	d.lines = strings.Split(string(d.pretty), "\n")
 	if d.query != "" {
 		for i, l := range d.lines {
@@ -103,8 +104,8 @@ func (d *Detail) Show(u *protocol.Update) {
 }
 
 // headerOf is the summary above the JSON.
-func headerOf(u *protocol.Update) []string {
-	label, text := rowCells(u)
+func headerOf(u *protocol.Update, redact func(string) string) []string {
+	label, text := shownCells(u, redact)
 	h := []string{label + "  " + text}
 	// The delay goes first: on a narrow pane it is what matters most.
 	line := "received " + u.Time.Local().Format("2006-01-02 15:04:05.000")
@@ -158,8 +159,8 @@ func sealText(s *protocol.Seal) string {
 // prettyJSON is the indented JSON of u: the notification for an event,
 // a frame's own payload (its text, its REST exchange, its bytes in hex
 // and base64), the whole Update otherwise, with recovery tokens and
-// secret context fields masked.
-func prettyJSON(u *protocol.Update) []byte {
+// secret context fields masked, and a frame's text passed through redact.
+func prettyJSON(u *protocol.Update, redact func(string) string) []byte {
 	var raw []byte
 	switch {
 	case u.Kind == protocol.KindEvent:
@@ -168,6 +169,9 @@ func prettyJSON(u *protocol.Update) []byte {
 		return binaryDump(u.Frame)
 	case u.Frame != nil && (u.Frame.Op == protocol.OpText || u.Frame.Op == protocol.OpHTTP):
 		raw = []byte(u.Frame.Data)
+		if redact != nil {
+			raw = []byte(redact(u.Frame.Data))
+		}
 	default:
 		c := *u
 		if c.State != nil {
@@ -311,3 +315,7 @@ func binaryDump(f *protocol.Frame) []byte {
 	out.WriteString(base64.StdEncoding.EncodeToString(b))
 	return out.Bytes()
 }
+
+// SetRedact sets what a frame's text passes through before it is shown
+// or copied (the provider's redaction rules); nil shows it as it came.
+func (d *Detail) SetRedact(f func(string) string) { d.redact = f; d.shown = nil }

@@ -22,6 +22,7 @@ type List struct {
 	store  *Store
 	st     Styles
 	keys   KeyMap
+	redact func(string) string // a frame's text before it is drawn; nil: as it came
 	w, h   int
 	ox, oy int // where the list sits on screen, for mouse clicks
 
@@ -290,3 +291,7 @@ func (l *List) find(dir int, here bool) bool {
 	l.notice = "no match for " + strconv.Quote(l.query)
 	return false
 }
+
+// SetRedact sets what a frame's text passes through before it is drawn
+// (the provider's redaction rules); nil draws frames as they came.
+func (l *List) SetRedact(f func(string) string) { l.redact = f }

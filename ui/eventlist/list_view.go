@@ -49,7 +49,7 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	if selected {
 		gutter = "›"
 	}
-	label, text := rowCells(u)
+	label, text := shownCells(u, l.redact)
 	flags := []rune("   ")
 	if u.Kind == protocol.KindEvent {
 		if u.Event.Replayed {

@@ -94,6 +94,17 @@ func rowCells(u *protocol.Update) (label, text string) {
 	return string(u.Kind), ""
 }
 
+// shownCells is rowCells as the screen shows them: a frame's text
+// passed through redact (the provider's rules), so an issued token or key
+// never reaches the screen unless the user turned redaction off.
+func shownCells(u *protocol.Update, redact func(string) string) (label, text string) {
+	label, text = rowCells(u)
+	if redact != nil && u.Frame != nil && (u.Frame.Op == protocol.OpText || u.Frame.Op == protocol.OpHTTP) {
+		text = redact(text)
+	}
+	return label, text
+}
+
 // seqOf is the provider sequence number of an event row, if any.
 func seqOf(u *protocol.Update) uint64 {
 	if u.Kind == protocol.KindEvent {

@@ -94,12 +94,15 @@ func New(src ui.Source, opts Options) Model {
 	// ! is the fault menu here; "only gaps and recoveries" moves to O.
 	lk.OnlyGaps = key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "only gaps+recoveries"))
 	list.SetKeyMap(lk)
+	list.SetRedact(opts.Provider.Redact)
+	detail := events.NewDetail(est)
+	detail.SetRedact(opts.Provider.Redact)
 	stats := events.NewStats()
 	stats.GapNote = sanitize(opts.Provider.Gaps, 80)
 	return Model{
 		src: src, opts: opts, ctx: ctx, cancel: cancel,
 		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
-		store: store, list: list, detail: events.NewDetail(est), stats: stats,
+		store: store, list: list, detail: detail, stats: stats,
 		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls(), opts.Faults),
 		input: textinput.New(), width: 80, height: 24,
 	}
