@@ -54,7 +54,7 @@ func ringCentralPubNubUI() ui.Provider {
 	p.ContextTitle = "Long-poll"
 	p.ContextEmpty = "no subscription yet"
 	p.SubscriptionsTitle = "Subscription (REST, PubNub delivery)"
-	p.Gaps = "PubNub cannot count losses: a gap is shown when the cursor was away longer than its queue keeps messages (20 min), a catch-up filled the queue (100), or the subscription had to be re-created"
+	p.Gaps = "PubNub cannot count losses: gaps show past its queue (20 min, 100 messages) and on re-creation"
 	p.Phases = map[protocol.Phase]string{
 		protocol.PhaseToken:       "getting an access token",
 		protocol.PhaseSubscribing: "subscription request (REST)",

@@ -57,39 +57,32 @@ func (r Renewal) String() string {
 // shownRenewals is how many recent renewals the pane lists.
 const shownRenewals = 4
 
-// Fields lists the context in the order the pane shows it.
+// Fields lists the context in the order the pane shows it, most
+// telling first: a narrow pane shows only the first few.
 func (c Context) Fields() []protocol.Field {
 	var fs []protocol.Field
 	switch {
 	case c.Poll != "":
 		fs = append(fs, protocol.Field{Label: "poll", Value: c.Poll})
 	case !c.PollSince.IsZero():
-		fs = append(fs, protocol.Field{Label: "poll", Value: "in flight (server holds ≤" + secs(ServerHold) + ", timeout " + secs(SubscribeTimeout) + ")", At: c.PollSince})
+		fs = append(fs, protocol.Field{Label: "poll", Value: "in flight (≤" + secs(ServerHold) + ")", At: c.PollSince})
 	}
 	if c.Cursor != nil {
-		fs = append(fs, protocol.Field{Label: "cursor", Value: c.Cursor.String() + "  " + c.Cursor.T.Time().Local().Format("15:04:05.000")})
+		fs = append(fs, protocol.Field{Label: "cursor", Value: c.Cursor.String()})
 	}
-	if c.Channel != "" {
-		fs = append(fs, protocol.Field{Label: "channel", Value: c.Channel})
-	}
-	if c.SubKey != "" {
-		fs = append(fs, protocol.Field{Label: "sub key", Value: c.SubKey, Secret: true})
-	}
-	if c.Origin != "" {
-		fs = append(fs, protocol.Field{Label: "origin", Value: c.Origin})
-	}
-	if c.Channel != "" {
-		enc := "none (notifications come plain)"
-		if c.Key != "" {
-			enc = Cipher + ", key " + c.Key
-		}
-		fs = append(fs, protocol.Field{Label: "encryption", Value: enc})
+	if !c.NextRenew.IsZero() {
+		fs = append(fs, protocol.Field{Label: "renew", Value: "PUT " + c.NextRenew.Local().Format("15:04:05"), At: c.NextRenew})
 	}
 	if !c.Expires.IsZero() {
 		fs = append(fs, protocol.Field{Label: "expires", Value: c.Expires.Local().Format("15:04:05"), At: c.Expires})
 	}
-	if !c.NextRenew.IsZero() {
-		fs = append(fs, protocol.Field{Label: "renew", Value: "PUT at expiry − " + secs(RenewLead), At: c.NextRenew})
+	if c.Channel != "" {
+		fs = append(fs, protocol.Field{Label: "channel", Value: c.Channel})
+		cipher := "none (plain)"
+		if c.Key != "" {
+			cipher = Cipher + " " + c.Key
+		}
+		fs = append(fs, protocol.Field{Label: "cipher", Value: cipher})
 	}
 	if n := len(c.Renewals); n > 0 {
 		rs := c.Renewals[max(0, n-shownRenewals):]
@@ -102,6 +95,12 @@ func (c Context) Fields() []protocol.Field {
 			v += " · " + strconv.Itoa(n-shownRenewals) + " earlier"
 		}
 		fs = append(fs, protocol.Field{Label: "renewals", Value: v})
+	}
+	if c.SubKey != "" {
+		fs = append(fs, protocol.Field{Label: "sub key", Value: c.SubKey, Secret: true})
+	}
+	if c.Origin != "" {
+		fs = append(fs, protocol.Field{Label: "origin", Value: c.Origin})
 	}
 	return fs
 }

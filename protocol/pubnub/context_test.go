@@ -25,10 +25,10 @@ func TestContextFields(t *testing.T) {
 		labels = append(labels, f.Label)
 		byLabel[f.Label] = i
 	}
-	if got := strings.Join(labels, ","); got != "poll,cursor,channel,sub key,origin,encryption,expires,renew,renewals" {
+	if got := strings.Join(labels, ","); got != "poll,cursor,renew,expires,channel,cipher,renewals,sub key,origin" {
 		t.Fatalf("labels %s", got)
 	}
-	if f := fs[byLabel["poll"]]; !f.At.Equal(at) || !strings.Contains(f.Value, "280s") {
+	if f := fs[byLabel["poll"]]; !f.At.Equal(at) || f.Value != "in flight (≤280s)" {
 		t.Errorf("poll %+v", f)
 	}
 	if !fs[byLabel["sub key"]].Secret || fs[byLabel["channel"]].Secret {
@@ -41,8 +41,8 @@ func TestContextFields(t *testing.T) {
 	if !strings.HasPrefix(r, at.Add(5*time.Minute).Local().Format("15:04:05")+" PUT 404 CMN-102") || !strings.HasSuffix(r, "2 earlier") {
 		t.Errorf("renewals %q", r)
 	}
-	if !strings.Contains(fs[byLabel["encryption"]].Value, "AES-128-ECB, key 0a1b2c3d") {
-		t.Error("encryption")
+	if fs[byLabel["cipher"]].Value != "AES-128-ECB 0a1b2c3d" {
+		t.Error("cipher")
 	}
 	c.Poll = "stopped: PNAccessDeniedCategory"
 	if f := c.Fields()[0]; f.Value != c.Poll || !f.At.IsZero() {

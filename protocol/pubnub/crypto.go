@@ -131,7 +131,7 @@ func (d Decryption) OK() bool { return d.Verdict == VerdictOK || d.Verdict == Ve
 
 // RandomIVsNote is what every ECB-encrypted subscription should tell
 // its developer (shared/protocols/ringcentral-pubnub.md §5.2).
-const RandomIVsNote = "pubnub ≥ 4.31 turns useRandomIVs on by default and then drops the first block of every AES-128-ECB message: ringcentral 3.1–3.3 and @ringcentral/subscriptions 4.4.2 get null for every notification unless useRandomIVs:false is passed"
+const RandomIVsNote = "apps on pubnub ≥ 4.31 need useRandomIVs:false, else every notification reaches them as null (ringcentral 3.1–3.3, @ringcentral/subscriptions 4.4.2 do not pass it)"
 
 // Decrypt reads one message's payload d with the subscription's key (k
 // zero when it has none; keyErr why the key could not be read, if

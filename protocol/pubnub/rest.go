@@ -84,7 +84,7 @@ func (d *Decoder) restAnswer(dst []protocol.Update, now time.Time, p pendingRequ
 		notes = append(notes, "expires within "+secs(RenewLead)+" of being granted: the SDKs refuse such a subscription")
 	}
 	if next.key.Valid() {
-		notes = append(notes, Cipher+" — "+RandomIVsNote)
+		notes = append(notes, Cipher+": "+RandomIVsNote)
 	} else if a.KeyErr != "" {
 		notes = append(notes, "encryptionKey unusable: "+a.KeyErr)
 	}
