@@ -39,7 +39,8 @@ type Provider struct {
 	probe   bool // the last poll had no answer: ask /time/0 before resuming
 	moving  bool // this connection is being replaced on purpose
 	ended   bool
-	stop    context.CancelFunc // the renew loop's
+	calls   context.Context    // ends with the session: the renew loop's and set_filters' calls
+	stop    context.CancelFunc // ends calls
 
 	pane   pn.Context
 	paneAt time.Time   // when the pane was last published
@@ -75,6 +76,9 @@ func (p *Provider) Decoder() protocol.Decoder { return pn.NewDecoder() }
 // answer, and says where to poll: the handshake the first time, then
 // from the cursor (a resume, which PubNub answers with what it queued).
 func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target, error) {
+	// Subscription calls first, one at a time: the renew tick may have
+	// made the subscription anew while this waited.
+	p.rest.Lock()
 	p.mu.Lock()
 	p.link, p.conn, p.live, p.moving = l, l.Conn(), false, false
 	halted, refilt := p.halted, p.refilt
@@ -82,17 +86,16 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 	need := p.sub == nil || p.gone || !p.cfg.Now().Before(p.sub.exp)
 	probe := p.probe && !need
 	p.mu.Unlock()
-
+	var err error
 	if need || halted || refilt {
-		p.rest.Lock()
-		err := p.ensure(ctx, l, need)
-		p.rest.Unlock()
-		if err != nil {
-			return session.Target{}, err
-		}
+		err = p.ensure(ctx, l, need)
+	}
+	p.rest.Unlock()
+	if err != nil {
+		return session.Target{}, err
 	}
 	if probe {
-		if err := p.timeProbe(ctx, l); err != nil {
+		if err = p.timeProbe(ctx, l); err != nil {
 			return session.Target{}, err
 		}
 	}
@@ -196,7 +199,12 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 		go func() { // Run's goroutine must not wait on the network
 			p.rest.Lock()
 			defer p.rest.Unlock()
-			p.renewAndFollow(context.Background(), l)
+			p.mu.Lock()
+			ctx, ended := p.calls, p.ended
+			p.mu.Unlock()
+			if !ended {
+				p.renewAndFollow(ctx, l)
+			}
 		}()
 	}
 	return nil

@@ -289,3 +289,32 @@ func TestExitLeavesAndDeletes(t *testing.T) {
 		t.Errorf("last update %+v, want closed", last)
 	}
 }
+
+// Rule: new filters go out at once as a PUT (which renews too), and the
+// subscription shows them as asked and as answered.
+func TestSetFiltersPutsThem(t *testing.T) {
+	clk := newClock()
+	srv := newRCPN(t, clk)
+	l := start(t, srv, clk, nil)
+	l.out.waitFor("live", phase(protocol.PhaseLive, "handshake answered"))
+	want := []string{"/restapi/v1.0/account/~/extension/~/voicemail"}
+	if err := l.s.Do(protocol.Command{Kind: protocol.CmdSetFilters, Filters: want}); err != nil {
+		t.Fatal(err)
+	}
+	ups := l.out.waitFor("the renewal", phase(protocol.PhaseLive, "subscription renewed (PUT 200)"))
+	var got *protocol.Subscription
+	for _, u := range ups {
+		if u.Subscription != nil {
+			got = u.Subscription
+		}
+	}
+	if got == nil || !slices.Equal(got.Requested, want) || !slices.Equal(got.Filters, want) {
+		t.Fatalf("subscription %+v", got)
+	}
+	if err := l.s.Do(protocol.Command{Kind: protocol.CmdSetFilters, Filters: []string{"  "}}); err != nil {
+		t.Fatal(err)
+	}
+	l.out.waitFor("the refusal of no filters", func(ups []protocol.Update) bool {
+		return slices.ContainsFunc(ups, func(u protocol.Update) bool { return u.Error != nil && strings.Contains(u.Error.Message, "at least one event filter") })
+	})
+}

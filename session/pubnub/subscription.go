@@ -151,9 +151,8 @@ func (p *Provider) startRenewing() {
 	if p.stop != nil || p.ended {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p.stop = cancel
-	go p.renewLoop(ctx)
+	p.calls, p.stop = context.WithCancel(context.Background())
+	go p.renewLoop(p.calls)
 }
 
 // renewLoop looks at the subscription every RenewTick, as the SDKs do.
@@ -174,6 +173,10 @@ func (p *Provider) renewLoop(ctx context.Context) {
 // a new POST once it has (the SDKs' rule). A call still in flight from
 // the last tick is left to finish, as @ringcentral/subscriptions guards.
 func (p *Provider) tick(ctx context.Context) {
+	if !p.rest.TryLock() {
+		return
+	}
+	defer p.rest.Unlock()
 	p.mu.Lock()
 	if p.ended || p.sub == nil || p.halted {
 		p.mu.Unlock()
@@ -188,10 +191,6 @@ func (p *Provider) tick(ctx context.Context) {
 	if action == pn.Keep && !refilt {
 		return
 	}
-	if !p.rest.TryLock() {
-		return
-	}
-	defer p.rest.Unlock()
 	if action == pn.Create {
 		p.recreate(ctx, l, "the subscription expired before it was renewed")
 		return
