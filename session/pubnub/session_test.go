@@ -315,6 +315,8 @@ func TestSetFiltersPutsThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.out.waitFor("the refusal of no filters", func(ups []protocol.Update) bool {
-		return slices.ContainsFunc(ups, func(u protocol.Update) bool { return u.Error != nil && strings.Contains(u.Error.Message, "at least one event filter") })
+		return slices.ContainsFunc(ups, func(u protocol.Update) bool {
+			return u.Error != nil && strings.Contains(u.Error.Message, "at least one event filter")
+		})
 	})
 }
