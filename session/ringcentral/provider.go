@@ -49,7 +49,7 @@ type Provider struct {
 func NewProvider(cfg Config) *Provider {
 	cfg = cfg.withDefaults()
 	auth := &Auth{Server: trimServer(cfg.Server), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, JWT: cfg.JWT, Now: cfg.Now}
-	return &Provider{cfg: cfg, auth: auth, filters: cleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
+	return &Provider{cfg: cfg, auth: auth, filters: CleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
 }
 
 // Name implements session.Provider.
@@ -151,7 +151,7 @@ func (p *Provider) Heartbeat(l session.Link) []byte {
 // SetFilters replaces the subscription: at once on a connected socket
 // (a second POST replaces the first), else at the next subscribe.
 func (p *Provider) SetFilters(l session.Link, filters []string) error {
-	filters = cleanFilters(filters)
+	filters = CleanFilters(filters)
 	if len(filters) == 0 {
 		return fmt.Errorf("set_filters: at least one event filter is needed")
 	}
@@ -164,8 +164,9 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 	return nil
 }
 
-// cleanFilters trims filters and drops empty ones.
-func cleanFilters(in []string) []string {
+// CleanFilters trims filters and drops empty ones, as every transport
+// takes them from a command line or the editor.
+func CleanFilters(in []string) []string {
 	var out []string
 	for _, f := range in {
 		if f = strings.TrimSpace(f); f != "" {
