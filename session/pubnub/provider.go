@@ -35,7 +35,7 @@ type Provider struct {
 	link    session.Link // the newest connection's
 	conn    int
 	live    bool // this connection's poll has answered
-	halted  bool // PubNub refused the poll; the operator resumed us (or not yet)
+	halted  bool // PubNub refused the poll: the next Prepare (the operator's resume) checks the subscription first
 	probe   bool // the last poll had no answer: ask /time/0 before resuming
 	moving  bool // this connection is being replaced on purpose
 	ended   bool
@@ -57,7 +57,7 @@ type subState struct {
 func NewProvider(cfg Config) *Provider {
 	cfg = cfg.withDefaults()
 	auth := &rcs.Auth{Server: server(cfg), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, JWT: cfg.JWT, Now: cfg.Now}
-	p := &Provider{cfg: cfg, auth: auth, filters: cleanFilters(cfg.Filters)}
+	p := &Provider{cfg: cfg, auth: auth, filters: rcs.CleanFilters(cfg.Filters)}
 	p.pane.Origin = cfg.Origin
 	return p
 }
@@ -187,7 +187,7 @@ func (p *Provider) Lost(at time.Time) {
 // with a PUT (which renews it too), at once when one is in force, else
 // by the next Prepare.
 func (p *Provider) SetFilters(l session.Link, filters []string) error {
-	filters = cleanFilters(filters)
+	filters = rcs.CleanFilters(filters)
 	if len(filters) == 0 {
 		return errors.New("set_filters: at least one event filter is needed")
 	}
@@ -208,17 +208,6 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 		}()
 	}
 	return nil
-}
-
-// cleanFilters trims filters and drops empty ones.
-func cleanFilters(in []string) []string {
-	var out []string
-	for _, f := range in {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // End implements session.Ender: leave the channel, then delete the
