@@ -129,7 +129,7 @@ func (p *Provider) ensure(ctx context.Context, l session.Link, need bool) error 
 	if !need {
 		why = "the subscription is gone"
 	}
-	return p.create(ctx, l, why)
+	return p.create(ctx, l, why, true)
 }
 
 // Opened implements session.Provider: nothing is sent on a long-poll.

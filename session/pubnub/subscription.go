@@ -46,12 +46,14 @@ func (p *Provider) call(ctx context.Context, l session.Link, where, method, path
 }
 
 // create asks for a new subscription with PubNub delivery; why, when
-// set, says why another is needed. Caller holds rest.
-func (p *Provider) create(ctx context.Context, l session.Link, why string) error {
+// set, says why another is needed. The phases are published from
+// Prepare, and for a re-creation while polling; a re-creation during a
+// backoff leaves the pane to the engine. Caller holds rest.
+func (p *Provider) create(ctx context.Context, l session.Link, why string, preparing bool) error {
 	p.mu.Lock()
 	filters, live := p.filters, p.live
 	p.mu.Unlock()
-	if !live { // a re-creation while polling is not a new connection
+	if preparing {
 		l.State(protocol.State{Phase: protocol.PhaseToken, URL: server(p.cfg) + rc.PathToken})
 	}
 	dm := rc.DeliveryMode{TransportType: rc.TransportPubNub}
@@ -64,7 +66,9 @@ func (p *Provider) create(ctx context.Context, l session.Link, why string) error
 	if why != "" {
 		cause = why + ": " + cause
 	}
-	l.State(protocol.State{Phase: protocol.PhaseSubscribing, URL: server(p.cfg) + rc.PathSubscription, Cause: cause})
+	if preparing || live {
+		l.State(protocol.State{Phase: protocol.PhaseSubscribing, URL: server(p.cfg) + rc.PathSubscription, Cause: cause})
+	}
 	a, err := p.call(ctx, l, "subscribe", http.MethodPost, rc.PathSubscription, body)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -225,7 +229,7 @@ func (p *Provider) renewAndFollow(ctx context.Context, l session.Link) {
 // recreate creates a new subscription in place of one that was lost and
 // moves the poll to its channel. Caller holds rest.
 func (p *Provider) recreate(ctx context.Context, l session.Link, why string) {
-	if err := p.create(ctx, l, why); err != nil {
+	if err := p.create(ctx, l, why, false); err != nil {
 		l.Emit(protocol.Update{Kind: protocol.KindError, Error: &protocol.Error{Where: "subscribe",
 			Message: "re-creating the subscription: " + err.Error() + "; the next tick tries again"}})
 		return
