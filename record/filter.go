@@ -10,10 +10,27 @@ import (
 	"github.com/evtap/evtap/protocol"
 )
 
-// Filter is a jq expression applied to each headless line (--filter).
-// A line passes when the expression yields at least one value that is
-// neither false nor null, so both `.kind == "event"` and
-// `select(.kind == "event")` work.
+// Selector decides what a stream (NewStream) writes for each line: the
+// line itself, nothing, or other JSON values in its place (a jq
+// program's outputs, headless --jq). It is given the Update the line was
+// encoded from when there is one (Write), so it need not parse the line
+// again, and nil for a line written as it is (WriteLine). line is the
+// line as it will be written: redacted, without its newline, valid only
+// during the call.
+type Selector interface {
+	// Select calls emit for each value to write, in order: with nil for
+	// line itself, or with a one-line JSON value, which the stream
+	// redacts before writing. An error says why this line could not be
+	// judged (a runtime error of the program); what was emitted before
+	// it is written, and the stream goes on with the next line.
+	Select(u *protocol.Update, kind protocol.Kind, line []byte, emit func(value []byte)) error
+}
+
+// Filter is a jq expression that passes or drops whole lines. A line
+// passes when the expression yields at least one value that is neither
+// false nor null, so both `.kind == "event"` and `select(.kind ==
+// "event")` work. It parses each line; headless output uses
+// internal/run's program, which reads the Update itself and may project.
 type Filter struct {
 	code *gojq.Code
 	expr string
@@ -79,6 +96,15 @@ func (f *Filter) MatchLine(line []byte, kind protocol.Kind) (bool, error) {
 			return true, nil
 		}
 	}
+}
+
+// Select implements Selector: the line as it is, or nothing.
+func (f *Filter) Select(_ *protocol.Update, kind protocol.Kind, line []byte, emit func([]byte)) error {
+	ok, err := f.MatchLine(line, kind)
+	if ok {
+		emit(nil)
+	}
+	return err
 }
 
 // trimLine drops a line's end-of-line bytes.

@@ -4,195 +4,15 @@ import (
 	"bytes"
 	"encoding/base64"
 	"strconv"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/evtap/evtap/protocol"
 )
 
-// isPlainFrame reports an Update that appendFrameLine can write: a frame
-// received or sent, with no other payload. These are most of a session's
-// lines, and encoding/json's reflection is half the cost of writing one.
-func isPlainFrame(u protocol.Update) bool {
-	return (u.Kind == protocol.KindRecv || u.Kind == protocol.KindSent) && u.Frame != nil &&
-		u.State == nil && u.Event == nil && u.Subscription == nil && u.Gap == nil &&
-		u.Heartbeat == nil && u.Marker == nil && u.Error == nil
-}
-
-// appendFrameLine writes u exactly as encoding/json (with HTML escaping
-// off) would, plus the newline; frameline_test.go holds it to that.
-func appendFrameLine(b []byte, u protocol.Update) []byte {
-	b = appendHead(b, u)
-	f := u.Frame
-	b = append(b, `,"frame":{"op":`...)
-	b = appendJSONString(b, string(f.Op))
-	if f.Data != "" {
-		b = append(b, `,"data":`...)
-		b = appendJSONString(b, f.Data)
-	}
-	if f.Enc != "" {
-		b = append(b, `,"enc":`...)
-		b = appendJSONString(b, f.Enc)
-	}
-	b = append(b, `,"size":`...)
-	b = strconv.AppendInt(b, int64(f.Size), 10)
-	if f.Type != "" {
-		b = append(b, `,"type":`...)
-		b = appendJSONString(b, f.Type)
-	}
-	return append(b, "}}\n"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s as encoding/json does with HTML escaping off:
-// quotes, backslashes and control characters escaped, invalid UTF-8 as
-// \ufffd, and U+2028/U+2029 escaped for JavaScript's sake.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendJSONStringBody(b, s)
-	return append(b, '"')
-}
-
-// appendJSONStringBody is appendJSONString without the quotes.
-func appendJSONStringBody(b []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		// Most bytes are printable ASCII that needs no escape: skip a
-		// run of them with one table lookup each.
-		for i < len(s) && safeASCII[s[i]] {
-			i++
-		}
-		if i >= len(s) {
-			break
-		}
-		if c := s[i]; c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
-}
-
-// isPlainEvent reports an event Update that appendEventLine can write.
-func isPlainEvent(u protocol.Update) bool {
-	return u.Kind == protocol.KindEvent && u.Event != nil && u.Frame == nil &&
-		u.State == nil && u.Subscription == nil && u.Gap == nil &&
-		u.Heartbeat == nil && u.Marker == nil && u.Error == nil
-}
-
-// appendEventLine writes an event Update as encoding/json would, with the
-// body spliced in as it is (the caller makes sure it is one line).
-func appendEventLine(b []byte, u protocol.Update) []byte {
-	b = appendHead(b, u)
-	e := u.Event
-	b = append(b, `,"event":{"provider":`...)
-	b = appendJSONString(b, e.Provider)
-	if e.ID != "" {
-		b = append(b, `,"id":`...)
-		b = appendJSONString(b, e.ID)
-	}
-	if e.Name != "" {
-		b = append(b, `,"name":`...)
-		b = appendJSONString(b, e.Name)
-	}
-	b = append(b, `,"label":`...)
-	b = appendJSONString(b, e.Label)
-	if e.Summary != "" {
-		b = append(b, `,"summary":`...)
-		b = appendJSONString(b, e.Summary)
-	}
-	if e.Seq != 0 {
-		b = append(b, `,"seq":`...)
-		b = strconv.AppendUint(b, e.Seq, 10)
-	}
-	if e.Replayed {
-		b = append(b, `,"replayed":true`...)
-	}
-	if e.Duplicate {
-		b = append(b, `,"duplicate":true`...)
-	}
-	if e.Subscription != "" {
-		b = append(b, `,"subscription_id":`...)
-		b = appendJSONString(b, e.Subscription)
-	}
-	if !e.Timestamp.IsZero() {
-		b = append(b, `,"ts":"`...)
-		b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
-		b = append(b, '"')
-	}
-	if s := e.Seal; s != nil {
-		b = append(b, `,"seal":{"via":`...)
-		b = appendJSONString(b, s.Via)
-		b = append(b, `,"ok":`...)
-		b = strconv.AppendBool(b, s.OK)
-		if s.Problem != "" {
-			b = append(b, `,"problem":`...)
-			b = appendJSONString(b, s.Problem)
-		}
-		b = append(b, '}')
-	}
-	b = append(b, `,"body":`...)
-	if len(e.Body) == 0 {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, e.Body...)
-	}
-	return append(b, "}}\n"...)
-}
-
-// appendHead writes the fields every Update line starts with.
-func appendHead(b []byte, u protocol.Update) []byte {
-	b = append(b, `{"t":"`...)
-	b = u.Time.AppendFormat(b, time.RFC3339Nano)
-	b = append(b, `","off":`...)
-	b = strconv.AppendFloat(b, time.Duration(u.Offset).Seconds(), 'f', 6, 64)
-	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, string(u.Kind))
-	if u.Conn != 0 {
-		b = append(b, `,"conn":`...)
-		b = strconv.AppendInt(b, int64(u.Conn), 10)
-	}
-	return b
-}
-
 // parseFrameLine reads a recv or sent frame line in the exact layout
-// appendFrameLine writes, without encoding/json's reflection: replay
+// protocol.AppendUpdate writes, without encoding/json's reflection: replay
 // decodes every recorded frame to run the provider's decoder over it,
 // and this is most of a recording. ok is false for any other layout (a
 // line written by something else, an unknown field), and the caller
@@ -395,7 +215,9 @@ func (p *lineParser) str() (string, bool) {
 			if !utf8.Valid(out) {
 				out = replaceInvalid(nil, out)
 			}
-			return string(out), true
+			// out is never written again: the string takes it over
+			// rather than copying a frame's worth of text once more.
+			return unsafe.String(unsafe.SliceData(out), len(out)), true
 		}
 		if c < 0x20 || p.i+1 >= len(p.b) {
 			return "", false
@@ -465,15 +287,6 @@ func (p *lineParser) hex4() (rune, bool) {
 	p.i += 4
 	return r, true
 }
-
-// safeASCII marks the bytes appendJSONStringBody copies as they are:
-// printable ASCII but the quote and the backslash.
-var safeASCII = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
 
 // plainInString marks the bytes a JSON string holds as they are: not a
 // quote, a backslash or a control character.

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/evtap/evtap/protocol"
 )
 
 // PlaceholderPrefix starts every placeholder a Redactor writes. A
@@ -566,7 +568,7 @@ func (r *Redactor) apply(line []byte) []byte {
 // jsonEscape returns s as it appears between the quotes of a JSON string
 // written by encoding/json with HTML escaping off, as the Writer writes.
 func jsonEscape(s string) []byte {
-	return appendJSONStringBody(nil, s)
+	return protocol.AppendJSONStringBody(nil, s)
 }
 
 // hasPinned reports whether any literal secret is remembered.

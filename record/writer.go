@@ -39,9 +39,10 @@ type Options struct {
 	// the file at least this often. 0 means 100ms; more than 200ms is
 	// lowered to 200ms.
 	FlushEvery time.Duration
-	// Filter, when set, drops lines for which it is not true (headless
-	// --filter). Dropped lines are not counted.
-	Filter *Filter
+	// Filter, when set, decides what a stream writes in place of each
+	// line (headless --jq): the line, nothing, or other values. Only the
+	// lines written are counted.
+	Filter Selector
 
 	// Force lets Create replace a file that already exists (--force).
 	// Without it Create refuses, with an error matching fs.ErrExist.
@@ -60,6 +61,13 @@ type Options struct {
 	// the caller calls Flush (after each batch) and at least every
 	// FlushEvery, rather than after every line.
 	Batch bool
+
+	// Tee, when set, is given every line a stream writes an Update as,
+	// once redacted and before the Filter, without its newline and
+	// valid only during the call: headless output hands it to the
+	// recording of the same session (WriteRedacted), so that each
+	// Update is encoded and redacted once for both.
+	Tee func(line []byte, kind protocol.Kind)
 }
 
 // DefaultFlushEvery is the flush period when Options.FlushEvery is 0.
@@ -89,18 +97,21 @@ var ErrClosed = errors.New("recording is closed")
 // BenchmarkWriteCallerCost). A stream (NewStream) does the work in Write,
 // because headless output already runs on its own goroutine.
 type Writer struct {
-	file    *os.File // nil for a stream
-	gz      *gzip.Writer
-	bw      *bufio.Writer
-	enc     *json.Encoder
-	buf     bytes.Buffer
-	line    []byte // scratch for hand-encoded lines
-	red     *Redactor
-	filter  *Filter
-	perLine bool
-	dirty   bool
-	onError func(error)
-	count   atomic.Int64
+	file   *os.File // nil for a stream
+	gz     *gzip.Writer
+	bw     *bufio.Writer
+	line   []byte // scratch for hand-encoded lines
+	red    *Redactor
+	filter Selector
+	tee    func([]byte, protocol.Kind)
+	// selected is the line a Selector is judging; selectErr the write
+	// error met while emitting for it.
+	selected  []byte
+	selectErr error
+	perLine   bool
+	dirty     bool
+	onError   func(error)
+	count     atomic.Int64
 
 	mu     sync.Mutex // guards everything below, and the fields above for a stream
 	err    error
@@ -120,18 +131,17 @@ type Writer struct {
 
 // queued is an Update, or an encoded line, waiting for the goroutine.
 type queued struct {
-	u    protocol.Update
-	line []byte
-	kind protocol.Kind
+	u     protocol.Update
+	line  []byte
+	kind  protocol.Kind
+	clean bool // line is redacted already (WriteRedacted)
 }
 
 func newWriter(o Options) *Writer {
-	w := &Writer{filter: o.Filter, onError: o.OnError}
+	w := &Writer{filter: o.Filter, tee: o.Tee, onError: o.OnError}
 	if !o.KeepSecrets {
 		w.red = NewRedactor(o.Rules, o.Secrets, o.Issued)
 	}
-	w.enc = json.NewEncoder(&w.buf)
-	w.enc.SetEscapeHTML(false)
 	return w
 }
 
@@ -165,12 +175,12 @@ func Create(path string, h Header, o Options) (*Writer, error) {
 	if h.Start.IsZero() {
 		h.Start = time.Now()
 	}
-	if err := w.enc.Encode(h); err != nil {
+	enc := json.NewEncoder(w.bw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(h); err != nil {
 		f.Close()
 		return nil, err
 	}
-	w.bw.Write(w.buf.Bytes())
-	w.buf.Reset()
 	if err := w.flush(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("create recording: %w", err)
@@ -296,9 +306,12 @@ func (w *Writer) drain() {
 			if !failed {
 				var fatal bool
 				var err error
-				if batch[i].line != nil {
+				switch {
+				case batch[i].clean:
+					fatal, err = w.writeRaw(batch[i].line)
+				case batch[i].line != nil:
 					fatal, err = w.writeLine(batch[i].line, batch[i].kind)
-				} else {
+				default:
 					fatal, err = w.writeUpdate(batch[i].u)
 				}
 				if fatal {
@@ -413,6 +426,26 @@ func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 	return err
 }
 
+// WriteRedacted records a line that is already what this Writer would
+// write: encoded and redacted by a stream with the same Options (the same
+// rules, secrets and Issued; see Options.Tee). It is written as it is.
+// line is not kept after the call.
+func (w *Writer) WriteRedacted(line []byte, kind protocol.Kind) error {
+	if w.async {
+		return w.enqueue(queued{line: bytes.Clone(line), kind: kind, clean: true}, len(line))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.ready(); err != nil {
+		return err
+	}
+	fatal, err := w.writeRaw(line)
+	if fatal {
+		w.fail(err)
+	}
+	return err
+}
+
 func (w *Writer) enqueue(q queued, size int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -452,60 +485,20 @@ func (w *Writer) ready() error {
 	return w.err
 }
 
-// writeUpdate encodes u (AppendUpdate) and writes it. fatal says the
-// destination failed.
+// writeUpdate encodes u (protocol.AppendUpdate) and writes it. fatal
+// says the destination failed.
 func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		u = w.secretFields(u)
 	}
-	line, err := appendUpdate(w.line[:0], u, w.enc, &w.buf)
+	line, err := protocol.AppendUpdate(w.line[:0], u)
 	if err != nil {
 		return false, err
 	}
-	if fast := w.buf.Len() == 0 || &line[0] != &w.buf.Bytes()[0]; fast && cap(line) > cap(w.line) && cap(line) <= 1<<20 {
+	if cap(line) <= 1<<20 {
 		w.line = line[:0] // keep the grown scratch, unless huge
 	}
-	return w.put(line[:len(line)-1], u.Kind)
-}
-
-// AppendUpdate appends u to dst as one recording line, with its newline:
-// byte for byte what a Writer writes for it before redaction. Replay
-// uses it for the Updates it derives again.
-func AppendUpdate(dst []byte, u protocol.Update) ([]byte, error) {
-	if isPlainFrame(u) {
-		return appendFrameLine(dst, u), nil
-	}
-	if isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body) {
-		return appendEventLine(dst, u), nil
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	line, err := appendUpdate(nil, u, enc, &buf)
-	return append(dst, line...), err
-}
-
-// appendUpdate encodes u. Frames and events, most of a session, are
-// written by hand (frameline.go), byte for byte what encoding/json would
-// write but without its reflection, and without its re-compacting of
-// every notification body: a body with no line break is already a
-// one-line JSON value (it was validated when the frame was decoded), so
-// it goes in as it is. Everything else goes to enc, which writes into
-// buf (HTML escaping off); the result may then live in buf.
-func appendUpdate(dst []byte, u protocol.Update, enc *json.Encoder, buf *bytes.Buffer) ([]byte, error) {
-	switch {
-	case isPlainFrame(u):
-		buf.Reset()
-		return appendFrameLine(dst, u), nil
-	case isPlainEvent(u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		buf.Reset()
-		return appendEventLine(dst, u), nil
-	}
-	buf.Reset()
-	if err := enc.Encode(u); err != nil {
-		return nil, fmt.Errorf("encode %s update: %w", u.Kind, err)
-	}
-	return buf.Bytes(), nil
+	return w.put(line[:len(line)-1], u.Kind, &u)
 }
 
 // secretFields replaces the values of context fields the protocol marks
@@ -533,23 +526,52 @@ func (w *Writer) secretFields(u protocol.Update) protocol.Update {
 }
 
 func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err error) {
-	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind)
+	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind, nil)
 }
 
-// put redacts, filters and buffers one encoded line (without its
+// put redacts, selects and buffers one encoded line (without its
 // newline); kind is the Update's kind when known ("" makes a filter read
-// it from the line). A filter's error is not fatal: the line is dropped
-// and the Writer goes on; a write error is.
-func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
+// it from the line) and u the Update when the line was encoded from one.
+// A selector's error is not fatal: what it emitted is written, and the
+// Writer goes on; a write error is.
+func (w *Writer) put(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		line = w.red.Line(line)
 	}
-	if w.filter != nil {
-		ok, err := w.filter.MatchLine(line, kind)
-		if err != nil || !ok {
-			return false, err
-		}
+	if w.tee != nil && u != nil {
+		w.tee(line, kind)
 	}
+	if w.filter == nil {
+		return w.writeRaw(line)
+	}
+	// The redactor reuses its buffer for each value it redacts, and the
+	// line may be emitted after one.
+	w.selected = append(w.selected[:0], line...)
+	w.selectErr = nil
+	err = w.filter.Select(u, kind, w.selected, w.emit)
+	if w.selectErr != nil {
+		return true, w.selectErr
+	}
+	return false, err
+}
+
+// emit writes one value a Selector chose: the line (nil) or another.
+func (w *Writer) emit(v []byte) {
+	if w.selectErr != nil {
+		return
+	}
+	if v == nil {
+		v = w.selected
+	} else if w.red != nil {
+		v = w.red.Line(v)
+	}
+	if _, err := w.writeRaw(v); err != nil {
+		w.selectErr = err
+	}
+}
+
+// writeRaw buffers one line as it is, with its newline.
+func (w *Writer) writeRaw(line []byte) (fatal bool, err error) {
 	if _, err := w.bw.Write(line); err != nil {
 		return true, err
 	}
@@ -567,7 +589,8 @@ func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
 	return false, nil
 }
 
-// Count is how many Updates have been written (after the filter).
+// Count is how many lines have been written (after the filter: a
+// projection may write several for one Update, or none).
 func (w *Writer) Count() int { return int(w.count.Load()) }
 
 // Err is why the Writer stopped writing, if it did.
@@ -643,10 +666,4 @@ func (w *Writer) Close() error {
 		}
 	}
 	return err
-}
-
-// oneLine reports a body with no line break (two SIMD scans; ContainsAny
-// would walk it byte by byte).
-func oneLine(b []byte) bool {
-	return bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0
 }

@@ -345,7 +345,7 @@ func (p *Player) emitUpdate(u protocol.Update) error {
 	if p.outLines == nil {
 		return p.out(u)
 	}
-	line, err := record.AppendUpdate(p.scratch[:0], u)
+	line, err := protocol.AppendUpdate(p.scratch[:0], u)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,18 @@ type RejectedError struct {
 	// Header holds the refusing answer's headers (a WWW-Authenticate
 	// challenge, a request id), when there was an answer.
 	Header http.Header
+	// Local says evtap refused before sending anything, by the
+	// provider's own rules, because the server would refuse it (a topic
+	// the credential may not use); the exit code is the same as the
+	// server's refusal, the words are not.
+	Local bool
 }
 
 func (e *RejectedError) Error() string {
 	s := "rejected by the server"
+	if e.Local {
+		s = "refused before sending, by the server's rules"
+	}
 	if e.Where != "" {
 		s += " (" + e.Where + ")"
 	}

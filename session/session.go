@@ -244,7 +244,11 @@ func (s *Session) loop(ctx context.Context) finish {
 		// final too.
 		if isRej && !everHealthy && (!o.refused || refusals >= 2) {
 			s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: rej.Status, Cause: rej.Error(), Info: headerInfo(rej.Header)})
-			return finish{err: o.err, conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: "rejected by the server"}}
+			cause := "rejected by the server"
+			if rej.Local {
+				cause = "refused before sending anything, by the server's rules"
+			}
+			return finish{err: o.err, conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: cause}}
 		}
 		if o.healthy {
 			everHealthy = true

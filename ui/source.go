@@ -13,9 +13,11 @@ import (
 type Source interface {
 	// Next blocks until at least one Update is pending or ctx ends, then
 	// returns every pending Update at once (one burst, so that the UI
-	// renders once per burst, not once per event) and how many Updates
-	// were skipped since the last call because the UI fell behind.
-	// ok is false once the source has ended and everything was returned.
+	// renders once per burst, not once per event; shell.Feed hands out
+	// at most one burst a frame) and how many Updates were skipped since
+	// the last call because the UI fell behind. A burst is the caller's
+	// until its next call. ok is false once the source has ended and
+	// everything was returned.
 	Next(ctx context.Context) (batch []protocol.Update, skipped int, ok bool)
 	// Controls says which commands this source accepts.
 	Controls() protocol.Controls

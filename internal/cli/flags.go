@@ -26,7 +26,7 @@ func (f *liveFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Record, "record", "", "record the session to `FILE` (.gz to compress)")
 	fs.BoolVar(&f.Force, "force", false, "let --record replace an existing file")
 	fs.BoolVar(&f.NoRedact, "no-redact", false, "keep tokens and keys in recordings and headless output (they are replaced by placeholders by default)")
-	fs.StringVar(&f.JQ, "jq", "", "headless: print only Updates for which this jq `EXPR` is true, e.g. 'select(.kind==\"event\")'")
+	fs.StringVar(&f.JQ, "jq", "", "headless: run this jq `EXPR` on each line and print what it yields, e.g. 'select(.kind==\"event\")' or 'select(.kind==\"event\") | .event.body'")
 	fs.StringArrayVar(&f.filters, "filter", nil, "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several (default: the provider's own)")
 	f.ui.register(fs)
 }

@@ -24,7 +24,7 @@ func (f *replayFlags) register(cmd *cobra.Command) {
 	fs.DurationVar(&f.IdleLimit, "idle-limit", 0, "shorten any silence longer than this, e.g. 2s (0: keep recorded timing)")
 	fs.StringVar(&f.Serve, "serve", "", "serve the recorded frames to WebSocket clients on `ADDR` (e.g. 127.0.0.1:9000) instead of showing them")
 	fs.StringVar(&f.atEnd, "at-end", "close", "--serve: after the last frame, close the socket (1000 \"end of recording\"), loop the recording, or stay open")
-	fs.StringVar(&f.JQ, "filter", "", "headless: print only Updates for which this jq `EXPR` is true")
+	fs.StringVar(&f.JQ, "filter", "", "headless: run this jq `EXPR` on each line and print what it yields, e.g. 'select(.kind==\"gap\")'")
 	fs.StringVar(&f.JQ, "jq", "", "same as --filter")
 	fs.BoolVar(&f.Paused, "paused", false, "TUI: start paused")
 	f.ui.register(fs)

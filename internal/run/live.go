@@ -72,7 +72,7 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 			if in := o.stdinFor(s); in != nil {
 				go sendLines(ctx, in, s.Do, stderr)
 			}
-			return headless(ctx, cancel, o, s, opts, rec, stdout)
+			return headless(ctx, cancel, o, s, opts, rec, stdout, stderr)
 		}
 		return liveTUI(ctx, o.TUI, s, rec)
 	}()

@@ -95,6 +95,22 @@ func (r *recording) write(u protocol.Update) {
 	}
 }
 
+// writeRedacted records a line headless output encoded and redacted with
+// the recording's own options (Options.Tee), so that an Update is not
+// encoded and redacted twice; after the first failure it stops
+// recording, as write does.
+func (r *recording) writeRedacted(line []byte, kind protocol.Kind) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.w == nil {
+		return
+	}
+	if err := r.w.WriteRedacted(line, kind); err != nil {
+		r.failed = err
+		r.stopLocked()
+	}
+}
+
 // status is what the TUI's status line shows.
 func (r *recording) status() ui.RecordingStatus {
 	r.mu.Lock()

@@ -84,7 +84,7 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 	defer p.Close()
 	err = func() error {
 		if headless {
-			return replayHeadless(ctx, p, o, stdout)
+			return replayHeadless(ctx, p, o, stdout, stderr)
 		}
 		return replayTUI(ctx, path, p, o)
 	}()
@@ -127,42 +127,6 @@ func replayTUI(ctx context.Context, path string, p *replay.Player, o ReplayOptio
 		return InputError{runErr}
 	}
 	return uiErr
-}
-
-// replayHeadless writes the replay's lines to stdout on the replay clock:
-// recorded lines as they are, derived ones encoded as the live run did.
-func replayHeadless(ctx context.Context, p *replay.Player, o ReplayOptions, stdout io.Writer) error {
-	// The recording was redacted when written; re-redacting would only
-	// cost time.
-	opts := record.Options{KeepSecrets: true, Batch: true}
-	if o.JQ != "" {
-		flt, err := record.NewFilter(o.JQ)
-		if err != nil {
-			return Usagef("--filter: %v", err)
-		}
-		opts.Filter = flt
-	}
-	out := record.NewStream(stdout, opts)
-	var werr error
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	err := p.RunLines(ctx, func(kind protocol.Kind, line []byte) error {
-		if werr = out.WriteLineKind(line, kind); werr != nil {
-			cancel()
-			return werr
-		}
-		if o.Speed != 0 {
-			werr = out.Flush() // at the recorded pace, each line shows when it happens
-		}
-		return werr
-	})
-	if cerr := out.Close(); werr == nil {
-		werr = cerr
-	}
-	if err != nil && err != werr {
-		return InputError{err}
-	}
-	return werr
 }
 
 // serve serves the recording to WebSocket clients until interrupted.

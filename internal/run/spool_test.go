@@ -7,14 +7,16 @@ import (
 )
 
 func TestSpoolDeliversEverythingInOrderWhileTheConsumerStalls(t *testing.T) {
-	q := newSpool()
+	q := newSpool(0)
 	release := make(chan struct{})
 	got := make(chan []int, 1)
 	go func() {
 		var seen []int
-		q.drain(func(u protocol.Update) bool {
+		q.drain(func(batch []protocol.Update) bool {
 			<-release // the consumer is stalled until every put has returned
-			seen = append(seen, u.Conn)
+			for _, u := range batch {
+				seen = append(seen, u.Conn)
+			}
 			return true
 		})
 		got <- seen
@@ -37,14 +39,15 @@ func TestSpoolDeliversEverythingInOrderWhileTheConsumerStalls(t *testing.T) {
 }
 
 func TestSpoolStopsWhenTheConsumerIsGone(t *testing.T) {
-	q := newSpool()
+	q := newSpool(0)
 	for i := 0; i < 5; i++ {
 		q.put(protocol.Update{Conn: i})
 	}
 	calls := 0
-	q.drain(func(protocol.Update) bool { calls++; return calls < 2 })
-	if calls != 2 {
+	q.drain(func([]protocol.Update) bool { calls++; return false }) // returns: the consumer said stop
+	if calls != 1 {
 		t.Fatalf("draining went on after the consumer said stop: %d calls", calls)
 	}
 	q.put(protocol.Update{}) // putting after the consumer left must not block
+	q.drain(func([]protocol.Update) bool { t.Fatal("what was left after the stop was handed out"); return true })
 }

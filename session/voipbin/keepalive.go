@@ -18,8 +18,9 @@ type keepalive struct {
 	opened   time.Time     // the connection's upgrade, on the session clock
 	last     time.Time     // the last server ping
 	pings    int
-	missed   int // pings that did not come, from the gaps between those that did
-	dropCode int // the close code of the last drop (0: no close frame)
+	gap      time.Duration // between the last two pings, as they came
+	missed   int           // pings that did not come, from the gaps between those that did
+	dropCode int           // the close code of the last drop (0: no close frame)
 }
 
 // observe notes what one Update says about the keepalive.
@@ -28,7 +29,7 @@ func (k *keepalive) observe(u *protocol.Update) {
 	defer k.mu.Unlock()
 	switch {
 	case u.Kind == protocol.KindState && u.State.Phase == protocol.PhaseUpgraded:
-		k.opened, k.last, k.pings, k.missed = u.Time, time.Time{}, 0, 0
+		k.opened, k.last, k.pings, k.missed, k.gap = u.Time, time.Time{}, 0, 0, 0
 	case u.Kind == protocol.KindState && u.State.Phase == protocol.PhaseDropped:
 		k.dropCode = u.State.CloseCode
 	case u.Kind == protocol.KindRecv && u.Frame != nil && u.Frame.Op == protocol.OpPing:
@@ -37,6 +38,9 @@ func (k *keepalive) observe(u *protocol.Update) {
 			from = k.opened
 		}
 		k.missed += missedBetween(from, u.Time, k.interval)
+		if !k.last.IsZero() {
+			k.gap = u.Time.Sub(k.last)
+		}
 		k.last = u.Time
 		k.pings++
 	}
@@ -70,7 +74,12 @@ func (k *keepalive) fields(now time.Time, pongTimeout time.Duration) []protocol.
 	}
 	running := missedBetween(since, now, k.interval)
 	missed += running
-	pings := fmt.Sprintf("%d · %d missed (every %s)", k.pings, missed, k.interval)
+	// what the server really does beside what VoIPBin is documented to do
+	pings := fmt.Sprintf("%d · %d missed (VoIPBin pings every %s", k.pings, missed, k.interval)
+	if k.gap > 0 {
+		pings += fmt.Sprintf("; last gap %s", k.gap.Round(time.Millisecond))
+	}
+	pings += ")"
 	out := []protocol.Field{{Label: "Server pings", Value: pings}}
 	if !since.IsZero() {
 		// Short values, so the countdowns still show in a narrow pane.

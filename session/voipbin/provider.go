@@ -126,7 +126,7 @@ func (p *Provider) useToken(tok string) error {
 		p.topics = vb.DefaultTopics(p.cred)
 	}
 	if err := vb.ValidateTopics(p.topics, p.cred); err != nil {
-		return &session.RejectedError{Where: "topics", Message: err.Error() + " (nothing was sent)"}
+		return &session.RejectedError{Where: "topics", Local: true, Message: err.Error() + " (nothing was sent)"}
 	}
 	return nil
 }

@@ -292,3 +292,41 @@ func TestUnknownStoryKind(t *testing.T) {
 		t.Error("an unknown kind was accepted")
 	}
 }
+
+// Every id inside an event is 16 digits and below 2^53, so a JavaScript
+// client (Dialpad's own sample parses events with JSON.parse) reads it
+// exactly; the ids of REST resources come from the same range.
+func TestIdsInEventsAreSixteenDigitsThatJavaScriptHoldsExactly(t *testing.T) {
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(path+"."+k, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(path+"[]", x)
+			}
+		case json.Number:
+			if n, err := v.Int64(); err == nil && n >= 1<<53 {
+				t.Fatalf("%s = %d is not below 2^53", path, n)
+			}
+		}
+	}
+	for seed := int64(0); seed < 12; seed++ {
+		g, stamp := newGenerator(seed), counterStamp()
+		for range 300 {
+			d := json.NewDecoder(bytes.NewReader(g.next(stamp).body))
+			d.UseNumber()
+			var v any
+			if err := d.Decode(&v); err != nil {
+				t.Fatal(err)
+			}
+			walk("", v)
+		}
+	}
+	if idMin+idSpan > 1<<53 || idMin < 1e15 {
+		t.Fatalf("REST ids are drawn from [%d, %d)", idMin, idMin+idSpan)
+	}
+}

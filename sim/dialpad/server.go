@@ -154,10 +154,13 @@ func (s *Server) logf(format string, a ...any) { s.Logf(format, a...) }
 // now is the configured clock.
 func (s *Server) now() time.Time { return s.cfg.Now() }
 
-// Ids are 16 digits, like Dialpad's.
+// Ids are 16 digits, like Dialpad's, and below 2^53 like every
+// documented one (5071678191976448, 6491633571610624, …): events carry
+// them as JSON numbers, which a JavaScript client (Dialpad's own sample
+// parses with JSON.parse) holds exactly only below 2^53.
 const (
 	idMin  int64 = 1e15
-	idSpan int64 = 9e15
+	idSpan int64 = 1<<53 - idMin
 )
 
 // newID draws an id from the seeded source. Caller holds mu.

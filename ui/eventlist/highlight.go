@@ -88,4 +88,4 @@ func (d *Detail) roleOf(t chroma.TokenType) lipgloss.Style {
 }
 
 // cellWidth is the width of a plain (unstyled) string in cells.
-func cellWidth(s string) int { return lipgloss.Width(s) }
+func cellWidth(s string) int { return Width(s) }

@@ -14,15 +14,17 @@ import (
 // the user scrolls up, then counts "N new" until G/end (or scrolling back
 // to the last row). Only the visible rows are ever formatted.
 //
-// Call Sync after adding a burst to the Store (View and Update call it
-// too); the List keeps the numbers of the rows that pass the noise
-// toggles and the jq filter, so rendering costs the same at 1,000 or
-// 100,000 rows.
+// Call Sync after adding a burst to the Store (Update calls it too, View
+// never: a frame only draws); the List keeps the numbers of the rows
+// that pass the noise toggles and the jq filter, so rendering costs the
+// same at 1,000 or 100,000 rows.
 type List struct {
 	store  *Store
 	st     Styles
+	paint  painters // st, ready to draw
 	keys   KeyMap
 	redact func(string) string // a frame's text before it is drawn; nil: as it came
+	shown  map[int]string      // frame rows' text through redact, by row number: worked out in Sync, never in View
 	w, h   int
 	ox, oy int // where the list sits on screen, for mouse clicks
 
@@ -47,7 +49,7 @@ type List struct {
 // NewList returns a List over store, following the tail, with heartbeats
 // and control frames hidden.
 func NewList(store *Store, st Styles) *List {
-	l := &List{store: store, st: st, keys: DefaultKeyMap(), follow: true, sel: -1, top: -1}
+	l := &List{store: store, st: st, paint: newPainters(st), keys: DefaultKeyMap(), follow: true, sel: -1, top: -1}
 	l.hide[ClassHeartbeat] = true
 	l.hide[ClassControl] = true
 	l.rebuild()
@@ -55,10 +57,14 @@ func NewList(store *Store, st Styles) *List {
 }
 
 // SetStyles replaces the looks (after a theme change).
-func (l *List) SetStyles(st Styles) { l.st = st }
+func (l *List) SetStyles(st Styles) { l.st, l.paint = st, newPainters(st) }
 
-// SetSize sets the size in cells, footer line included.
-func (l *List) SetSize(w, h int) { l.w, l.h = w, h }
+// SetSize sets the size in cells, footer line included, and keeps the
+// selection in sight at the new height.
+func (l *List) SetSize(w, h int) {
+	l.w, l.h = w, h
+	l.settle()
+}
 
 // SetOrigin says where the list's top-left cell is on screen, so a mouse
 // click selects the row under it.
@@ -181,7 +187,15 @@ func (l *List) Sync() {
 	}
 	added := 0
 	ctx := context.Background()
+	if len(l.shown) > 0 && l.store.Evicted() > 0 {
+		for n := range l.shown {
+			if n < first {
+				delete(l.shown, n) // evicted
+			}
+		}
+	}
 	for n := l.seen; n < end; n++ {
+		l.prepare(n)
 		if !l.visible(l.store.classAt(n)) {
 			continue
 		}
@@ -294,4 +308,25 @@ func (l *List) find(dir int, here bool) bool {
 
 // SetRedact sets what a frame's text passes through before it is drawn
 // (the provider's redaction rules); nil draws frames as they came.
-func (l *List) SetRedact(f func(string) string) { l.redact = f }
+func (l *List) SetRedact(f func(string) string) {
+	l.redact, l.shown = f, nil
+	for n := l.store.First(); n < l.store.End(); n++ {
+		l.prepare(n)
+	}
+}
+
+// prepare works out row n's text through redact when it is a frame's:
+// redacting takes a lock and scans the text, which a frame must not do.
+func (l *List) prepare(n int) {
+	if l.redact == nil || l.store.classAt(n) != ClassWire {
+		return
+	}
+	u := l.store.At(n)
+	if u.Frame == nil || u.Frame.Op != protocol.OpText && u.Frame.Op != protocol.OpHTTP {
+		return
+	}
+	if l.shown == nil {
+		l.shown = make(map[int]string)
+	}
+	_, l.shown[n] = shownCells(u, l.redact)
+}

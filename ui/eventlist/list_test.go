@@ -57,6 +57,7 @@ func TestListFollowsTailThenCountsNew(t *testing.T) {
 	for i := 50; i < 57; i++ {
 		s.Add(ev(i))
 	}
+	l.Sync() // as the root does after each burst
 	view := l.View()
 	if l.Selected().Event.Seq != held {
 		t.Errorf("selection jumped from %d to %d while paused", held, l.Selected().Event.Seq)
@@ -214,6 +215,7 @@ func TestListSurvivesEvictionWhilePaused(t *testing.T) {
 	for i := 10; i < 15; i++ {
 		s.Add(ev(i))
 	}
+	l.Sync()
 	v := l.View()
 	if got := l.Selected().Event.Seq; got != 6 {
 		t.Errorf("selection on evicted row moved to seq %d, want the oldest kept (6)", got)

@@ -4,21 +4,20 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"github.com/evtap/evtap/protocol"
 )
 
 // View draws the visible rows and a footer line, exactly SetSize's size.
+// It only draws: rows added to the Store show once Sync (or Update) has
+// taken them in, so no filter runs while a frame is drawn.
 func (l *List) View() string {
-	l.Sync()
 	var b strings.Builder
 	bh := l.bodyHeight()
 	drawn := 0
 	if len(l.idx) > 0 {
 		for p := l.pos(l.top); p < len(l.idx) && drawn < bh; p++ {
 			n := l.idx[p]
-			b.WriteString(l.row(l.store.At(n), n == l.sel))
+			b.WriteString(l.row(n, l.store.At(n), n == l.sel))
 			b.WriteByte('\n')
 			drawn++
 		}
@@ -43,13 +42,16 @@ func (l *List) emptyText() string {
 }
 
 // row draws one row in exactly l.w cells.
-func (l *List) row(u *protocol.Update, selected bool) string {
+func (l *List) row(n int, u *protocol.Update, selected bool) string {
 	w := l.w
 	gutter := " "
 	if selected {
 		gutter = "›"
 	}
-	label, text := shownCells(u, l.redact)
+	label, text := rowCells(u)
+	if t, ok := l.shown[n]; ok {
+		text = t // through the provider's redaction, in Sync
+	}
 	flags := []rune("   ")
 	if u.Kind == protocol.KindEvent {
 		if u.Event.Replayed {
@@ -74,34 +76,34 @@ func (l *List) row(u *protocol.Update, selected bool) string {
 	textCell := Cut(text, rest)
 	if selected {
 		line := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " " + pad(textCell, rest)
-		return l.st.Selected.Render(fit(line, w))
+		return l.paint.selected.Render(fit(line, w))
 	}
-	st := l.st
-	textStyle := st.Summary
+	p := &l.paint
+	cell := p.summary
 	switch u.Kind {
 	case protocol.KindState:
-		textStyle = st.State
+		cell = p.state
 		if c, _ := ClassOf(u); c == ClassRecovery {
-			textStyle = st.Recovery
+			cell = p.recovery
 		}
 	case protocol.KindGap:
-		textStyle = st.Gap
+		cell = p.gap
 	case protocol.KindError:
-		textStyle = st.Error
+		cell = p.err
 	case protocol.KindMarker:
-		textStyle = st.Marker
+		cell = p.mark
 	case protocol.KindHeartbeat, protocol.KindRecv, protocol.KindSent:
-		textStyle = st.Muted
+		cell = p.muted
 	}
-	sealStyle := st.Replayed
+	seal := p.replayed
 	if flags[2] == sealBad {
-		sealStyle = st.Error
+		seal = p.err
 	}
-	flagCell := st.Replayed.Render(string(flags[:1])) + st.Duplicate.Render(string(flags[1:2])) + sealStyle.Render(string(flags[2:]))
-	line := gutter + st.Time.Render(tm) + " " + st.Label.Render(labelCell) + " " +
-		st.Seq.Render(seqCell) + " " + flagCell + " " +
-		highlight(textCell, l.query, textStyle.Render, st.Match.Render) +
-		strings.Repeat(" ", max(rest-lipgloss.Width(textCell), 0))
+	flagCell := p.replayed.Render(string(flags[:1])) + p.duplicate.Render(string(flags[1:2])) + seal.Render(string(flags[2:]))
+	line := gutter + p.time.Render(tm) + " " + p.label.Render(labelCell) + " " +
+		p.seq.Render(seqCell) + " " + flagCell + " " +
+		highlight(textCell, l.query, cell.Render, p.match.Render) +
+		strings.Repeat(" ", max(rest-Width(textCell), 0))
 	if fixed > w {
 		return fit(line, w)
 	}
@@ -114,7 +116,7 @@ func (l *List) footer() string {
 	if l.prompt != 0 {
 		line := Cut(string(l.prompt)+string(l.input), max(l.w-1, 0)) + "█"
 		if l.notice != "" { // jq's complaint stays in sight while fixing
-			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-lipgloss.Width(line)-1, 0)))
+			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-Width(line)-1, 0)))
 		}
 		return fit(line, l.w)
 	}
@@ -165,16 +167,16 @@ func (l *List) hiddenText() string {
 }
 
 func pad(s string, w int) string {
-	return s + strings.Repeat(" ", max(w-lipgloss.Width(s), 0))
+	return s + strings.Repeat(" ", max(w-Width(s), 0))
 }
 
 func padLeft(s string, w int) string {
-	return strings.Repeat(" ", max(w-lipgloss.Width(s), 0)) + s
+	return strings.Repeat(" ", max(w-Width(s), 0)) + s
 }
 
 // fit cuts or pads an already styled line to exactly w cells.
 func fit(s string, w int) string {
-	if lipgloss.Width(s) > w {
+	if Width(s) > w {
 		s = ansiTruncate(s, w)
 	}
 	return pad(s, w)

@@ -3,6 +3,7 @@ package eventlist
 import (
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -19,10 +20,14 @@ const DefaultKeep = 100000
 // full it evicts the oldest row and counts it. Rows are numbered from the
 // start of the session, so a number stays valid until its row is evicted.
 //
-// Each row is a compact 40-byte record pointing at the payload the
-// session already allocated (an event's raw body is never re-parsed or
-// copied here; the Detail parses lazily), so a stored event costs its
-// payload plus well under 300 bytes. At rebuilds the Update on demand.
+// Each row is a compact 40-byte record. An event, most of a session, is
+// copied into an arena (events.go): its fields and body packed end to
+// end in 64 KB chunks, its repeating strings (provider, name, label,
+// subscription) interned, so a stored event costs its payload plus about
+// a hundred bytes, and keeps nothing else alive (a decoder's body may
+// be a slice of the whole frame). Other rows point at the payload the
+// session allocated. At rebuilds the Update on demand; the Detail parses
+// the body lazily.
 type Store struct {
 	rows    []row // ring buffer
 	start   int   // index of the oldest row in rows
@@ -31,6 +36,7 @@ type Store struct {
 	evicted int
 	kinds   [ClassOther + 1]int // rows kept per class, for the "hidden" counts
 	gen     int                 // bumps whenever rows are evicted
+	arena   arena               // where events are packed
 }
 
 // NewStore returns a Store keeping the last keep rows (DefaultKeep when
@@ -96,14 +102,17 @@ func ClassOf(u *protocol.Update) (Class, bool) {
 	return 0, false
 }
 
-// row is one kept Update, compacted: the payload pointer of its Kind (as
-// an interface) and the scalar fields, with the time as Unix nanoseconds.
+// row is one kept Update, compacted: the scalar fields, with the time as
+// Unix nanoseconds, and either the payload pointer of its Kind or, for a
+// packed event, its arena chunk and where in it the event starts.
 type row struct {
 	ns, off int64
-	p       any
+	p       unsafe.Pointer // *protocol.<Kind's payload>, or the *chunk of a packed event
+	at      uint32         // a packed event's offset in its chunk
 	conn    int32
 	kind    uint8 // index into kinds
 	class   Class
+	packed  bool
 }
 
 // kindNames maps row.kind back to protocol.Kind.
@@ -122,54 +131,62 @@ func kindIndex(k protocol.Kind) uint8 {
 // zeroTime stands for a zero Update.Time, which UnixNano cannot express.
 const zeroTime = math.MinInt64
 
-func pack(u *protocol.Update, c Class) row {
+func (s *Store) pack(u *protocol.Update, c Class) row {
 	r := row{off: int64(u.Offset), conn: int32(u.Conn), kind: kindIndex(u.Kind), class: c, ns: zeroTime}
 	if !u.Time.IsZero() {
 		r.ns = u.Time.UnixNano()
 	}
 	switch u.Kind {
 	case protocol.KindRecv, protocol.KindSent:
-		r.p = u.Frame
+		r.p = unsafe.Pointer(u.Frame)
 	case protocol.KindState:
-		r.p = u.State
+		r.p = unsafe.Pointer(u.State)
 	case protocol.KindEvent:
-		r.p = u.Event
+		if ch, at, ok := s.arena.pack(u.Event); ok {
+			r.p, r.at, r.packed = unsafe.Pointer(ch), at, true
+		} else {
+			r.p = unsafe.Pointer(u.Event)
+		}
 	case protocol.KindSubscription:
-		r.p = u.Subscription
+		r.p = unsafe.Pointer(u.Subscription)
 	case protocol.KindGap:
-		r.p = u.Gap
+		r.p = unsafe.Pointer(u.Gap)
 	case protocol.KindHeartbeat:
-		r.p = u.Heartbeat
+		r.p = unsafe.Pointer(u.Heartbeat)
 	case protocol.KindMarker:
-		r.p = u.Marker
+		r.p = unsafe.Pointer(u.Marker)
 	case protocol.KindError:
-		r.p = u.Error
+		r.p = unsafe.Pointer(u.Error)
 	}
 	return r
 }
 
-func (r *row) unpack() *protocol.Update {
+func (s *Store) unpack(r *row) *protocol.Update {
 	u := &protocol.Update{Offset: protocol.Offset(r.off), Conn: int(r.conn), Kind: kindNames[r.kind]}
 	if r.ns != zeroTime {
 		u.Time = time.Unix(0, r.ns)
 	}
-	switch p := r.p.(type) {
-	case *protocol.Frame:
-		u.Frame = p
-	case *protocol.State:
-		u.State = p
-	case *protocol.Event:
-		u.Event = p
-	case *protocol.Subscription:
-		u.Subscription = p
-	case *protocol.Gap:
-		u.Gap = p
-	case *protocol.Heartbeat:
-		u.Heartbeat = p
-	case *protocol.Marker:
-		u.Marker = p
-	case *protocol.Error:
-		u.Error = p
+	switch u.Kind {
+	case protocol.KindRecv, protocol.KindSent:
+		u.Frame = (*protocol.Frame)(r.p)
+	case protocol.KindState:
+		u.State = (*protocol.State)(r.p)
+	case protocol.KindEvent:
+		if r.packed {
+			u.Event = s.arena.unpack((*chunk)(r.p), r.at)
+		} else {
+			u.Event = (*protocol.Event)(r.p)
+		}
+	case protocol.KindSubscription:
+		u.Subscription = (*protocol.Subscription)(r.p)
+	case protocol.KindGap:
+		u.Gap = (*protocol.Gap)(r.p)
+	case protocol.KindHeartbeat:
+		u.Heartbeat = (*protocol.Heartbeat)(r.p)
+	case protocol.KindMarker:
+		u.Marker = (*protocol.Marker)(r.p)
+	case protocol.KindError:
+		u.Error = (*protocol.Error)(r.p)
 	}
 	return u
 }
@@ -181,7 +198,7 @@ func (s *Store) Add(u protocol.Update) {
 		return
 	}
 	s.kinds[c]++
-	r := pack(&u, c)
+	r := s.pack(&u, c)
 	if len(s.rows) < s.keep {
 		if len(s.rows) == cap(s.rows) {
 			// Grow by at most 64k rows at a time and never past keep,
@@ -233,7 +250,7 @@ func (s *Store) At(n int) *protocol.Update {
 	if i >= len(s.rows) {
 		i -= len(s.rows)
 	}
-	return s.rows[i].unpack()
+	return s.unpack(&s.rows[i])
 }
 
 // classAt is the class of row number n, which must be kept.

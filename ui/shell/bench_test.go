@@ -8,12 +8,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/evtap/evtap/protocol"
+	"github.com/evtap/evtap/themes"
 )
 
 // filled is a model at 200x60 holding n events.
-func filled(b *testing.B, n int) Model {
+func filled(b *testing.B, n int) Model { return filledThemed(b, n, themes.Theme{}) }
+
+// filledThemed is filled in theme th.
+func filledThemed(b *testing.B, n int, th themes.Theme) Model {
 	src := newFakeSource()
-	m := New(src, Options{Title: "bench", Now: fixedNow, Keep: 100000})
+	m := New(src, Options{Title: "bench", Now: fixedNow, Keep: 100000, Theme: th})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
 	m = mm.(Model)
 	batch := make([]protocol.Update, 0, 1000)
@@ -41,6 +45,18 @@ func BenchmarkRender(b *testing.B) {
 			}
 		})
 	}
+	// In colour, as most terminals show it: every cell is styled.
+	b.Run("dark-events=100000", func(b *testing.B) {
+		th, err := themes.ByName("dark")
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := filledThemed(b, 100000, th)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			_ = m.View()
+		}
+	})
 }
 
 // BenchmarkIngest is Updates into the store and panes, in bursts of 1000

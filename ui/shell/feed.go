@@ -3,13 +3,20 @@ package shell
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/ui"
 )
 
 // Feed carries Updates from a session or a replay to the UI. Push never
-// blocks the producer; Next hands the UI everything pending as one burst.
+// blocks the producer; Next hands the UI everything pending as one burst,
+// at most one burst a frame (FrameRate a second), so that however fast
+// Updates arrive the UI runs Update and View at most that often for
+// them: Bubble Tea draws after every message, and a message per event
+// would spend the CPU on frames nobody sees. A quiet stream's Update is
+// handed over at once.
+//
 // When the UI falls behind by more than limit Updates, event and frame
 // Updates are skipped and counted, while state, gap, subscription, marker
 // and error Updates are always kept: the panes must stay truthful even
@@ -17,15 +24,21 @@ import (
 type Feed struct {
 	mu      sync.Mutex
 	pending []protocol.Update
+	spare   []protocol.Update
 	skipped int
 	limit   int
 	closed  bool
 	wake    chan struct{}
+	frame   time.Duration // the least time between two bursts
+	last    time.Time     // when the last burst was handed out
 }
+
+// FrameRate is how many bursts a second a Feed hands out at most.
+const FrameRate = 60
 
 // NewFeed makes a feed that holds at most limit skippable Updates.
 func NewFeed(limit int) *Feed {
-	return &Feed{limit: limit, wake: make(chan struct{}, 1)}
+	return &Feed{limit: limit, wake: make(chan struct{}, 1), frame: time.Second / FrameRate}
 }
 
 // Push queues u without blocking.
@@ -55,13 +68,32 @@ func (f *Feed) signal() {
 	}
 }
 
-// Next implements ui.Source.Next.
+// Next implements ui.Source.Next: it waits for the next frame, then for
+// an Update, and hands out everything that waited. A burst is the
+// caller's until its next call: then its array takes the next one.
 func (f *Feed) Next(ctx context.Context) ([]protocol.Update, int, bool) {
+	if wait := f.frame - time.Since(f.last); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, 0, false
+		case <-t.C:
+		}
+	}
 	for {
 		f.mu.Lock()
 		if len(f.pending) > 0 || f.skipped > 0 {
 			batch, skipped := f.pending, f.skipped
-			f.pending, f.skipped = nil, 0
+			// The UI is done with the burst before last (bursts are
+			// handled one at a time): its array holds the next one.
+			clear(f.spare)
+			next := f.spare[:0]
+			if cap(next) > 4096 && cap(next) > 4*len(batch) {
+				next = nil // a burst long past was far bigger: let its array go
+			}
+			f.pending, f.spare, f.skipped = next, batch, 0
+			f.last = time.Now()
 			f.mu.Unlock()
 			return batch, skipped, true
 		}

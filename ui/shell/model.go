@@ -76,6 +76,10 @@ type Model struct {
 	notice        string
 	noticeAt      time.Time
 	width, height int
+	// What View shows of the source's recording and replay position,
+	// read in Update (poll) so that View takes no lock.
+	recording ui.RecordingStatus
+	played    ui.Progress
 }
 
 // New builds the root model for src.
@@ -139,11 +143,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case batchMsg:
+		// One burst a frame at most (Feed): View runs once for all of it.
 		for _, u := range msg.updates {
 			m.status.apply(u)
 			m.store.Add(u)
 			m.stats.Add(u)
 		}
+		m.list.Sync() // the list takes the new rows in here, not in View
+		m.poll()
 		m.skipped += msg.skipped
 		if !msg.ok {
 			// our own quit cancels ctx too; only a source that ran out has ended
@@ -152,7 +159,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.next()
 	case tickMsg:
+		m.poll()
 		return m, tick()
+	case pollMsg:
+		m.poll()
+		return m, nil
+	case doneMsg:
+		m.poll()
+		if msg.err != nil {
+			m.say(fmt.Sprintf("%s: %s", msg.cmd.Kind, sanitize(msg.err.Error(), 120)))
+		} else if msg.said != "" {
+			m.say(msg.said)
+		}
+		return m, nil
 	case tea.MouseWheelMsg, tea.MouseClickMsg:
 		if m.mode == modeList {
 			return m, m.list.Update(msg)
@@ -290,10 +309,8 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.say("this source cannot be recorded from here")
 			break
 		}
-		if r, ok := m.src.(ui.Recorder); ok && r.Recording().Path != "" {
-			m.do(protocol.Command{Kind: protocol.CmdRecord})
-			m.say("recording stopped")
-			break
+		if m.recording.Path != "" {
+			return m, m.doOffUI(protocol.Command{Kind: protocol.CmdRecord}, "recording stopped")
 		}
 		return m.openPrompt(promptRecord, "evtap-"+m.opts.Now().Format("20060102-150405")+".jsonl")
 	case key.Matches(k, km.Pause) && c.Has(protocol.CmdPause):
@@ -313,7 +330,18 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	default:
 		return m, m.list.Update(k) // moving, search, jq filter, toggles
 	}
+	if c.Has(protocol.CmdPause) {
+		return m, pollSoon() // a replay control: show its effect when the player has taken it
+	}
 	return m, nil
+}
+
+// pollMsg asks for the source's position again (poll).
+type pollMsg struct{}
+
+// pollSoon polls once the player has had a moment to act on a command.
+func pollSoon() tea.Cmd {
+	return tea.Tick(30*time.Millisecond, func(time.Time) tea.Msg { return pollMsg{} })
 }
 
 func (m Model) editorKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -394,7 +422,7 @@ func (m Model) promptKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 		case promptRecord:
 			if v != "" {
-				m.do(protocol.Command{Kind: protocol.CmdRecord, Text: v})
+				return m, m.doOffUI(protocol.Command{Kind: protocol.CmdRecord, Text: v}, "recording to "+v)
 			}
 		}
 		return m, nil
@@ -415,6 +443,37 @@ func (m *Model) do(cmd protocol.Command) {
 		return
 	}
 	m.say(string(cmd.Kind) + " sent")
+}
+
+// doneMsg is the outcome of a command carried out off the UI goroutine.
+type doneMsg struct {
+	cmd  protocol.Command
+	err  error
+	said string // what to say when it worked
+}
+
+// doOffUI carries cmd out in a Bubble Tea command, for commands that do
+// file I/O (starting or stopping a recording creates, syncs and closes
+// a file): the UI goroutine never waits on a disk. The outcome arrives
+// as a doneMsg.
+func (m Model) doOffUI(cmd protocol.Command, said string) tea.Cmd {
+	if !m.src.Controls().Has(cmd.Kind) {
+		m.say(fmt.Sprintf("%s is not available here", cmd.Kind))
+		return nil
+	}
+	src := m.src
+	return func() tea.Msg { return doneMsg{cmd: cmd, err: src.Do(cmd), said: said} }
+}
+
+// poll reads what View shows of the source's recording and replay
+// position: both take the source's locks, which View must not.
+func (m *Model) poll() {
+	if r, ok := m.src.(ui.Recorder); ok {
+		m.recording = r.Recording()
+	}
+	if p, ok := m.src.(ui.Progresser); ok {
+		m.played = p.Progress()
+	}
 }
 
 func (m *Model) say(s string) { m.notice, m.noticeAt = s, m.opts.Now() }

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/evtap/evtap/protocol"
@@ -76,7 +75,7 @@ func (m Model) listWidth() int {
 // pane draws a titled block exactly w columns wide and rows+1 lines high.
 func (m Model) pane(title string, lines []string, w, rows int) string {
 	out := make([]string, 0, rows+1)
-	out = append(out, padRight(ansi.Truncate(m.st.title.Render(title), w, "…"), w))
+	out = append(out, padRight(truncate(m.st.title.Render(title), w, "…"), w))
 	for i := 0; i < rows; i++ {
 		l := ""
 		if i < len(lines) {
@@ -85,7 +84,7 @@ func (m Model) pane(title string, lines []string, w, rows int) string {
 				l = fmt.Sprintf("… %d more", len(lines)-rows+1)
 			}
 		}
-		out = append(out, padRight(ansi.Truncate(l, w, "…"), w))
+		out = append(out, padRight(truncate(l, w, "…"), w))
 	}
 	return strings.Join(out, "\n")
 }
@@ -101,7 +100,7 @@ func (m Model) panes() string {
 		wc, wr := avail*40/100, avail*25/100
 		ctx := st.contextLines(now, m.reveal, wr)
 		ws := avail - wc - wr
-		return lipgloss.JoinHorizontal(lipgloss.Top,
+		return joinColumns(
 			m.pane("Connection", conn, wc, rows), m.column(rows),
 			m.pane(st.contextTitle(), ctx, wr, rows), m.column(rows),
 			m.pane(st.subscriptionsTitle(), sub, ws, rows))
@@ -109,7 +108,7 @@ func (m Model) panes() string {
 	avail := m.width - len(sep)
 	wc := avail * 55 / 100
 	ctx := st.contextLines(now, m.reveal, avail-wc)
-	top := lipgloss.JoinHorizontal(lipgloss.Top,
+	top := joinColumns(
 		m.pane("Connection", conn, wc, rows), m.column(rows),
 		m.pane(st.contextTitle(), ctx, avail-wc, rows))
 	return top + "\n" + m.pane(st.subscriptionsTitle(), sub, m.width, min(3, rows))
@@ -129,8 +128,8 @@ func (m Model) header() string {
 	}
 	left := m.st.badge.Render(sanitize(badge, 40)) + " " + m.st.title.Render("evtap") + " " + sanitize(m.opts.Title, 100)
 	var right string
-	if r, ok := m.src.(ui.Recorder); ok {
-		st := r.Recording()
+	if _, ok := m.src.(ui.Recorder); ok {
+		st := m.recording
 		switch {
 		case st.Path != "":
 			right = fmt.Sprintf("● REC %s (%d written)", sanitize(st.Path, 60), st.Written)
@@ -143,9 +142,9 @@ func (m Model) header() string {
 
 // line puts left and right on one line of the full width.
 func (m Model) line(left, right string) string {
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := m.width - width(left) - width(right)
 	if gap < 1 {
-		return ansi.Truncate(left+" "+right, m.width, "…")
+		return truncate(left+" "+right, m.width, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -165,11 +164,10 @@ func (m Model) counters() string {
 }
 
 func (m Model) progress() string {
-	p, ok := m.src.(ui.Progresser)
-	if !ok {
+	if _, ok := m.src.(ui.Progresser); !ok {
 		return ""
 	}
-	pr := p.Progress()
+	pr := m.played
 	speed := "max"
 	if pr.Speed > 0 {
 		speed = fmt.Sprintf("%gx", pr.Speed)
@@ -182,7 +180,7 @@ func (m Model) progress() string {
 		state = "■"
 	}
 	label := fmt.Sprintf(" %s %s / %s %s ", state, pr.Position.Round(1e8), pr.Total.Round(1e8), speed)
-	w := max(m.width-lipgloss.Width(label), 10)
+	w := max(m.width-width(label), 10)
 	bar := []rune(strings.Repeat("─", w))
 	for _, f := range pr.Marks {
 		if i := int(f * float64(w-1)); i >= 0 && i < w {
@@ -205,7 +203,7 @@ func (m Model) footer() string {
 	if m.ended {
 		return m.line(m.st.alert.Render("the source has ended — q quits"), "")
 	}
-	return m.st.muted.Render(ansi.Truncate(m.hint(), m.width, "…"))
+	return m.st.muted.Render(truncate(m.hint(), m.width, "…"))
 }
 
 // hint is the footer's list of keys: exactly what the source accepts.
@@ -248,7 +246,7 @@ func (m Model) View() tea.View {
 		list := m.list.View()
 		if sw := m.statsWidth(); sw > 0 {
 			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.opts.Now())
-			list = lipgloss.JoinHorizontal(lipgloss.Top, padBlock(list, m.listWidth()), m.column(m.listHeight()-1), stats)
+			list = joinColumns(padBlock(list, m.listWidth()), m.column(m.listHeight()-1), stats)
 		}
 		parts = append(parts, list)
 		switch m.mode {
@@ -283,7 +281,7 @@ func clip(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
+		if width(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -300,7 +298,7 @@ func padBlock(s string, w int) string {
 }
 
 func padRight(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
+	if d := w - width(s); d > 0 {
 		return s + strings.Repeat(" ", d)
 	}
 	return s

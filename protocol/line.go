@@ -1,0 +1,227 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// AppendUpdate appends u to dst as one line of headless output and of a
+// recording, with its newline: byte for byte what encoding/json (HTML
+// escaping off) writes for it. The recorder, headless output and replay
+// all write lines with it.
+//
+// Frames and events, most of a session, are written by hand, without
+// reflection and without re-compacting a notification body: a body with
+// no line break is already a one-line JSON value (the decoder validated
+// it), so it goes in as it is (line_test.go holds all of it to
+// encoding/json). Every other kind goes through encoding/json.
+func AppendUpdate(dst []byte, u Update) ([]byte, error) {
+	switch {
+	case isPlainFrame(&u):
+		return appendFrameLine(dst, &u), nil
+	case isPlainEvent(&u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
+		return appendEventLine(dst, &u), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(u); err != nil {
+		return dst, fmt.Errorf("encode %s update: %w", u.Kind, err)
+	}
+	return append(dst, buf.Bytes()...), nil
+}
+
+// isPlainFrame reports an Update that appendFrameLine can write: a frame
+// received or sent, with no other payload.
+func isPlainFrame(u *Update) bool {
+	return (u.Kind == KindRecv || u.Kind == KindSent) && u.Frame != nil &&
+		u.State == nil && u.Event == nil && u.Subscription == nil && u.Gap == nil &&
+		u.Heartbeat == nil && u.Marker == nil && u.Error == nil
+}
+
+// isPlainEvent reports an event Update that appendEventLine can write.
+func isPlainEvent(u *Update) bool {
+	return u.Kind == KindEvent && u.Event != nil && u.Frame == nil &&
+		u.State == nil && u.Subscription == nil && u.Gap == nil &&
+		u.Heartbeat == nil && u.Marker == nil && u.Error == nil
+}
+
+// oneLine reports a body with no line break (two SIMD scans; ContainsAny
+// would walk it byte by byte).
+func oneLine(b []byte) bool {
+	return bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0
+}
+
+// appendFrameLine writes a frame Update, plus the newline.
+func appendFrameLine(b []byte, u *Update) []byte {
+	b = appendHead(b, u)
+	f := u.Frame
+	b = append(b, `,"frame":{"op":`...)
+	b = AppendJSONString(b, string(f.Op))
+	if f.Data != "" {
+		b = append(b, `,"data":`...)
+		b = AppendJSONString(b, f.Data)
+	}
+	if f.Enc != "" {
+		b = append(b, `,"enc":`...)
+		b = AppendJSONString(b, f.Enc)
+	}
+	b = append(b, `,"size":`...)
+	b = strconv.AppendInt(b, int64(f.Size), 10)
+	if f.Type != "" {
+		b = append(b, `,"type":`...)
+		b = AppendJSONString(b, f.Type)
+	}
+	return append(b, "}}\n"...)
+}
+
+// appendEventLine writes an event Update, with the body spliced in as it
+// is (the caller makes sure it is one line).
+func appendEventLine(b []byte, u *Update) []byte {
+	b = appendHead(b, u)
+	e := u.Event
+	b = append(b, `,"event":{"provider":`...)
+	b = AppendJSONString(b, e.Provider)
+	if e.ID != "" {
+		b = append(b, `,"id":`...)
+		b = AppendJSONString(b, e.ID)
+	}
+	if e.Name != "" {
+		b = append(b, `,"name":`...)
+		b = AppendJSONString(b, e.Name)
+	}
+	b = append(b, `,"label":`...)
+	b = AppendJSONString(b, e.Label)
+	if e.Summary != "" {
+		b = append(b, `,"summary":`...)
+		b = AppendJSONString(b, e.Summary)
+	}
+	if e.Seq != 0 {
+		b = append(b, `,"seq":`...)
+		b = strconv.AppendUint(b, e.Seq, 10)
+	}
+	if e.Replayed {
+		b = append(b, `,"replayed":true`...)
+	}
+	if e.Duplicate {
+		b = append(b, `,"duplicate":true`...)
+	}
+	if e.Subscription != "" {
+		b = append(b, `,"subscription_id":`...)
+		b = AppendJSONString(b, e.Subscription)
+	}
+	if !e.Timestamp.IsZero() {
+		b = append(b, `,"ts":"`...)
+		b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	if e.Seal != nil {
+		b = append(b, `,"seal":{"via":`...)
+		b = AppendJSONString(b, e.Seal.Via)
+		b = append(b, `,"ok":`...)
+		b = strconv.AppendBool(b, e.Seal.OK)
+		if e.Seal.Problem != "" {
+			b = append(b, `,"problem":`...)
+			b = AppendJSONString(b, e.Seal.Problem)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `,"body":`...)
+	b = append(b, e.Body...)
+	return append(b, "}}\n"...)
+}
+
+// appendHead writes the fields every Update line starts with.
+func appendHead(b []byte, u *Update) []byte {
+	b = append(b, `{"t":"`...)
+	b = u.Time.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","off":`...)
+	b = strconv.AppendFloat(b, time.Duration(u.Offset).Seconds(), 'f', 6, 64)
+	b = append(b, `,"kind":`...)
+	b = AppendJSONString(b, string(u.Kind))
+	if u.Conn != 0 {
+		b = append(b, `,"conn":`...)
+		b = strconv.AppendInt(b, int64(u.Conn), 10)
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s quoted as encoding/json quotes it with HTML
+// escaping off: quotes, backslashes and control characters escaped,
+// invalid UTF-8 as \ufffd, and U+2028/U+2029 escaped for JavaScript's
+// sake.
+func AppendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = AppendJSONStringBody(b, s)
+	return append(b, '"')
+}
+
+// AppendJSONStringBody is AppendJSONString without the quotes: what
+// stands between them.
+func AppendJSONStringBody(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		// Most bytes are printable ASCII that needs no escape: skip a
+		// run of them with one table lookup each.
+		for i < len(s) && safeASCII[s[i]] {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
+		if c := s[i]; c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(b, s[start:]...)
+}
+
+// safeASCII marks the bytes AppendJSONStringBody copies as they are:
+// printable ASCII but the quote and the backslash.
+var safeASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()

@@ -1,0 +1,129 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand"
+	"testing"
+	"time"
+)
+
+func stdLine(t testing.TB, u Update) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(u); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func appendLine(t testing.TB, u Update) []byte {
+	b, err := AppendUpdate(nil, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The hand-written frame encoder must be indistinguishable from
+// encoding/json, whatever the frame holds.
+func TestFrameLinesAreExactlyWhatEncodingJSONWrites(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	datas := []string{"", `[{"type":"Heartbeat"}]`, "<html>&amp;</html>", "line\nbreak\ttab\r\x00\x1b[2J\x7f",
+		"\u2028\u2029 \u202e bidi", "bad \xff\xfe utf8", `quote " backslash \ slash /`, "日本語 ✓ 🎉"}
+	for i := 0; i < 300; i++ {
+		b := make([]byte, rng.Intn(40))
+		rng.Read(b)
+		datas = append(datas, string(b))
+	}
+	for i, d := range datas {
+		u := Update{
+			Time:   time.Date(2026, 11, 22, 12, 0, i%60, rng.Intn(1e9), time.UTC),
+			Offset: Offset(time.Duration(rng.Int63n(int64(time.Hour)))),
+			Kind:   []Kind{KindRecv, KindSent}[i%2],
+			Conn:   i % 3,
+			Frame:  &Frame{Op: OpText, Data: d, Size: len(d), Type: []string{"", "ServerNotification"}[i%2]},
+		}
+		if i%5 == 0 {
+			u.Frame.Op, u.Frame.Enc = OpBinary, "base64"
+		}
+		if !isPlainFrame(&u) {
+			t.Fatal("a frame Update was not recognised")
+		}
+		if got, want := appendLine(t, u), stdLine(t, u); !bytes.Equal(got, want) {
+			t.Fatalf("data %q:\n got %s\nwant %s", d, got, want)
+		}
+	}
+}
+
+func TestEventLinesAreExactlyWhatEncodingJSONWrites(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	texts := []string{"", "SMS in", "+1555 → +1556 \"Hi\"", "bad \xff", "\x1b[31m", "\u2028"}
+	pick := func() string { return texts[rng.Intn(len(texts))] }
+	for i := 0; i < 400; i++ {
+		e := &Event{Provider: pick(), ID: pick(), Name: pick(), Label: pick(), Summary: pick(),
+			Seq: uint64(rng.Intn(3)), Replayed: rng.Intn(2) == 0, Duplicate: rng.Intn(2) == 0, Subscription: pick(),
+			Body: json.RawMessage(`{"a":[1,2,{"b":"c d"}],"e":null}`)}
+		if rng.Intn(2) == 0 {
+			e.Timestamp = time.Date(2023, 4, 18, 20, 25, 24, rng.Intn(1e9), time.UTC)
+		}
+		if rng.Intn(3) == 0 {
+			e.Seal = &Seal{Via: pick(), OK: rng.Intn(2) == 0, Problem: pick()}
+		}
+		u := Update{Time: time.Date(2026, 1, 2, 3, 4, 5, rng.Intn(1e9), time.UTC), Offset: Offset(rng.Int63n(1e12)),
+			Kind: KindEvent, Conn: rng.Intn(3), Event: e}
+		if !isPlainEvent(&u) {
+			t.Fatal("an event Update was not recognised")
+		}
+		if got, want := appendLine(t, u), stdLine(t, u); !bytes.Equal(got, want) {
+			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+// Every other kind, and an event whose body spans lines, goes through
+// encoding/json and comes out as one line all the same.
+func TestOtherLinesAreEncodingJSONs(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	for _, u := range []Update{
+		{Time: at, Kind: KindState, State: &State{Phase: PhaseLive, Cause: "a\nb"}},
+		{Time: at, Kind: KindEvent, Event: &Event{Provider: "p", Label: "x", Body: json.RawMessage("{\n\"a\": 1\n}")}},
+		{Time: at, Kind: KindGap, Gap: &Gap{From: 1, To: 3, Missed: 3, Reason: "sequence"}},
+		{Time: at, Kind: KindHeartbeat, Heartbeat: &Heartbeat{Via: "ping", RTT: Millis(1500 * time.Microsecond)}},
+		{Time: at, Kind: KindError, Error: &Error{Where: "decode", Message: "<bad>"}},
+	} {
+		got := appendLine(t, u)
+		if want := stdLine(t, u); !bytes.Equal(got, want) {
+			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+		if bytes.Count(got, []byte("\n")) != 1 {
+			t.Fatalf("not one line: %q", got)
+		}
+	}
+}
+
+// BenchmarkFrameLine compares encoding/json (the baseline) with the
+// hand-written encoder on one realistic notification frame.
+func BenchmarkFrameLine(b *testing.B) {
+	data := `[{"type":"ServerNotification","messageId":"2661273919712564939","status":200,"wsc":{"token":"REDACTED-wsc-3","sequence":42}},` +
+		`{"uuid":"2661273919712564939","event":"/restapi/v1.0/account/233676004/extension/233676004/message-store","timestamp":"2023-04-18T20:25:24.611Z",` +
+		`"subscriptionId":"2db5fcc4-7a44-4e0a-8e1a-38b4e7a0e0c2","ownerId":"233676004","body":{"subject":"Hello \"there\"","direction":"Inbound"}}]`
+	u := Update{Time: time.Now(), Offset: Offset(1234567 * time.Microsecond), Kind: KindRecv, Conn: 2,
+		Frame: &Frame{Op: OpText, Data: data, Size: len(data), Type: "ServerNotification"}}
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		for i := 0; i < b.N; i++ {
+			buf.Reset()
+			enc.Encode(u)
+		}
+	})
+	b.Run("hand-written", func(b *testing.B) {
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			buf, _ = AppendUpdate(buf[:0], u)
+		}
+	})
+}
