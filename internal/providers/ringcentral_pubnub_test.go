@@ -12,8 +12,7 @@ import (
 
 // A recording of a PubNub session keeps no subscribe key, encryption
 // key or secret key: not in the subscription answer, not in the k of an
-// envelope, not in a poll's or a leave's URL path (another client's, in
-// a HAR import; evtap masks its own).
+// envelope, not in a poll's or a leave's URL path.
 func TestRingCentralPubNubRedaction(t *testing.T) {
 	e, ok := providers.Builtin().Lookup("ringcentral-pubnub")
 	if !ok {

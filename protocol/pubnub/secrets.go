@@ -20,9 +20,9 @@ type SecretPath struct {
 }
 
 // SecretPaths are PubNub's URLs that carry the subscribe key in their
-// path: every subscribe, heartbeat and leave. (evtap's own client masks
-// it in the requests it publishes; a HAR import of another client's
-// traffic needs these.)
+// path: every subscribe, heartbeat and leave, whether or not the
+// subscription's answer (where SecretFields finds it first) is in the
+// same recording or capture.
 var SecretPaths = []SecretPath{
 	{Prefix: pathSubscribe, Kind: "subscriberKey"},
 	{Prefix: pathPresence, Kind: "subscriberKey"},

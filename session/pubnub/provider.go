@@ -105,6 +105,7 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 	if err != nil {
 		return session.Target{}, err
 	}
+	// The connection pane shows Masked as it is: no sub key there.
 	t := session.Target{Transport: session.TransportLongPoll, URL: u, Masked: strings.ReplaceAll(u, p.sub.subKey, session.Mask), Phase: protocol.PhaseDialing}
 	if p.cursor != nil {
 		t.Phase = protocol.PhaseRecovering
@@ -150,7 +151,11 @@ func (p *Provider) Poll(l session.Link) (session.Request, error) {
 	}
 	p.pane.Poll, p.pane.PollSince = "", l.Now()
 	p.settle(l)
-	return session.Request{Where: "subscribe", URL: u, Mask: []string{p.sub.subKey}}, nil
+	// The sub key in the path is the server's, not a credential of the
+	// client's: the provider's redaction rules replace it in frames (on
+	// screen too) with the same placeholder as in the subscription's
+	// answer, so a reader sees they match.
+	return session.Request{Where: "subscribe", URL: u}, nil
 }
 
 // pollURL is the subscribe to send now. Caller holds mu.
@@ -232,7 +237,7 @@ func (p *Provider) End(ctx context.Context, l session.Link) {
 		return
 	}
 	if u, err := pn.LeaveURL(p.cfg.Origin, sub.subKey, []string{sub.channel}, p.cfg.UUID, pn.PNSDK); err == nil {
-		_, _ = l.REST(ctx, session.Request{Where: "leave", URL: u, Mask: []string{sub.subKey}})
+		_, _ = l.REST(ctx, session.Request{Where: "leave", URL: u})
 	}
 	if !gone {
 		_, _ = p.call(ctx, l, "unsubscribe", "DELETE", rc.PathSubscription+"/"+sub.id, nil)
