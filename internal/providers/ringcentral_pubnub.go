@@ -62,7 +62,7 @@ func ringCentralPubNubUI() ui.Provider {
 		protocol.PhaseRecovering:  "resuming from the last timetoken (catch-up)",
 		protocol.PhaseLive:        "long-polling",
 		protocol.PhaseRotating:    "moving the poll to the subscription's channel",
-		protocol.PhaseRejected:    "REJECTED: polling stopped (resume from the fault menu)",
+		protocol.PhaseRejected:    "REJECTED: polling stopped",
 	}
 	return p
 }
@@ -121,7 +121,22 @@ func pubNubSession(c ringCentralCreds, origin string, o Options) run.Session {
 		Secrets:  []string{c.clientSecret, c.jwt},
 		Run:      s.Run,
 		Do:       s.Do,
-		Controls: s.Controls(),
+		Controls: pollControls(s.Controls()),
 		Faults:   []ui.Fault{resumeFault},
 	}
+}
+
+// pollControls are the engine's controls that mean something on a
+// long-poll: nothing can be sent on one, and it has no pings, pongs or
+// keepalive frames to stop.
+func pollControls(c protocol.Controls) protocol.Controls {
+	out := protocol.Controls{}
+	for k, v := range c {
+		switch k {
+		case protocol.CmdSend, protocol.CmdStopHeartbeats, protocol.CmdStopPongs:
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }

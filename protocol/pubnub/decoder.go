@@ -39,7 +39,7 @@ type Decoder struct {
 
 	sub     subscription // in force; id "" when none
 	prevKey Key          // the key the last rotation replaced
-	lost    time.Time    // when the previous subscription was found gone or lapsed
+	gone    bool         // the subscription in force was found gone (a renew or delete answered 404)
 
 	cursor    Cursor
 	hasCursor bool
@@ -54,6 +54,9 @@ type subscription struct {
 	key                 Key
 	keyErr              error
 	expires             time.Time
+	// alive is the last moment it was known to work: its create or
+	// renew answer, or the newest notification it brought.
+	alive time.Time
 }
 
 // maxPending bounds the requests remembered while their answers are

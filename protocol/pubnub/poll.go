@@ -56,6 +56,9 @@ func (d *Decoder) pollAnswer(dst []protocol.Update, now time.Time, p pendingRequ
 		if catchUp {
 			a.CatchUp++
 		}
+		if m.For(d.sub.channel) {
+			d.sub.alive = now
+		}
 		dst = d.message(dst, m, catchUp)
 		a.Events++
 	}

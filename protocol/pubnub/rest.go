@@ -51,7 +51,7 @@ func (d *Decoder) restAnswer(dst []protocol.Update, now time.Time, p pendingRequ
 	}
 	a.ID, a.Info, a.Expires = info.ID, &info, exp
 
-	next := subscription{id: info.ID, channel: dm.Address, subKey: dm.SubscriberKey, expires: exp}
+	next := subscription{id: info.ID, channel: dm.Address, subKey: dm.SubscriberKey, expires: exp, alive: now}
 	if dm.EncryptionKey != "" {
 		next.key, next.keyErr = ParseKey(dm.EncryptionKey)
 		if next.keyErr != nil {
@@ -79,7 +79,7 @@ func (d *Decoder) restAnswer(dst []protocol.Update, now time.Time, p pendingRequ
 		dst = d.recreated(dst, now, prev, next)
 	}
 	d.sub = next
-	d.lost = time.Time{}
+	d.gone = false
 	if exp.Sub(now) <= RenewLead {
 		notes = append(notes, "expires within "+secs(RenewLead)+" of being granted: the SDKs refuse such a subscription")
 	}
@@ -109,7 +109,7 @@ func (d *Decoder) refused(dst []protocol.Update, now time.Time, p pendingRequest
 		// published for it, whatever its channel still holds.
 		a.Gone = true
 		if a.ID == d.sub.id && d.sub.id != "" {
-			d.lost = p.at
+			d.gone = true
 		}
 		return append(dst, protocol.Update{Kind: protocol.KindSubscription, Subscription: &protocol.Subscription{
 			ID: a.ID, Status: "Removed", Transport: TransportName,
@@ -121,18 +121,22 @@ func (d *Decoder) refused(dst []protocol.Update, now time.Time, p pendingRequest
 
 // recreated reports the window between a subscription that was lost
 // (gone at a renew, or lapsed unrenewed) and its replacement: RingCentral
-// published nothing for either meanwhile, and nobody can count what.
+// published nothing for either meanwhile, and nobody can count what. A
+// subscription found gone may have ended any time after it was last known
+// to work (its last renewal or notification); one that lapsed, at its
+// expiry.
 func (d *Decoder) recreated(dst []protocol.Update, now time.Time, prev, next subscription) []protocol.Update {
-	start := d.lost
-	if !prev.expires.IsZero() && prev.expires.Before(now) && (start.IsZero() || prev.expires.Before(start)) {
-		start = prev.expires
-	}
-	if start.IsZero() {
+	lapsed := !prev.expires.IsZero() && prev.expires.Before(now)
+	if !d.gone && !lapsed {
 		return dst // replaced while it was alive: the old one delivered until now
 	}
+	start := prev.alive
+	if lapsed && prev.expires.After(start) {
+		start = prev.expires
+	}
 	reason := "subscription " + prev.id + " was lost"
-	if !d.lost.IsZero() {
-		reason += " (a renewal found it gone)"
+	if d.gone {
+		reason += " (a renewal found it gone; it worked until " + start.Local().Format("15:04:05") + ")"
 	} else {
 		reason += " (it expired unrenewed)"
 	}

@@ -34,17 +34,19 @@ type Provider struct {
 	cursor  *pn.Cursor
 	link    session.Link // the newest connection's
 	conn    int
-	live    bool // this connection's poll has answered
-	halted  bool // PubNub refused the poll: the next Prepare (the operator's resume) checks the subscription first
-	probe   bool // the last poll had no answer: ask /time/0 before resuming
-	moving  bool // this connection is being replaced on purpose
+	live    bool   // this connection's poll has answered
+	halted  bool   // PubNub refused the poll: the next Prepare (the operator's resume) checks the subscription first
+	probe   bool   // the last poll had no answer: ask /time/0 before resuming
+	moving  bool   // this connection is being replaced on purpose
+	moved   string // why the connection being prepared replaced the last one
 	ended   bool
 	calls   context.Context    // ends with the session: the renew loop's and set_filters' calls
 	stop    context.CancelFunc // ends calls
 
-	pane   pn.Context
-	paneAt time.Time   // when the pane was last published
-	paneT  *time.Timer // a publication waiting for the poll to settle
+	pane    pn.Context
+	paneAt  time.Time   // when the pane was last published
+	paneT   *time.Timer // a catch-up publication, waiting
+	paneDue time.Time   // when paneT fires; zero: none pending
 }
 
 type subState struct {
@@ -80,6 +82,9 @@ func (p *Provider) Prepare(ctx context.Context, l session.Link) (session.Target,
 	// made the subscription anew while this waited.
 	p.rest.Lock()
 	p.mu.Lock()
+	if !p.moving {
+		p.moved = ""
+	}
 	p.link, p.conn, p.live, p.moving = l, l.Conn(), false, false
 	halted, refilt := p.halted, p.refilt
 	p.halted = false
@@ -185,6 +190,7 @@ func (p *Provider) Lost(at time.Time) {
 	}
 	if p.paneT != nil {
 		p.paneT.Stop()
+		p.paneDue = time.Time{}
 	}
 }
 

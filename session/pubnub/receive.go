@@ -33,12 +33,16 @@ func (p *Provider) Receive(l session.Link, msg any) {
 		p.live = true
 		l.Working() // subscribed and answered: the backoff starts again from its first step
 		cause := "handshake answered (" + string(pn.CategoryConnected) + "): cursor " + c.String()
-		if a.Resumed || !a.Handshake {
+		switch {
+		case p.moved != "" && len(a.Channels) > 0:
+			cause = "now polling channel " + a.Channels[0] + " from the last timetoken"
+		case a.Resumed || !a.Handshake:
 			cause = "resumed from the last timetoken (" + string(pn.CategoryReconnected) + ")"
-			if a.CatchUp > 0 {
-				cause += ": " + strconv.Itoa(a.CatchUp) + " notification(s) caught up from PubNub's queue, marked R"
-			}
 		}
+		if a.CatchUp > 0 {
+			cause += ": " + strconv.Itoa(a.CatchUp) + " notification(s) caught up from PubNub's queue, marked R"
+		}
+		p.moved = ""
 		p.pane.Poll = ""
 		p.publishPane(l, protocol.PhaseLive, cause)
 	case p.moving:

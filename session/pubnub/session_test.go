@@ -179,6 +179,7 @@ func TestRenewalThatMovesTheChannel(t *testing.T) {
 
 // Rule: PubNub refusing the subscribe (403 Access Manager) is shown as
 // access denied and polling stops, as it does in the official clients;
+// the subscription is still renewed (as the SDKs go on renewing), and
 // only the operator's resume polls again.
 func TestForbiddenSubscribeStopsPolling(t *testing.T) {
 	clk := newClock()
@@ -208,13 +209,22 @@ func TestForbiddenSubscribeStopsPolling(t *testing.T) {
 	if n := len(srv.calls("GET /v2/subscribe/")); n != 1 {
 		t.Fatalf("%d subscribes, want the one refused", n)
 	}
+	clk.Advance(790 * time.Second)
+	l.out.waitFor("a renewal while halted", func(ups []protocol.Update) bool {
+		return slices.ContainsFunc(ups, func(u protocol.Update) bool {
+			return u.Subscription != nil && u.Subscription.Status == "Active" && u.Subscription.ExpiresAt.After(clk.Now())
+		}) && len(srv.calls("PUT /restapi/v1.0/subscription 200")) == 1
+	})
+	if n := len(srv.calls("GET /v2/subscribe/")); n != 1 {
+		t.Fatalf("%d subscribes after the renewal, want still the one refused", n)
+	}
 	srv.set(func(s *rcpn) { s.refuse = 0 })
 	if err := l.s.Do(protocol.Command{Kind: protocol.CmdResume}); err != nil {
 		t.Fatal(err)
 	}
 	l.out.waitFor("live after resume", phase(protocol.PhaseLive, "handshake answered"))
-	if puts := srv.calls("PUT /restapi/v1.0/subscription 200"); len(puts) != 1 {
-		t.Errorf("resuming checks the subscription with one PUT; got %v", puts)
+	if puts := srv.calls("PUT /restapi/v1.0/subscription 200"); len(puts) != 2 {
+		t.Errorf("resuming checks the subscription with a PUT; got %v", puts)
 	}
 }
 

@@ -182,7 +182,9 @@ func (p *Provider) tick(ctx context.Context) {
 	}
 	defer p.rest.Unlock()
 	p.mu.Lock()
-	if p.ended || p.sub == nil || p.halted {
+	// Halted, it still renews, as the SDKs do after PubNub refused them:
+	// the subscription is there when the operator resumes.
+	if p.ended || p.sub == nil {
 		p.mu.Unlock()
 		return
 	}
@@ -243,6 +245,7 @@ func (p *Provider) follow(why string) {
 	p.mu.Lock()
 	cur, open := p.link, p.link != nil && p.live
 	p.moving = open
+	p.moved = why
 	p.mu.Unlock()
 	if open {
 		cur.Replace(why)
