@@ -103,11 +103,14 @@ type Event struct {
 	Name     string `json:"name,omitempty"` // the provider's event name or path
 	// Label and Summary are the provider's pure summary of the event into
 	// row cells: a short kind ("SMS in", "presence") and its key fields.
-	Label        string    `json:"label"`
-	Summary      string    `json:"summary,omitempty"`
-	Seq          uint64    `json:"seq,omitempty"`      // provider sequence number, when it has one
-	Replayed     bool      `json:"replayed,omitempty"` // delivered late by session recovery
-	Duplicate    bool      `json:"duplicate,omitempty"`
+	Label     string `json:"label"`
+	Summary   string `json:"summary,omitempty"`
+	Seq       uint64 `json:"seq,omitempty"`      // provider sequence number, when it has one
+	Replayed  bool   `json:"replayed,omitempty"` // delivered late by session recovery
+	Duplicate bool   `json:"duplicate,omitempty"`
+	// Late says the notification arrived after the gap it falls in was
+	// reported: it was not lost, and the gap's count is one too high.
+	Late         bool      `json:"late,omitempty"`
 	Subscription string    `json:"subscription_id,omitempty"`
 	Timestamp    time.Time `json:"ts,omitzero"` // the event's own timestamp
 	// Seal is what the provider's signing or encryption said of this

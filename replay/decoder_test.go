@@ -1,9 +1,12 @@
 package replay
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
+	"testing"
 	"time"
 
 	"github.com/evtap/evtap/protocol"
@@ -124,5 +127,55 @@ func decoders(label string) func(record.Header) protocol.Decoder {
 			return nil
 		}
 		return newSeqDecoder(label)
+	}
+}
+
+// Rule: a recording started halfway through a session opens with a
+// snapshot of it (the subscription in force, the last state) before any
+// frame. Its derived lines were not derived from anything in the file,
+// so the decoder cannot say them again: they play as recorded, and the
+// replay does not open on an empty subscription pane. Derived lines
+// after the first fact are derived again, as always.
+func TestASnapshotAtTheStartPlaysAsRecorded(t *testing.T) {
+	t0 := time.Date(2026, 11, 22, 20, 0, 0, 0, time.UTC)
+	sub := protocol.Update{Time: t0, Kind: protocol.KindSubscription, Conn: 1,
+		Subscription: &protocol.Subscription{ID: "s-1", Status: "Active"}}
+	live := protocol.Update{Time: t0, Kind: protocol.KindState, Conn: 1, State: &protocol.State{Phase: protocol.PhaseLive}}
+	frame := protocol.Update{Time: t0.Add(time.Second), Offset: protocol.Offset(time.Second), Kind: protocol.KindRecv, Conn: 1,
+		Frame: &protocol.Frame{Op: protocol.OpText, Data: `{"id":"a","seq":1,"label":"x"}`, Size: 31}}
+	recorded := protocol.Update{Time: frame.Time, Offset: frame.Offset, Kind: protocol.KindSubscription, Conn: 1,
+		Subscription: &protocol.Subscription{ID: "s-2", Status: "Recorded, not derived"}}
+	path := filepath.Join(t.TempDir(), "late.jsonl")
+	w, err := record.Create(path, record.Header{Provider: "seq", Start: t0}, record.Options{KeepSecrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []protocol.Update{sub, live, frame, recorded} {
+		w.Write(u)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(context.Background(), path, Options{Decoder: decoders("")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var got []string
+	if err := p.Run(context.Background(), func(u protocol.Update) {
+		switch u.Kind {
+		case protocol.KindSubscription:
+			got = append(got, "subscription "+u.Subscription.ID)
+		case protocol.KindEvent:
+			got = append(got, "event "+u.Event.ID)
+		default:
+			got = append(got, string(u.Kind))
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"subscription s-1", "state", "recv", "event a"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("replayed %q, want %q", got, want)
 	}
 }

@@ -71,8 +71,15 @@ type Player struct {
 	cmds   chan protocol.Command
 
 	// derive: a version 2 recording played through a decoder.
-	derive  bool
-	dec     protocol.Decoder
+	derive bool
+	dec    protocol.Decoder
+	// facts says a fact (a frame, a state, a marker) was played since
+	// the start: a derived line before the first one is a snapshot of a
+	// session recorded from halfway, not derived from anything in the
+	// file, so it plays as recorded.
+	facts bool
+	// warned is how many of the reader's warnings were told (warnReader).
+	warned  int
 	derived []protocol.Update
 	scratch []byte
 
@@ -92,7 +99,8 @@ type Player struct {
 	done    bool
 	moved   bool // a seek repositioned the reader; Run restarts its clock
 	step    bool // play one Update, then pause again
-	damaged int
+	damaged int  // damaged lines met since the replay (last) started
+	worst   int  // the most met in one pass: a seek back meets them again
 }
 
 // Open opens the recording at path and indexes it for seeking.
@@ -142,12 +150,13 @@ func (p *Player) Derives() bool { return p.derive }
 // (a torn last line).
 func (p *Player) Warnings() []string { return p.r.Warnings() }
 
-// Damaged is how many damaged lines were skipped so far. A headless
+// Damaged is how many damaged lines were skipped so far, each counted
+// once however often seeking back played it again. A headless
 // replay that skipped any exits non-zero at the end.
 func (p *Player) Damaged() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.damaged
+	return max(p.damaged, p.worst)
 }
 
 // Close releases the file.
@@ -221,6 +230,9 @@ func (p *Player) run(ctx context.Context) error {
 		}
 		l, err := p.next()
 		if errors.Is(err, io.EOF) {
+			if err := p.warnReader(); err != nil {
+				return err
+			}
 			p.set(func() { p.done, p.step = true, false })
 			if !p.opts.StayAtEnd {
 				return nil
@@ -286,7 +298,7 @@ func (p *Player) next() (record.Line, error) {
 // derived again; it is told by its kind, without decoding, except an
 // error, whose Where decides.
 func (p *Player) skipped(l record.Line) bool {
-	if !p.derive {
+	if !p.derive || !p.facts {
 		return false
 	}
 	switch l.Kind {
@@ -307,9 +319,17 @@ func (p *Player) play(l record.Line) error {
 	if err != nil {
 		return p.report(err)
 	}
-	if p.derive && protocol.Derived(&u) {
+	snapshot := p.derive && !p.facts && protocol.Derived(&u)
+	if p.derive && protocol.Derived(&u) && !snapshot {
 		return nil // a recorded decode error: the decoder says it again
 	}
+	if snapshot {
+		if p.outLines != nil {
+			return p.outLines(l.Kind, l.Raw)
+		}
+		return p.out(u)
+	}
+	p.facts = true
 	p.last = u
 	var msg error
 	if p.derive {
@@ -351,6 +371,28 @@ func (p *Player) emitUpdate(u protocol.Update) error {
 	}
 	p.scratch = line
 	return p.outLines(u.Kind, bytes.TrimSuffix(line, []byte("\n")))
+}
+
+// warnReader tells of what the reader warned of since it last did (a
+// torn last line, a cut gzip stream), as report tells of a damaged line:
+// through Warn at once, and in Run's list too, so a replay in the TUI
+// shows it when it happens, not only on stderr at the end.
+func (p *Player) warnReader() error {
+	ws := p.r.Warnings()
+	for ; p.warned < len(ws); p.warned++ {
+		msg := ws[p.warned]
+		if p.opts.Warn != nil {
+			p.opts.Warn(msg)
+		}
+		if p.outLines != nil {
+			continue
+		}
+		if err := p.out(protocol.Update{Time: p.last.Time, Offset: p.last.Offset, Kind: protocol.KindError,
+			Error: &protocol.Error{Where: WhereReplay, Message: msg}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // report tells of a damaged line: at once through Warn, and, in Run, in
@@ -531,11 +573,14 @@ func (p *Player) restart() error {
 	}
 	p.pending = nil
 	p.newDecoder()
-	p.last = protocol.Update{}
+	p.last, p.facts = protocol.Update{}, false
 	if p.opts.Reset != nil {
 		p.opts.Reset()
 	}
-	p.set(func() { p.pos, p.line, p.done = p.ix.First, 0, false })
+	p.set(func() {
+		p.pos, p.line, p.done = p.ix.First, 0, false
+		p.worst, p.damaged = max(p.worst, p.damaged), 0
+	})
 	return nil
 }
 
@@ -547,7 +592,7 @@ func (p *Player) playUntil(stop func(record.Line) bool) error {
 		l, err := p.next()
 		if errors.Is(err, io.EOF) {
 			p.set(func() { p.done = true })
-			return nil
+			return p.warnReader()
 		}
 		if err != nil {
 			if record.IsDamage(err) {

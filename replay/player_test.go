@@ -400,3 +400,46 @@ func TestWithoutADecoderTheRecordedUpdatesPlay(t *testing.T) {
 		t.Fatal("a version 1 recording did not play its recorded lines")
 	}
 }
+
+// A torn last line (a crash mid-write) is told through Warn and shown in
+// the list when the replay reaches it, not only listed at the end; a
+// damaged line met again after a seek back is counted once.
+func TestATornEndIsSaidWhenReachedAndDamageIsCountedOnce(t *testing.T) {
+	path := writeRecording(t, 20)
+	b, _ := os.ReadFile(path)
+	lines := strings.SplitAfter(string(b), "\n")
+	lines[7] = "{this is not json\n"
+	torn := strings.Join(lines, "") + `{"t":"2026-11-22T12:00:30Z","off":30,"kind":"ev`
+	os.WriteFile(path, []byte(torn), 0o600)
+
+	var warned []string
+	var mu sync.Mutex
+	var s sink
+	p, err := Open(context.Background(), path, Options{StayAtEnd: true, Reset: s.reset,
+		Warn: func(m string) { mu.Lock(); warned = append(warned, m); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	start(t, p, &s)
+	waitFor(t, "the end", func() bool { _, _, _, _, _, done := p.Progress(); return done })
+	var shown bool
+	s.mu.Lock()
+	for _, u := range s.us {
+		shown = shown || u.Kind == protocol.KindError && u.Error.Where == WhereReplay && strings.Contains(u.Error.Message, "incomplete")
+	}
+	s.mu.Unlock()
+	mu.Lock()
+	told := len(warned)
+	mu.Unlock()
+	if !shown || told != 2 {
+		t.Fatalf("torn end shown %v, %d warnings (want the damaged line and the torn end): %q", shown, told, warned)
+	}
+	first := s.len() // everything, the damaged line and the torn end included
+	p.Do(protocol.Command{Kind: protocol.CmdSeek, Value: 0})
+	p.Do(protocol.Command{Kind: protocol.CmdSeek, Value: 1})
+	waitFor(t, "the second pass", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.resets == 1 && len(s.us) == first })
+	if p.Damaged() != 1 {
+		t.Fatalf("damaged %d after playing the file twice; one line is damaged", p.Damaged())
+	}
+}

@@ -53,6 +53,9 @@ type FilterSpec struct {
 	Help     string             // one line under the title: the syntax in brief
 	Validate func(string) error // why a line would be refused, before it is sent
 	Presets  []Preset           // offered with alt+1…9
+	// Default are the filters a session subscribes to when none are
+	// given, for --filter's help; nil when the provider names none.
+	Default []string
 }
 
 // Preset is a common filter offered in the editor.

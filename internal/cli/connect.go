@@ -21,13 +21,13 @@ func (a app) connectCmd() *cobra.Command {
 		// A provider that is not a subcommand lands here.
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usagef("want a provider (%s), got 0 argument(s)", a.known(providers.Connectable))
+				return usagef("want a provider (%s)%s, got 0 argument(s)", a.known(providers.Connectable), a.claimable())
 			}
 			return usagef("unknown provider %q (known: %s)", args[0], a.known(providers.Connectable))
 		},
 	}
 	cmd.SetUsageTemplate(providerUsage)
-	lf.register(cmd.PersistentFlags())
+	lf.register(cmd.PersistentFlags(), "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several (default: the provider's own; see evtap connect PROVIDER --help)")
 	for _, e := range a.reg.All() {
 		if e.Connect != nil {
 			cmd.AddCommand(a.connectProviderCmd(e, &lf))
@@ -49,16 +49,44 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 		Args:  args,
 	}
 	sub.SetUsageTemplate(defaultUsage)
+	// The provider's own --filter shadows the shared one (both fill the
+	// same list), so its help states this provider's default, and a
+	// provider with no filters does not offer it.
+	lf.registerFilter(sub.Flags(), filterUsage(e))
+	if e.UI.Filters == nil {
+		sub.Flags().MarkHidden("filter")
+	}
 	dial := c.Flags(sub.Flags())
 	sub.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := lf.validate(); err != nil {
+			return err
+		}
+		if err := checkFilters(e, lf.filters); err != nil {
 			return err
 		}
 		s, err := e.Live(dial, args, lf.options())
 		if err != nil {
 			return err
 		}
+		if a.dry {
+			if s.Close != nil {
+				return s.Close()
+			}
+			return nil
+		}
 		return run.Live(cmd.Context(), lf.live(a.stdin), s, a.stdout, a.stderr)
 	}
 	return sub
+}
+
+// claimable says which arguments name their provider by themselves,
+// for the message of a bare `evtap connect`: " or a ws:// or wss://
+// URL" when the raw provider is there.
+func (a app) claimable() string {
+	for _, e := range a.reg.All() {
+		if e.Connect != nil && e.Connect.Claims != nil && e.Connect.Claims("ws://host/") {
+			return " or a ws:// or wss:// URL"
+		}
+	}
+	return ""
 }

@@ -39,7 +39,7 @@ token, delay frames) are offered beside the session's own.
 			return a.demo(cmd.Context(), e, lf, df)
 		},
 	}
-	lf.register(cmd.Flags())
+	lf.register(cmd.Flags(), filterUsage(a.emulated()...))
 	df.register(cmd.Flags())
 	return cmd
 }
@@ -60,9 +60,15 @@ func (a app) demo(ctx context.Context, e *providers.Entry, lf liveFlags, df demo
 	if err := lf.validate(); err != nil {
 		return err
 	}
+	if err := checkFilters(e, lf.filters); err != nil {
+		return err
+	}
 	s, err := e.Demo(df.DemoOptions, lf.options())
 	if err != nil {
 		return err
+	}
+	if a.dry {
+		return s.Close()
 	}
 	return run.Live(ctx, lf.live(a.stdin), s, a.stdout, a.stderr)
 }

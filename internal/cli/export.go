@@ -17,6 +17,9 @@ func (a app) exportCmd() *cobra.Command {
 			if out == "" {
 				return usagef("--har OUT.har is required")
 			}
+			if a.dry {
+				return nil
+			}
 			return run.Export(args[0], out, Version, force, a.stdout, a.stderr)
 		},
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -18,7 +19,7 @@ type liveFlags struct {
 	ui         uiFlags
 }
 
-func (f *liveFlags) register(fs *pflag.FlagSet) {
+func (f *liveFlags) register(fs *pflag.FlagSet, filterUsage string) {
 	fs.BoolVar(&f.Headless, "headless", false, "no TUI: print one JSON object per Update on stdout (also when stdin or stdout is not a terminal)")
 	fs.IntVar(&f.Count, "count", 0, "end the run cleanly after N events (0: no limit)")
 	fs.DurationVar(&f.Duration, "duration", 0, "end the run cleanly after this long, e.g. 30s (0: no limit)")
@@ -27,8 +28,78 @@ func (f *liveFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.Force, "force", false, "let --record replace an existing file")
 	fs.BoolVar(&f.NoRedact, "no-redact", false, "keep tokens and keys in recordings and headless output (they are replaced by placeholders by default)")
 	fs.StringVar(&f.JQ, "jq", "", "headless: run this jq `EXPR` on each line and print what it yields, e.g. 'select(.kind==\"event\")' or 'select(.kind==\"event\") | .event.body'")
-	fs.StringArrayVar(&f.filters, "filter", nil, "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several (default: the provider's own)")
+	f.registerFilter(fs, filterUsage)
 	f.ui.register(fs)
+}
+
+// registerFilter registers --filter with usage, which states the
+// default of the provider (or providers) the command runs.
+func (f *liveFlags) registerFilter(fs *pflag.FlagSet, usage string) {
+	fs.StringArrayVar(&f.filters, "filter", nil, usage)
+}
+
+// maxFilter is the longest filter --filter takes: every provider's
+// filters and topics are short paths or names, and a longer one is a
+// mistake (a pasted file), never something to send.
+const maxFilter = 2048
+
+// checkFilters checks --filter by e's own rules, before anything
+// connects: a provider without filters takes none, an empty or huge one
+// is refused, and each goes through the validator the filter editor
+// uses (ui.FilterSpec.Validate).
+func checkFilters(e *providers.Entry, filters []string) error {
+	if len(filters) == 0 {
+		return nil
+	}
+	spec := e.UI.Filters
+	if spec == nil {
+		return usagef("--filter: %s takes no filters", e.Name)
+	}
+	for _, flt := range filters {
+		switch {
+		case strings.TrimSpace(flt) == "":
+			return usagef("--filter: empty; name a filter (%s), or leave --filter out for %s's default", spec.Help, e.Name)
+		case len(flt) > maxFilter:
+			return usagef("--filter: %d bytes long; a filter is at most %d", len(flt), maxFilter)
+		}
+		if spec.Validate != nil {
+			if err := spec.Validate(flt); err != nil {
+				return usagef("--filter: %v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// filterUsage is --filter's help for the providers es: what it takes and
+// each one's default.
+func filterUsage(es ...*providers.Entry) string {
+	var defaults []string
+	for _, e := range es {
+		if e.UI.Filters == nil {
+			continue
+		}
+		d := "its own"
+		if def := e.UI.Filters.Default; len(def) > 0 {
+			short := make([]string, len(def))
+			for i, flt := range def {
+				short[i] = flt
+				if e.UI.ShortFilter != nil {
+					short[i] = e.UI.ShortFilter(flt)
+				}
+			}
+			d = strings.Join(short, ", ")
+		}
+		if len(es) > 1 {
+			d = e.Name + ": " + d
+		}
+		defaults = append(defaults, d)
+	}
+	u := "subscribe to this `FILTER` (or topic), as the provider spells it; repeat for several"
+	if len(defaults) > 0 {
+		u += " (default: " + strings.Join(defaults, "; ") + ")"
+	}
+	return u
 }
 
 func (f *liveFlags) validate() error {

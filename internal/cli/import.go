@@ -17,6 +17,9 @@ func (a app) importCmd() *cobra.Command {
 			if out == "" {
 				return usagef("--out FILE is required")
 			}
+			if a.dry {
+				return nil
+			}
 			return run.Import(args[0], out, Version, run.ImportOptions{ImportOptions: a.reg.HAR(), Redact: a.reg.Redact, Force: force}, a.stderr)
 		},
 	}

@@ -27,19 +27,48 @@ var Version = "dev"
 // Main executes one evtap command line with the providers evtap ships
 // and returns its exit code.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyEnd(context.Background())
 	defer stop()
 	return Run(ctx, providers.Builtin(), args, os.Stdin, os.Stdout, os.Stderr)
+}
+
+// endSignals end a run cleanly: the session stops, the recording is
+// closed, the terminal restored. SIGHUP is the terminal going away (or
+// `kill -HUP`), and must not leave a torn recording behind; SIGQUIT
+// (ctrl+\) too, and a second one still dumps the goroutines, as Go does.
+var endSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// notifyEnd returns a context that ends at the first of endSignals. A
+// second one ends the process at once (the default action comes back),
+// so a shutdown that hangs can always be interrupted.
+//
+// SIGPIPE is taken too: a write to a closed pipe (`evtap … | head -3`)
+// then fails with EPIPE instead of killing evtap on the spot, so the
+// headless run ends as if stdout had said "enough" and the recording is
+// closed whole.
+func notifyEnd(parent context.Context) (context.Context, context.CancelFunc) {
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(parent, endSignals...)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
 }
 
 // Run is Main with its context, registry, input and output made
 // explicit, for tests.
 func Run(ctx context.Context, reg *providers.Registry, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := app{reg: reg, stdin: stdin, stdout: stdout, stderr: stderr}
+	return app{reg: reg, stdin: stdin, stdout: stdout, stderr: stderr}.run(ctx, args)
+}
+
+// run executes one command line and returns its exit code.
+func (a app) run(ctx context.Context, args []string) int {
+	stderr := a.stderr
 	root := a.rootCmd()
 	root.SetArgs(a.route(args))
 	err := root.ExecuteContext(ctx)
-	if err != nil {
+	if err != nil && !readerGone(err) && !run.AlreadySaid(err) {
 		fmt.Fprintln(stderr, "evtap:", err)
 		var ue run.UsageError
 		if errors.As(err, &ue) {
@@ -55,6 +84,10 @@ type app struct {
 	reg            *providers.Registry
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// dry stops every command once its command line is parsed and
+	// checked, before it connects, listens, plays or writes anything:
+	// the argument handling alone, for fuzzing.
+	dry bool
 }
 
 func (a app) rootCmd() *cobra.Command {
@@ -79,7 +112,7 @@ live, forced disconnects to watch recovery work, and recordings you replay.
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return run.UsageError{Err: err} })
-	lf.register(root.Flags())
+	lf.register(root.Flags(), filterUsage(a.emulated()...))
 	df.register(root.Flags())
 
 	root.AddCommand(a.demoCmd(), a.connectCmd(), a.simCmd(), a.replayCmd(), a.exportCmd(), a.importCmd())
@@ -117,6 +150,17 @@ func (a app) route(args []string) []string {
 		return args
 	}
 	return append([]string{"connect", claimed.Name}, args[1:]...)
+}
+
+// emulated are the providers the demo can run.
+func (a app) emulated() []*providers.Entry {
+	var out []*providers.Entry
+	for _, e := range a.reg.All() {
+		if providers.Emulated(e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // known lists the providers for which has is true, for messages.

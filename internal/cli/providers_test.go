@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func TestTheDemoTakesAProviderAndTheDefaultIsTheRegistrys(t *testing.T) {
 func TestNoProviderFlagShadowsASharedFlag(t *testing.T) {
 	var lf liveFlags
 	shared := pflag.NewFlagSet("shared", pflag.ContinueOnError)
-	lf.register(shared)
+	lf.register(shared, "")
 	for _, e := range providers.Builtin().All() {
 		if e.Connect == nil {
 			continue
@@ -124,5 +125,55 @@ func TestHeadlessStdinLinesAreSentToASessionThatAsks(t *testing.T) {
 	}
 	if i, j := strings.Index(out.String(), "first line"), strings.Index(out.String(), "second line"); i > j {
 		t.Fatal("lines were sent out of order")
+	}
+}
+
+// Issue 13 item 11: for every provider in the registry, a --filter its
+// own validator refuses, an empty one and a huge one are usage errors
+// (exit 2) with the reason, found before anything connects: stdout holds
+// not even a first state. A provider with no filters refuses any.
+func TestEveryProvidersFiltersAreCheckedBeforeAnyConnection(t *testing.T) {
+	reg := withFake(nil)
+	huge := strings.Repeat("a", 100<<10)
+	for _, e := range reg.All() {
+		var commands [][]string
+		if e.Emulator != nil {
+			commands = append(commands, []string{"demo", e.Name})
+		}
+		if e.Connect != nil {
+			c := []string{"connect", e.Name}
+			for range e.Connect.NArgs {
+				c = append(c, "ws://127.0.0.1:9/")
+			}
+			commands = append(commands, c)
+		}
+		for _, cmd := range commands {
+			for _, flt := range []string{"garbage", "", "  ", huge} {
+				args := append(append([]string(nil), cmd...), "--headless", "--duration", "10s", "--filter", flt)
+				code, out, errw := evtap(t, reg, 15*time.Second, args...)
+				name := strings.Join(cmd, " ") + fmt.Sprintf(" --filter %.20q", flt)
+				if code != ExitUsage {
+					t.Errorf("%s: exit %d, want 2 (stderr %q)", name, code, errw)
+					continue
+				}
+				if out != "" {
+					t.Errorf("%s: something ran before the filter was refused:\n%.300s", name, out)
+				}
+				want := "--filter: "
+				switch spec := e.UI.Filters; {
+				case spec == nil:
+					want += e.Name + " takes no filters"
+				case strings.TrimSpace(flt) == "":
+					want += "empty"
+				case len(flt) > maxFilter:
+					want += "102400 bytes long"
+				case spec.Validate != nil && spec.Validate(flt) != nil:
+					want += spec.Validate(flt).Error()
+				}
+				if !strings.Contains(errw, want) {
+					t.Errorf("%s: stderr %q does not say %q", name, errw, want)
+				}
+			}
+		}
 	}
 }

@@ -67,10 +67,16 @@ func (a app) replayCmd() *cobra.Command {
 		Short: "Replay a recording: in the TUI, headless into a pipe, or served to WebSocket clients",
 		Args:  exactArgs(1, "one recording file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("jq") && cmd.Flags().Changed("filter") {
+				return usagef("--jq and --filter are the same expression; give one")
+			}
 			if err := f.validate(); err != nil {
 				return err
 			}
 			f.Describe, f.Decoder, f.Responder = a.reg.Describe, a.reg.Decoder, a.reg.Responder
+			if a.dry {
+				return nil
+			}
 			return run.Replay(cmd.Context(), args[0], f.ReplayOptions, a.stdout, a.stderr)
 		},
 	}

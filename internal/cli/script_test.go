@@ -4,7 +4,9 @@ import (
 	"context"
 	"net"
 	"os"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -41,6 +43,9 @@ func TestScripts(t *testing.T) {
 			"closedport": cmdClosedPort,
 			"wsserver":   cmdWSServer,
 			"wsreceived": cmdWSReceived,
+			"pty":        cmdPty,
+			"takenport":  cmdTakenPort,
+			"waitfile":   cmdWaitFile,
 		},
 	})
 }
@@ -78,4 +83,41 @@ func cmdClosedPort(ts *testscript.TestScript, neg bool, args []string) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ts.Setenv("CLOSED", "http://"+addr)
+}
+
+// cmdTakenPort listens on a loopback port for the rest of the script and
+// puts its address in $TAKEN: a port another program holds.
+func cmdTakenPort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: takenport")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.Fatalf("takenport: %v", err)
+	}
+	ts.Defer(func() { ln.Close() })
+	ts.Setenv("TAKEN", ln.Addr().String())
+}
+
+// cmdWaitFile waits, up to 30 s, until FILE holds a match of REGEX:
+// for what a background command says while it still runs.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitfile FILE REGEX")
+	}
+	re, err := regexp.Compile(args[1])
+	if err != nil {
+		ts.Fatalf("waitfile: %v", err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, _ := os.ReadFile(ts.MkAbs(args[0]))
+		if re.Match(b) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitfile: %s does not match %q after 30s; it holds:\n%s", args[0], args[1], b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

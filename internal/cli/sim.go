@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evtap/evtap/internal/providers"
+	"github.com/evtap/evtap/internal/run"
 )
 
 // simCmd is `evtap sim PROVIDER`: one subcommand per emulator in the
@@ -43,6 +44,9 @@ func (a app) simCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if a.dry {
+				return sim.Close()
+			}
 			return serveSim(cmd.Context(), sim, listen, a.stdout)
 		}
 		cmd.AddCommand(sub)
@@ -55,7 +59,7 @@ func (a app) simCmd() *cobra.Command {
 func serveSim(ctx context.Context, sim providers.Sim, listen string, out io.Writer) error {
 	if _, err := sim.Start(listen); err != nil {
 		sim.Close()
-		return err
+		return run.ListenError("--listen", listen, err)
 	}
 	if _, err := io.WriteString(out, sim.Banner()); err != nil {
 		sim.Close()

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -231,9 +232,19 @@ func readSendFile(path string) (string, error) {
 	if st.Size() > maxSendFile {
 		return "", fmt.Errorf("--send-file %s: %d bytes; one frame may be at most %d", path, st.Size(), maxSendFile)
 	}
-	b, err := os.ReadFile(path)
+	// A device or a pipe says size 0 and may never end (/dev/zero):
+	// read one byte past the limit at most.
+	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("--send-file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSendFile+1))
+	if err != nil {
+		return "", fmt.Errorf("--send-file: %w", err)
+	}
+	if len(b) > maxSendFile {
+		return "", fmt.Errorf("--send-file %s: more than %d bytes; one frame may be at most that", path, maxSendFile)
 	}
 	if !utf8.Valid(b) {
 		return "", fmt.Errorf("--send-file %s is not UTF-8 text: evtap sends text frames only", path)

@@ -96,6 +96,7 @@ func ringCentralUI() ui.Provider {
 			Help:     "one per line, e.g. /restapi/v1.0/account/~/extension/~/voicemail",
 			Validate: rc.ValidateFilter,
 			Presets:  presets,
+			Default:  rcsession.DefaultFilters,
 		},
 	}
 }
@@ -173,6 +174,23 @@ func (c *ringCentralCreds) resolve() error {
 		return run.Usagef("no client id: set RINGCENTRAL_CLIENT_ID or pass --client-id")
 	case c.jwt == "":
 		return run.Usagef("no JWT credential: set RINGCENTRAL_JWT or pass --jwt")
+	}
+	return checkServerURL(c.server)
+}
+
+// checkServerURL refuses a platform URL no request could reach, before
+// any connection is tried: not a URL, not http(s), no host.
+func checkServerURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return run.Usagef("--server %q is not a URL: %v", s, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return run.Usagef("--server %q: want an http:// or https:// URL such as %s", s, rcsession.DefaultServer)
+	case u.Host == "" || u.Hostname() == "":
+		return run.Usagef("--server %q has no host", s)
+	case u.User != nil:
+		return run.Usagef("--server: give credentials with --client-id, --client-secret and --jwt, not in the URL")
 	}
 	return nil
 }

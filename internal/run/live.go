@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -46,7 +47,10 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if o.Duration > 0 {
+	headlessRun := o.Headless || !Interactive()
+	if o.Duration > 0 && headlessRun {
+		// Behind the TUI only the session stops (liveTUI), and the
+		// screen stays to be read.
 		var stop context.CancelFunc
 		ctx, stop = context.WithTimeout(ctx, o.Duration)
 		defer stop()
@@ -55,16 +59,28 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 	if o.NoRedact {
 		fmt.Fprintln(stderr, "evtap: warning: --no-redact: tokens and keys will be written in clear")
 	}
-	headlessRun := o.Headless || !Interactive()
 	rec := newRecording(s, o.Version, opts)
-	if headlessRun {
-		// A recording that fails (a full disk) is said at once; behind
-		// the TUI the status line says it, and stderr after it closes.
-		rec.onError = func(err error) { fmt.Fprintln(stderr, "evtap: recording failed:", err) }
+	// A recording that fails (a full disk) is said at once: on stderr
+	// when stderr can take it (headless, or redirected from under the
+	// TUI), and in the TUI's header. Said or not, the run exits 5.
+	atOnce := headlessRun || !isTerminal(stderr)
+	var told sync.Mutex
+	said := false
+	rec.report = func(err *RecordingError) {
+		if !atOnce {
+			return
+		}
+		told.Lock()
+		defer told.Unlock()
+		fmt.Fprintf(stderr, "evtap: %v; the session goes on\n", err)
+		said = true
 	}
 	if o.Record != "" {
 		if err := rec.start(o.Record); err != nil {
-			return fmt.Errorf("--record: %w", forceHint(err))
+			if hint := forceHint(err); hint != err {
+				return fmt.Errorf("--record: %w", hint)
+			}
+			return &RecordingError{Path: o.Record, Err: err}
 		}
 	}
 	err := func() error {
@@ -74,17 +90,25 @@ func Live(ctx context.Context, o LiveOptions, s Session, stdout, stderr io.Write
 			}
 			return headless(ctx, cancel, o, s, opts, rec, stdout, stderr)
 		}
-		return liveTUI(ctx, o.TUI, s, rec)
+		return liveTUI(ctx, o, s, rec)
 	}()
-	if rerr := rec.stop(); rerr != nil {
-		if !headlessRun || !rec.reported {
-			fmt.Fprintln(stderr, "evtap: recording stopped early:", rerr)
+	rec.stop()
+	if lost := rec.lostErr(); lost != nil && err == nil {
+		told.Lock()
+		defer told.Unlock()
+		if said {
+			return saidError{lost} // the exit code still says it
 		}
-		if err == nil {
-			err = fmt.Errorf("the recording failed: %w", rerr)
-		}
+		return lost
 	}
 	return err
+}
+
+// isTerminal reports whether w is a terminal, where text would land in
+// the middle of the TUI's screen.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // stdinFor is what a headless run of s sends lines from: stdin when the

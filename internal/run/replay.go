@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,8 +60,10 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 		return serve(ctx, path, o, stderr)
 	}
 	headless := o.Headless || !Interactive()
-	// Damaged lines are said on stderr at once when headless; behind the
-	// TUI they are in the list, and said on stderr after it closes.
+	// Damaged lines and torn ends are said on stderr at once when
+	// headless; behind the TUI they are said on screen as they are met,
+	// and on stderr after it closes, each once however often a seek back
+	// met it again.
 	var warnMu sync.Mutex
 	var later []string
 	warn := func(msg string) {
@@ -69,15 +72,22 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 			return
 		}
 		warnMu.Lock()
-		later = append(later, msg)
+		if !slices.Contains(later, msg) {
+			later = append(later, msg)
+		}
 		warnMu.Unlock()
 	}
-	p, err := replay.Open(ctx, path, replay.Options{
+	// The TUI's feed exists before the player, which tells it to forget
+	// everything when a seek back makes the replay start over.
+	feed := shell.NewFeed(feedLimit)
+	opts := replay.Options{
 		Speed: o.Speed, IdleLimit: o.IdleLimit, StartPaused: o.Paused && !headless, StayAtEnd: !headless,
 		Unsteered: headless, Decoder: o.decoder(), Warn: warn,
-		// Reset is left to the UI: shell.Feed needs a way to forget
-		// what it holds before a backward seek replays it.
-	})
+	}
+	if !headless {
+		opts.Reset = feed.Reset
+	}
+	p, err := replay.Open(ctx, path, opts)
 	if err != nil {
 		return InputError{err} // a damaged or unknown file is bad input
 	}
@@ -86,16 +96,13 @@ func Replay(ctx context.Context, path string, o ReplayOptions, stdout, stderr io
 		if headless {
 			return replayHeadless(ctx, p, o, stdout, stderr)
 		}
-		return replayTUI(ctx, path, p, o)
+		return replayTUI(ctx, path, p, feed, o)
 	}()
 	warnMu.Lock()
 	for _, msg := range later {
 		fmt.Fprintln(stderr, "evtap: warning:", msg)
 	}
 	warnMu.Unlock()
-	for _, w := range p.Warnings() {
-		fmt.Fprintln(stderr, "evtap: warning:", w)
-	}
 	if err == nil && p.Damaged() > 0 {
 		err = InputError{fmt.Errorf("%s: %d damaged line(s) skipped; everything else was played", path, p.Damaged())}
 	}
@@ -109,7 +116,7 @@ func (o ReplayOptions) decoder() func(record.Header) protocol.Decoder {
 	return func(h record.Header) protocol.Decoder { return o.Decoder(h.Provider) }
 }
 
-func replayTUI(ctx context.Context, path string, p *replay.Player, o ReplayOptions) error {
+func replayTUI(ctx context.Context, path string, p *replay.Player, feed *shell.Feed, o ReplayOptions) error {
 	h := p.Header()
 	title := "replay of " + path
 	if h.Provider != "" {
@@ -119,7 +126,7 @@ func replayTUI(ctx context.Context, path string, p *replay.Player, o ReplayOptio
 	if o.Describe != nil {
 		desc = o.Describe(h.Provider)
 	}
-	runErr, uiErr := showInTUI(ctx, p.Run, func(feed *shell.Feed) tea.Model {
+	runErr, uiErr := showInTUI(ctx, feed, p.Run, func(feed *shell.Feed) tea.Model {
 		src := replaySource{Source: shell.NewSource(feed, p.Controls(), p.Do), p: p}
 		return shell.New(src, shell.Options{Title: title, Keep: o.TUI.Keep, Theme: o.TUI.theme(), Provider: desc})
 	})
@@ -140,6 +147,9 @@ func serve(ctx context.Context, path string, o ReplayOptions, stderr io.Writer) 
 		fmt.Fprintf(stderr, "evtap: serving %s to WebSocket clients at %s (ctrl+c stops)\n", path, url)
 	})
 	if err != nil {
+		if lerr := ListenError("--serve", o.Serve, err); lerr != err {
+			return lerr
+		}
 		return InputError{err}
 	}
 	return nil

@@ -20,7 +20,7 @@ func (brokenModel) View() tea.View                      { return tea.NewView("")
 
 func TestATUIThatCannotRunIsReportedNotSwallowed(t *testing.T) {
 	run := func(ctx context.Context, emit func(protocol.Update)) error { <-ctx.Done(); return nil }
-	runErr, uiErr := showInTUI(context.Background(), run, func(*shell.Feed) tea.Model { return brokenModel{} })
+	runErr, uiErr := showInTUI(context.Background(), shell.NewFeed(10), run, func(*shell.Feed) tea.Model { return brokenModel{} })
 	if runErr != nil {
 		t.Fatalf("the source failed: %v", runErr)
 	}
@@ -33,7 +33,7 @@ func TestAnInterruptedTUIIsNoFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // as SIGINT or --duration would
 	run := func(ctx context.Context, emit func(protocol.Update)) error { return nil }
-	_, uiErr := showInTUI(ctx, run, func(*shell.Feed) tea.Model { return brokenModel{} })
+	_, uiErr := showInTUI(ctx, shell.NewFeed(10), run, func(*shell.Feed) tea.Model { return brokenModel{} })
 	if uiErr != nil {
 		t.Fatalf("an interrupted run reported %v", uiErr)
 	}

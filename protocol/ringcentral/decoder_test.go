@@ -259,6 +259,13 @@ func TestDecoderGapsAndTheirWait(t *testing.T) {
 	if e := kinds(out, protocol.KindError); len(e) != 1 || !strings.Contains(e[0].Error.Message, "late") || onlyEvent(t, out).Seq != 21 {
 		t.Errorf("a late notification: %+v", out)
 	}
+	if !onlyEvent(t, out).Late {
+		t.Error("a late notification is not marked Late, so the UI keeps counting it lost")
+	}
+	out, _ = f.recv(noteFrame(23, "on time"))
+	if onlyEvent(t, out).Late {
+		t.Error("a notification in order is marked Late")
+	}
 }
 
 // Rule: a repeat of a notification (same number, same id) is marked

@@ -75,7 +75,7 @@ func (d *Decoder) notification(dst []protocol.Update, now time.Time, fr *frame) 
 		if v.restart != "" {
 			dst = decodeError(dst, "wsc sequence: "+v.restart+"; the server restarted or garbled its numbering, which is followed from here")
 		}
-		ev.Seq, ev.Duplicate, ev.Replayed = seq, v.duplicate, d.replay.Has(seq)
+		ev.Seq, ev.Duplicate, ev.Replayed, ev.Late = seq, v.duplicate, d.replay.Has(seq), v.late
 	} else if e.uuid != "" {
 		ev.Duplicate = d.ids.seen(e.uuid)
 	}

@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -17,23 +19,30 @@ import (
 )
 
 // Detail shows one row in full: a header (kind, arrival, the delay
-// between the event's own timestamp and its arrival, sequence, replay)
-// and the pretty-printed JSON, highlighted, scrollable; y copies the JSON
-// to the clipboard (OSC 52). The JSON is formatted once per Show and
-// highlighted only for the lines on screen, so a 5 MB body scrolls freely.
+// between the event's own timestamp and its arrival, sequence, replay),
+// the pretty-printed JSON, highlighted, scrollable, every line wrapped to
+// the width so nothing is cut off, and a footer with the keys; y copies
+// the JSON to the clipboard (OSC 52) and the footer says so. The JSON is
+// formatted and wrapped once per Show (and per width), and highlighted
+// only for the lines on screen, so a 5 MB body scrolls freely.
 type Detail struct {
 	st     Styles
 	redact func(string) string // a frame's text before it is shown; nil: as it came
 	w, h   int
 	header []string
 	lines  []string // pretty JSON, sanitized lazily at View
+	wraps  []wrap   // the lines as drawn at width w: each a part of one line
 	pretty []byte   // what y copies
-	off    int
+	off    int      // the first of wraps on screen
 	shown  *protocol.Update
 	shownV protocol.Update // what shown was, to spot the same row again
 	keys   DetailKeyMap
 	query  string // search text to highlight, lower case
+	notice string // what the last key did (y: copied), until the next key
 }
+
+// wrap is one screen line of the JSON: bytes from..to of lines[line].
+type wrap struct{ line, from, to int }
 
 // SetSearch highlights q (the List's search) and, when the row shown
 // next holds it, opens the view at its first line, which may be deep in
@@ -73,7 +82,51 @@ func (d *Detail) KeyMap() DetailKeyMap { return d.keys }
 func (d *Detail) SetStyles(st Styles) { d.st = st }
 
 // SetSize sets the size in cells.
-func (d *Detail) SetSize(w, h int) { d.w, d.h = w, h; d.clamp() }
+func (d *Detail) SetSize(w, h int) {
+	if w != d.w && d.lines != nil {
+		top := d.topLine()
+		d.w = w
+		d.rewrap()
+		d.off = d.firstWrapOf(top)
+	}
+	d.w, d.h = w, h
+	d.clamp()
+}
+
+// topLine is the JSON line at the top of the screen.
+func (d *Detail) topLine() int {
+	if d.off < len(d.wraps) {
+		return d.wraps[d.off].line
+	}
+	return 0
+}
+
+// firstWrapOf is the first screen line of JSON line i.
+func (d *Detail) firstWrapOf(i int) int {
+	return sort.Search(len(d.wraps), func(k int) bool { return d.wraps[k].line >= i })
+}
+
+// rewrap breaks every JSON line into screen lines of at most w cells,
+// as they will be drawn (sanitized: an escaped control character takes
+// four cells, and is never split).
+func (d *Detail) rewrap() {
+	d.wraps = d.wraps[:0]
+	w := max(d.w, 1)
+	for i, l := range d.lines {
+		from, cells := 0, 0
+		for j := 0; j < len(l); {
+			r, size := utf8.DecodeRuneInString(l[j:])
+			_, cw := escapeRune(r, size)
+			if cells+cw > w && j > from {
+				d.wraps = append(d.wraps, wrap{i, from, j})
+				from, cells = j, 0
+			}
+			cells += cw
+			j += size
+		}
+		d.wraps = append(d.wraps, wrap{i, from, len(l)})
+	}
+}
 
 // Show displays u (nil clears). Showing the row already shown keeps the
 // scroll position, so the root may call it on every frame.
@@ -81,21 +134,22 @@ func (d *Detail) Show(u *protocol.Update) {
 	if u != nil && d.shown != nil && *u == d.shownV {
 		return
 	}
-	d.shown, d.off = u, 0
+	d.shown, d.off, d.notice = u, 0, ""
 	if u != nil {
 		d.shownV = *u
 	}
-	d.header, d.lines, d.pretty = nil, nil, nil
+	d.header, d.lines, d.pretty, d.wraps = nil, nil, nil, d.wraps[:0]
 	if u == nil {
 		return
 	}
 	d.header = headerOf(u, d.redact)
 	d.pretty = prettyJSON(u, d.redact)
 	d.lines = strings.Split(string(d.pretty), "\n")
+	d.rewrap()
 	if d.query != "" {
 		for i, l := range d.lines {
 			if indexFold(l, d.query) >= 0 {
-				d.off = max(i-1, 0) // one line of context above
+				d.off = d.firstWrapOf(max(i-1, 0)) // one line of context above
 				break
 			}
 		}
@@ -123,7 +177,10 @@ func headerOf(u *protocol.Update, redact func(string) string) []string {
 		if e.Duplicate {
 			line += "  DUPLICATE"
 		}
-		h = append(h, line, "event "+e.Name+"  id "+e.ID)
+		h = append(h, line)
+		if names := eventNames(e); names != "" {
+			h = append(h, names)
+		}
 		if s := e.Seal; s != nil {
 			h = append(h, sealText(s))
 		}
@@ -131,6 +188,19 @@ func headerOf(u *protocol.Update, redact func(string) string) []string {
 		h = append(h, line)
 	}
 	return h
+}
+
+// eventNames is the event's name and id, each only when it has one;
+// "" when it has neither (a raw stream's frame).
+func eventNames(e *protocol.Event) string {
+	var parts []string
+	if e.Name != "" {
+		parts = append(parts, "event "+e.Name)
+	}
+	if e.ID != "" {
+		parts = append(parts, "id "+e.ID)
+	}
+	return strings.Join(parts, "  ")
 }
 
 // delay formats the event's own-timestamp-to-arrival delay; a negative
@@ -200,6 +270,7 @@ func (d *Detail) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		k := d.keys
 		page := max(d.bodyHeight()-1, 1)
+		d.notice = ""
 		switch {
 		case key.Matches(msg, k.Up):
 			d.off--
@@ -212,11 +283,16 @@ func (d *Detail) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Top):
 			d.off = 0
 		case key.Matches(msg, k.Bottom):
-			d.off = len(d.lines)
+			d.off = len(d.wraps)
 		case key.Matches(msg, k.Copy):
-			if d.pretty != nil {
-				return tea.SetClipboard(string(d.pretty))
+			if d.pretty == nil {
+				d.notice = "nothing to copy"
+				break
 			}
+			// OSC 52 asks the terminal to copy; whether it does is the
+			// terminal's to decide, and it does not answer.
+			d.notice = "copied " + sizeText(len(d.pretty)) + " to the clipboard (OSC 52: the terminal must allow it)"
+			return tea.SetClipboard(string(d.pretty))
 		}
 	case tea.MouseWheelMsg:
 		switch msg.Mouse().Button {
@@ -230,23 +306,37 @@ func (d *Detail) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (d *Detail) bodyHeight() int { return max(d.h-len(d.header), 1) }
+// bodyHeight is the lines left for the JSON under the header and over
+// the footer.
+func (d *Detail) bodyHeight() int { return max(d.h-len(d.header)-1, 1) }
 
 func (d *Detail) clamp() {
-	d.off = max(0, min(d.off, len(d.lines)-d.bodyHeight()))
+	d.off = max(0, min(d.off, len(d.wraps)-d.bodyHeight()))
 }
 
-// View draws the header and the visible JSON lines, exactly SetSize's
-// size.
+// sizeText says a byte count the way a person reads it.
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
+// View draws the header, the visible JSON lines and the footer, exactly
+// SetSize's size.
 func (d *Detail) View() string {
 	var b strings.Builder
 	drawn := 0
+	body := d.h - 1 // the footer takes the last line
 	if d.shown == nil {
 		b.WriteString(d.st.Muted.Render(pad(Cut("no row selected", d.w), d.w)))
 		drawn = 1
 	}
 	for i, h := range d.header {
-		if drawn >= d.h {
+		if drawn >= body {
 			break
 		}
 		if drawn > 0 {
@@ -259,22 +349,42 @@ func (d *Detail) View() string {
 		b.WriteString(st.Render(pad(Cut(h, d.w), d.w)))
 		drawn++
 	}
-	for i := d.off; i < len(d.lines) && drawn < d.h; i++ {
+	for i := d.off; i < len(d.wraps) && drawn < body; i++ {
 		if drawn > 0 {
 			b.WriteByte('\n')
 		}
-		line, used := d.highlightJSON(d.lines[i], d.w)
+		wr := d.wraps[i]
+		line, used := d.highlightJSON(d.lines[wr.line], wr.from, wr.to, d.w)
 		b.WriteString(line)
 		b.WriteString(strings.Repeat(" ", max(d.w-used, 0)))
 		drawn++
 	}
-	for ; drawn < d.h; drawn++ {
+	for ; drawn < body; drawn++ {
 		if drawn > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(strings.Repeat(" ", max(d.w, 0)))
 	}
+	if d.h > 0 {
+		if drawn > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(d.footer())
+	}
 	return b.String()
+}
+
+// footer is the last line: what y did, else where the view is and the
+// keys.
+func (d *Detail) footer() string {
+	if d.notice != "" {
+		return d.st.Notice.Render(pad(Cut(d.notice, d.w), d.w))
+	}
+	where := ""
+	if n := len(d.wraps); n > d.bodyHeight() {
+		where = strconv.Itoa(min(d.off+d.bodyHeight(), n)*100/n) + "%  "
+	}
+	return d.st.Muted.Render(pad(Cut(where+"j/k scroll · y copy JSON · esc back", d.w), d.w))
 }
 
 // maskState masks what a state must not show: the recovery token and the

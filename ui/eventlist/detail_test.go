@@ -64,6 +64,7 @@ func TestStatsCountsAndSparkline(t *testing.T) {
 	for i := range 6 {
 		s.Add(ev(i / 3)) // 3 events in second 0, 3 in second 1
 	}
+	s.Add(state(2, protocol.PhaseUpgraded))
 	s.Add(state(2, protocol.PhaseDropped))
 	s.Add(state(3, protocol.PhaseRecovered))
 	s.Add(state(4, protocol.PhaseRecoveryFailed))
@@ -90,7 +91,8 @@ func TestDetailHighlightsKeysApartFromValues(t *testing.T) {
 	st := Styles{JSONKey: lipgloss.NewStyle().Bold(true), JSONString: lipgloss.NewStyle().Italic(true)}
 	d := NewDetail(st)
 	d.SetSize(30, 2)
-	line, used := d.highlightJSON(`  "subject": "a very long value that will not fit",`, 30)
+	in := `  "subject": "a very long value that will not fit",`
+	line, used := d.highlightJSON(in, 0, len(in), 30)
 	if used != 30 || lipgloss.Width(line) != 30 {
 		t.Fatalf("used %d, width %d; want 30", used, lipgloss.Width(line))
 	}
@@ -116,5 +118,66 @@ func TestDetailOpensAtSearchMatchDeepInBody(t *testing.T) {
 	v := d.View()
 	if !strings.Contains(v, lipgloss.NewStyle().Reverse(true).Render("NeedleHere")) {
 		t.Errorf("match not shown highlighted:\n%s", v)
+	}
+}
+
+// Rule: reconnects count connections lost after they had opened; a dial
+// that never opened is a failed attempt, not a reconnect (five refused
+// dials are not five reconnects).
+func TestReconnectsDoNotCountFailedDials(t *testing.T) {
+	s := NewStats()
+	for range 5 {
+		s.Add(state(0, protocol.PhaseDialing))
+		s.Add(state(0, protocol.PhaseDropped))
+		s.Add(state(0, protocol.PhaseBackoff))
+	}
+	s.Add(state(1, protocol.PhaseDialing))
+	s.Add(state(1, protocol.PhaseUpgraded))
+	s.Add(state(1, protocol.PhaseLive))
+	s.Add(state(2, protocol.PhaseDropped))
+	if s.Reconnects != 1 || s.FailedAttempts != 5 {
+		t.Fatalf("reconnects %d, failed attempts %d; want 1 and 5", s.Reconnects, s.FailedAttempts)
+	}
+	if v := s.View(60, 4, Styles{}, t0); !strings.Contains(v, "reconnects 1") || !strings.Contains(v, "attempts failed 5") {
+		t.Errorf("stats column:\n%s", v)
+	}
+}
+
+// Rule: a notification the decoder says arrived late (Event.Late) was
+// not lost: the gap it fell in counts one fewer, and a gap whose every
+// notification arrived is no gap. A duplicate of it credits nothing.
+func TestLateArrivalsAreNotCountedLost(t *testing.T) {
+	s := NewStats()
+	s.Add(protocol.Update{Kind: protocol.KindGap, Gap: &protocol.Gap{From: 10, To: 11, Missed: 2}})
+	s.Add(protocol.Update{Kind: protocol.KindGap, Gap: &protocol.Gap{From: 20, To: 24, Missed: 5}})
+	late := func(seq uint64, dup bool) protocol.Update {
+		u := ev(3)
+		u.Event.Seq, u.Event.Late, u.Event.Duplicate = seq, true, dup
+		return u
+	}
+	s.Add(late(10, false))
+	if s.Gaps != 2 || s.Missed != 6 {
+		t.Fatalf("after one late arrival: gaps %d missed %d; want 2 and 6", s.Gaps, s.Missed)
+	}
+	s.Add(late(10, true)) // its duplicate
+	s.Add(late(11, false))
+	if s.Gaps != 1 || s.Missed != 5 {
+		t.Fatalf("after the whole gap arrived: gaps %d missed %d; want 1 and 5", s.Gaps, s.Missed)
+	}
+	if v := s.View(60, 4, Styles{}, t0); !strings.Contains(v, "gaps 1  missed 5") {
+		t.Errorf("stats column:\n%s", v)
+	}
+}
+
+func TestTheStatsColumnSaysEventsPerSecondInFigures(t *testing.T) {
+	s := NewStats()
+	for sec := range 5 {
+		for range 3 {
+			s.Add(ev(sec))
+		}
+	}
+	v := s.View(40, 4, Styles{}, t0.Add(5*time.Second))
+	if first := strings.SplitN(v, "\n", 2)[0]; !strings.HasPrefix(first, "3/s ") {
+		t.Fatalf("first line %q: want the rate in figures, 3/s", first)
 	}
 }

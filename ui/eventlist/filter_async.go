@@ -107,5 +107,6 @@ func (l *List) finishFilter(d filterDone) {
 		return
 	}
 	l.idx, l.seen, l.fresh = d.idx, d.upto, 0
+	l.findHits()
 	l.Sync()
 }

@@ -14,29 +14,33 @@ var jsonLexer = chroma.Coalesce(lexers.Get("json"))
 // 5 MB string value) are drawn plain so a frame stays cheap.
 const lexLimit = 4096
 
-// highlightJSON colours one line of indented JSON with the theme's roles,
-// sanitized and cut to w cells, and says how many cells it took. The
-// whole line is lexed before cutting (a cut string would lex as garbage);
-// indented JSON never splits a token across lines, so lines lex alone,
-// and only the lines on screen are lexed.
-func (d *Detail) highlightJSON(line string, w int) (string, int) {
+// highlightJSON colours bytes from..to of one line of indented JSON with
+// the theme's roles, sanitized and cut to w cells, and says how many
+// cells it took. The whole line is lexed, then only the part asked for
+// is drawn (a part lexed alone would lex as garbage when a wrap splits a
+// string); indented JSON never splits a token across lines, so lines lex
+// alone, and only the lines on screen are lexed.
+func (d *Detail) highlightJSON(line string, from, to, w int) (string, int) {
 	if len(line) > lexLimit {
-		s := Cut(line, w)
-		return s, cellWidth(s)
+		s := Cut(line[from:to], w)
+		return highlight(s, d.query, lipgloss.NewStyle().Render, d.st.Match.Render), cellWidth(s)
 	}
 	it, err := jsonLexer.Tokenise(nil, line)
 	if err != nil {
-		s := Cut(line, w)
+		s := Cut(line[from:to], w)
 		return s, cellWidth(s)
 	}
 	var b strings.Builder
-	used := 0
+	used, off := 0, 0
 	tokens := it.Tokens()
 	for i, t := range tokens {
 		v := strings.TrimSuffix(t.Value, "\n") // the lexer ensures a final newline
-		if v == "" {
+		start, end := off, off+len(v)
+		off = end
+		if v == "" || end <= from || start >= to {
 			continue
 		}
+		v = v[max(from-start, 0):min(to-start, len(v))]
 		role := d.roleOf(t.Type)
 		if isKey(tokens, i) {
 			role = d.st.JSONKey

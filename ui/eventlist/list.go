@@ -39,6 +39,7 @@ type List struct {
 	onlyGaps bool
 	filter   *jqFilter
 	query    string // search, lower case
+	hits     []int  // numbers of the visible rows that match the query, ascending
 	notice   string // the last filter error or "no match"
 
 	pending *pendingFilter // a filter running over the store off the UI goroutine
@@ -54,6 +55,19 @@ func NewList(store *Store, st Styles) *List {
 	l.hide[ClassControl] = true
 	l.rebuild()
 	return l
+}
+
+// Reset follows the Store after Store.Reset: no rows, following the
+// tail again. The toggles, the jq filter and the search stay in force.
+func (l *List) Reset() {
+	if l.pending != nil { // the expression being run applies to the rows to come
+		l.filter = l.pending.f
+		l.pending.cancel()
+		l.pending = nil
+	}
+	l.idx, l.seen = l.idx[:0], l.store.First()
+	l.sel, l.top, l.fresh, l.follow = -1, -1, 0, true
+	l.hits = l.hits[:0]
 }
 
 // SetStyles replaces the looks (after a theme change).
@@ -137,13 +151,40 @@ func (l *List) SetFilter(expr string) error {
 }
 
 // SetSearch highlights q and selects the first match at or after the
-// selection (wrapping); it reports whether there is one.
+// selection (wrapping); it reports whether there is one. The footer
+// counts the matches among the visible rows and says which one is
+// selected.
 func (l *List) SetSearch(q string) bool {
 	l.query = strings.ToLower(q)
+	l.findHits()
 	if l.query == "" {
 		return false
 	}
 	return l.find(1, true)
+}
+
+// Matches is how many visible rows match the search, and the place
+// (from 1) of the selected row among them, 0 when it is not one.
+func (l *List) Matches() (n, at int) {
+	l.Sync()
+	i := sort.SearchInts(l.hits, l.sel)
+	if i < len(l.hits) && l.hits[i] == l.sel {
+		at = i + 1
+	}
+	return len(l.hits), at
+}
+
+// findHits finds the matches among the visible rows afresh.
+func (l *List) findHits() {
+	l.hits = l.hits[:0]
+	if l.query == "" {
+		return
+	}
+	for _, n := range l.idx {
+		if matches(l.store.At(n), l.query) {
+			l.hits = append(l.hits, n)
+		}
+	}
 }
 
 // visible says whether rows of class c pass the toggles (and, via rebuild/Sync,
@@ -174,6 +215,7 @@ func (l *List) rebuild() error {
 	}
 	l.idx, l.seen = idx, l.store.End()
 	l.fresh = 0
+	l.findHits()
 	l.settle()
 	return nil
 }
@@ -202,11 +244,17 @@ func (l *List) Sync() {
 		if ok, _ := l.pass(ctx, n); ok {
 			l.idx = append(l.idx, n)
 			added++
+			if l.query != "" && matches(l.store.At(n), l.query) {
+				l.hits = append(l.hits, n)
+			}
 		}
 	}
 	l.seen = end
 	if len(l.idx) > 0 && l.idx[0] < first {
 		l.idx = l.idx[sort.SearchInts(l.idx, first):]
+	}
+	if len(l.hits) > 0 && l.hits[0] < first {
+		l.hits = l.hits[sort.SearchInts(l.hits, first):]
 	}
 	if !l.follow {
 		l.fresh += added
@@ -286,24 +334,26 @@ func (l *List) move(d int) {
 // find moves to the next (dir 1) or previous (dir -1) row matching the
 // search, wrapping; from the selection itself when here is set.
 func (l *List) find(dir int, here bool) bool {
-	n := len(l.idx)
-	if n == 0 || l.query == "" {
+	if len(l.idx) == 0 || l.query == "" {
 		return false
 	}
-	start := l.pos(l.sel)
-	if !here {
-		start += dir
+	n := len(l.hits)
+	if n == 0 {
+		l.notice = "no match for " + strconv.Quote(l.query)
+		return false
 	}
-	for i := 0; i < n; i++ {
-		p := ((start+dir*i)%n + n) % n
-		if matches(l.store.At(l.idx[p]), l.query) {
-			l.moveTo(p)
-			l.notice = ""
-			return true
-		}
+	i := sort.SearchInts(l.hits, l.sel) // the first match at or after the selection
+	onMatch := i < n && l.hits[i] == l.sel
+	switch {
+	case dir > 0 && onMatch && !here:
+		i++
+	case dir < 0 && !(onMatch && here):
+		i--
 	}
-	l.notice = "no match for " + strconv.Quote(l.query)
-	return false
+	i = (i%n + n) % n
+	l.moveTo(l.pos(l.hits[i]))
+	l.notice = ""
+	return true
 }
 
 // SetRedact sets what a frame's text passes through before it is drawn

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -252,5 +253,27 @@ func TestFilterRunsWhileEventsArrive(t *testing.T) {
 	l.Update(old()) // arrives late: must not win
 	if got := l.Visible(); got != 1 || l.Filter() != `select(.body.id=="3")` {
 		t.Errorf("late result won: visible %d, filter %q", got, l.Filter())
+	}
+}
+
+// Search marks its matches on every row shown, the selected one too
+// (where n lands), and the footer counts them.
+func TestSearchMarksMatchesOnTheSelectedRowToo(t *testing.T) {
+	st := Styles{Match: lipgloss.NewStyle().Underline(true), Selected: lipgloss.NewStyle().Reverse(true)}
+	s := NewStore(0)
+	for i := range 5 {
+		s.Add(ev(i))
+	}
+	l := NewList(s, st)
+	l.SetSize(80, 6)
+	if !l.SetSearch("msg 3") {
+		t.Fatal("no match")
+	}
+	v := l.View()
+	if want := st.Match.Reverse(true).Render("msg 3"); !strings.Contains(v, want) {
+		t.Errorf("the selected match is not marked:\n%q", v)
+	}
+	if !strings.Contains(ansi.Strip(v), "/msg 3 (1 of 1)") {
+		t.Errorf("the footer does not count the matches:\n%s", ansi.Strip(v))
 	}
 }

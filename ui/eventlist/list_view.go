@@ -1,8 +1,10 @@
 package eventlist
 
 import (
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/evtap/evtap/protocol"
 )
@@ -75,8 +77,14 @@ func (l *List) row(n int, u *protocol.Update, selected bool) string {
 	seqCell := padLeft(Cut(seq, seqWidth), seqWidth)
 	textCell := Cut(text, rest)
 	if selected {
-		line := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " " + pad(textCell, rest)
-		return l.paint.selected.Render(fit(line, w))
+		head := gutter + tm + " " + labelCell + " " + seqCell + " " + string(flags) + " "
+		if fixed > w || l.query == "" {
+			return l.paint.selected.Render(fit(head+pad(textCell, rest), w))
+		}
+		// The matches stay marked on the selected row too: n lands on it.
+		sel := l.paint.selected.Render
+		return sel(head) + highlight(textCell, l.query, sel, l.paint.selectedMatch.Render) +
+			sel(strings.Repeat(" ", max(rest-Width(textCell), 0)))
 	}
 	p := &l.paint
 	cell := p.summary
@@ -110,11 +118,16 @@ func (l *List) row(n int, u *protocol.Update, selected bool) string {
 	return line
 }
 
+// Footer is the list's last line as View draws it, exactly the list's
+// width: for a root that redraws only this line while the prompt is
+// being typed into.
+func (l *List) Footer() string { return l.footer() }
+
 // footer is the status line under the rows: the prompt while typing,
 // otherwise "N new", what is hidden, the filter and search, evictions.
 func (l *List) footer() string {
 	if l.prompt != 0 {
-		line := Cut(string(l.prompt)+string(l.input), max(l.w-1, 0)) + "█"
+		line := string(l.prompt) + tail(l.input, max(l.w-2, 0)) + "█"
 		if l.notice != "" { // jq's complaint stays in sight while fixing
 			line += " " + l.st.Notice.Render(Cut(l.notice, max(l.w-Width(line)-1, 0)))
 		}
@@ -137,13 +150,53 @@ func (l *List) footer() string {
 		parts = append(parts, "jq "+Cut(l.filter.expr, 40))
 	}
 	if l.query != "" {
-		parts = append(parts, "/"+Cut(l.query, 20))
+		parts = append(parts, "/"+Cut(l.query, 20)+" ("+l.matchText()+")")
 	}
 	if ev := l.store.Evicted(); ev > 0 {
 		parts = append(parts, l.st.Muted.Render(strconv.Itoa(ev)+" oldest dropped (--keep "+strconv.Itoa(l.store.Keep())+")"))
 	}
 	parts = append(parts, l.st.Muted.Render(strconv.Itoa(len(l.idx))+"/"+strconv.Itoa(l.store.Len())))
 	return fit(strings.Join(parts, " · "), l.w)
+}
+
+// matchText counts the search's matches: "3 of 17" when the selected
+// row is one, "17 matches" when it is not, "no match".
+func (l *List) matchText() string {
+	i := sort.SearchInts(l.hits, l.sel)
+	switch n := len(l.hits); {
+	case n == 0:
+		return "no match"
+	case i < n && l.hits[i] == l.sel:
+		return strconv.Itoa(i+1) + " of " + strconv.Itoa(n)
+	case n == 1:
+		return "1 match"
+	default:
+		return strconv.Itoa(n) + " matches"
+	}
+}
+
+// tail is the end of what is being typed that fits in w cells, after an
+// ellipsis when the start is cut: the cursor is at the end, and a long
+// paste shows where it stops. Only the runes drawn are looked at, so a
+// 20,000-character paste costs no more to draw than a word.
+func tail(in []rune, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	cellsOf := func(r rune) int { _, w := escapeRune(r, utf8.RuneLen(r)); return w }
+	cells, from := 0, len(in)
+	for from > 0 && cells+cellsOf(in[from-1]) <= w {
+		cells += cellsOf(in[from-1])
+		from--
+	}
+	if from == 0 {
+		return Sanitize(string(in))
+	}
+	for cells > w-1 && from < len(in) { // room for the ellipsis
+		cells -= cellsOf(in[from])
+		from++
+	}
+	return "…" + Sanitize(string(in[from:]))
 }
 
 // hiddenText counts the rows the toggles hide.

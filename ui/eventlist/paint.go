@@ -55,6 +55,7 @@ type painters struct {
 	time, label, seq, summary, selected, match           painter
 	replayed, duplicate, state, recovery, gap, err, mark painter
 	muted, notice                                        painter
+	selectedMatch                                        painter // a search match on the selected row
 }
 
 func newPainters(st Styles) painters {
@@ -63,6 +64,6 @@ func newPainters(st Styles) painters {
 		selected: newPainter(st.Selected), match: newPainter(st.Match), replayed: newPainter(st.Replayed),
 		duplicate: newPainter(st.Duplicate), state: newPainter(st.State), recovery: newPainter(st.Recovery),
 		gap: newPainter(st.Gap), err: newPainter(st.Error), mark: newPainter(st.Marker), muted: newPainter(st.Muted),
-		notice: newPainter(st.Notice),
+		notice: newPainter(st.Notice), selectedMatch: newPainter(st.Match.Reverse(true)),
 	}
 }

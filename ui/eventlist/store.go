@@ -261,3 +261,14 @@ func (s *Store) classAt(n int) Class {
 	}
 	return s.rows[i].class
 }
+
+// Reset forgets every row (a replay starting over). Numbering goes on
+// from where it was, so a number held from before names no new row.
+func (s *Store) Reset() {
+	end := s.End()
+	clear(s.rows) // let go of the payloads
+	s.rows = s.rows[:0]
+	s.start, s.first, s.evicted = 0, end, 0
+	s.kinds = [ClassOther + 1]int{}
+	s.gen++
+}

@@ -94,3 +94,58 @@ func BenchmarkRetainedPerEvent(b *testing.B) {
 	b.ReportMetric(float64(int(after.HeapAlloc-before.HeapAlloc)-payload)/n, "overhead-B/event")
 	runtime.KeepAlive(m)
 }
+
+// BenchmarkPasteIntoSearch is pasting 20,000 characters into the /
+// prompt of a 200x60 screen holding 1,000 events. "keys" is the paste
+// as a terminal without bracketed paste (or tmux send-keys) delivers
+// it: a key press and a frame per character, the frame redrawing only
+// the prompt's line (frame.go). "keys/whole-frames" is the same typing
+// drawing every frame whole, as before frame.go, over 2,000 characters
+// to stay short: compare ns/char between the two, measured in the same
+// run. "bracketed" is one paste message and one frame.
+func BenchmarkPasteIntoSearch(b *testing.B) {
+	open := func() Model {
+		m := filled(b, 1000)
+		mm, _ := m.Update(tea.KeyPressMsg{Code: '/', Text: "/"})
+		return mm.(Model)
+	}
+	typeKeys := func(m Model, n int, whole bool) {
+		for j := 0; j < n; j++ {
+			c := rune('a' + j%26)
+			mm, _ := m.Update(tea.KeyPressMsg{Code: c, Text: string(c)})
+			m = mm.(Model)
+			if whole {
+				m.gen++ // no frame to redraw into
+			}
+			_ = m.View()
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		n     int
+		whole bool
+	}{{"keys/whole-frames", 2000, true}, {"keys", 20000, false}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				m := open()
+				b.StartTimer()
+				typeKeys(m, c.n, c.whole)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*c.n), "ns/char")
+		})
+	}
+	b.Run("bracketed", func(b *testing.B) {
+		text := make([]rune, 20000)
+		for j := range text {
+			text[j] = rune('a' + j%26)
+		}
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m := open()
+			b.StartTimer()
+			mm, _ := m.Update(tea.PasteMsg{Content: string(text)})
+			_ = mm.(Model).View()
+		}
+	})
+}

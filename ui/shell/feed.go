@@ -132,3 +132,20 @@ func (s source) Do(cmd protocol.Command) error { return s.do(cmd) }
 func NewSource(f *Feed, controls protocol.Controls, do func(protocol.Command) error) ui.Source {
 	return source{Feed: f, controls: controls, do: do}
 }
+
+// kindReset is the place of a Reset among the Updates a Feed hands over.
+// It is no Kind a source publishes; the model takes it to mean "forget
+// everything before".
+const kindReset protocol.Kind = "evtap:reset"
+
+// Reset says the source starts over (a replay seeking back): the UI
+// forgets every Update it was given before, and what follows replaces
+// it. It is queued in order with the Updates; those still pending are
+// dropped with what they would have added.
+func (f *Feed) Reset() {
+	f.mu.Lock()
+	f.pending = append(f.pending[:0], protocol.Update{Kind: kindReset})
+	f.skipped = 0
+	f.mu.Unlock()
+	f.signal()
+}

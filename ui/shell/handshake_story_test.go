@@ -13,7 +13,7 @@ func TestARefusedUpgradeShowsTheAnswersHeaders(t *testing.T) {
 	m := driveWith(t, newFakeSource(), ui.Provider{}, 160, 40,
 		state(0, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: 401, Cause: "rejected by the server (upgrade): HTTP 401",
 			Info: map[string]string{"Www-Authenticate": `Bearer realm="events"`, "X-Request-Id": "r-1"}}))
-	mustContain(t, screen(m), "http    401", `header  Www-Authenticate: Bearer realm="events"`, "header  X-Request-Id: r-1")
+	mustContain(t, screen(m), "REJECTED: HTTP 401", `header  Www-Authenticate: Bearer realm="events"`, "header  X-Request-Id: r-1")
 }
 
 // The subprotocol the server chose is shown with the connection; a

@@ -82,14 +82,20 @@ func offered(as []action) []action {
 	return out
 }
 
+// keyGroup is one titled block of the help screen.
+type keyGroup struct {
+	title    string
+	bindings []key.Binding
+}
+
 // groups lists the bindings the source supports, for the help screen:
 // the list's own (moving, search, jq filter, toggles), then the root's.
-func (m Model) groups() [][]key.Binding {
+func (m Model) groups() []keyGroup {
 	k, l, d := m.keys, m.list.KeyMap(), m.detail.KeyMap()
-	g := [][]key.Binding{
-		{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom},
-		{l.Search, l.Next, l.Filter, l.ClearFilter, l.Heartbeats, l.Control, l.States, l.Wire, l.OnlyGaps},
-		{k.Detail, d.Copy, k.Back, k.Reveal, k.Help, k.Quit},
+	g := []keyGroup{
+		{"Move", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}},
+		{"Find and show", []key.Binding{l.Search, l.Next, l.Filter, l.ClearFilter, l.Heartbeats, l.Control, l.States, l.Wire, l.OnlyGaps}},
+		{"Look", []key.Binding{k.Detail, d.Copy, k.Back, k.Reveal, k.Help, k.Quit}},
 	}
 	before, after := m.actions()
 	var live []key.Binding
@@ -97,10 +103,10 @@ func (m Model) groups() [][]key.Binding {
 		live = append(live, a.b)
 	}
 	if len(live) > 0 {
-		g = append(g, live)
+		g = append(g, keyGroup{"Session", live})
 	}
 	if m.src.Controls().Has(protocol.CmdPause) {
-		g = append(g, []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.SeekStart, k.SeekTenth, k.SeekEnd, k.SeekNext})
+		g = append(g, keyGroup{"Replay", []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.SeekStart, k.SeekTenth, k.SeekEnd, k.SeekNext}})
 	}
 	return g
 }

@@ -30,6 +30,10 @@ type Options struct {
 	// Faults are the fault-menu entries the source offers beyond the
 	// generic ones its Controls imply (an emulator's own).
 	Faults []ui.Fault
+	// Ended says why the source ended on its own terms ("--count 20
+	// reached"), for the footer once it has; nil, or "", says only that
+	// it ended.
+	Ended func() string
 }
 
 type mode int
@@ -76,6 +80,13 @@ type Model struct {
 	notice        string
 	noticeAt      time.Time
 	width, height int
+	helpOff       int       // first line of the help screen shown
+	damaged       int       // damaged lines a replay skipped
+	lastDamage    string    // what the last one was
+	recErr        string    // the recording failure already announced
+	lastAt        time.Time // time of the newest Update: a replay's clock
+	gen           int       // bumped by every message that may change more than the list's prompt
+	frame         *frame    // the last screen drawn (frame.go)
 	// What View shows of the source's recording and replay position,
 	// read in Update (poll) so that View takes no lock.
 	recording ui.RecordingStatus
@@ -108,7 +119,7 @@ func New(src ui.Source, opts Options) Model {
 		keys: newKeyMap(), st: newStyles(opts.Theme), status: newStatus(opts.Provider),
 		store: store, list: list, detail: detail, stats: stats,
 		editor: newEditor(opts.Provider.Filters), composer: newComposer(), faults: newFaultMenu(src.Controls(), opts.Faults),
-		input: textinput.New(), width: 80, height: 24,
+		input: textinput.New(), width: 80, height: 24, frame: &frame{},
 	}
 }
 
@@ -137,6 +148,9 @@ func (m Model) Init() tea.Cmd { return tea.Batch(m.next(), tick()) }
 
 // Update routes one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if !m.promptOnly(msg) {
+		m.gen++
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -145,9 +159,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case batchMsg:
 		// One burst a frame at most (Feed): View runs once for all of it.
 		for _, u := range msg.updates {
-			m.status.apply(u)
-			m.store.Add(u)
-			m.stats.Add(u)
+			if u.Kind == kindReset {
+				m.reset()
+				continue
+			}
+			m.apply(u)
 		}
 		m.list.Sync() // the list takes the new rows in here, not in View
 		m.poll()
@@ -160,6 +176,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.next()
 	case tickMsg:
 		m.poll()
+		m.watchRecording()
 		return m, tick()
 	case pollMsg:
 		m.poll()
@@ -167,7 +184,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case doneMsg:
 		m.poll()
 		if msg.err != nil {
-			m.say(fmt.Sprintf("%s: %s", msg.cmd.Kind, sanitize(msg.err.Error(), 120)))
+			m.say(commandName(msg.cmd) + ": " + sanitize(msg.err.Error(), 120))
 		} else if msg.said != "" {
 			m.say(msg.said)
 		}
@@ -181,6 +198,57 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.key(msg)
 	}
 	return m.forward(msg)
+}
+
+// apply takes in one Update: the panes, the list, the counters, and a
+// notice for what needs the user's eye at once (a damaged line of a
+// replayed file).
+func (m *Model) apply(u protocol.Update) {
+	m.status.apply(u)
+	m.store.Add(u)
+	m.stats.Add(u)
+	if !u.Time.IsZero() {
+		m.lastAt = u.Time
+	}
+	if u.Kind == protocol.KindError && u.Error != nil && u.Error.Where == whereReplay {
+		m.damaged++
+		m.lastDamage = u.Error.Message
+		if i := strings.Index(m.lastDamage, ": line "); i >= 0 {
+			m.lastDamage = m.lastDamage[i+2:] // the file is named in the title
+		}
+		m.say("damaged recording: " + sanitize(m.lastDamage, 160))
+	}
+}
+
+// whereReplay is Error.Where for what a replay says of its own file (a
+// damaged line), as package replay reports it.
+const whereReplay = "replay"
+
+// reset forgets everything shown: the source starts over (a replay seeking
+// back) and will send it all again, so nothing is doubled. The view's
+// settings (toggles, jq filter, search, token reveal) stay.
+func (m *Model) reset() {
+	m.store.Reset()
+	m.list.Reset()
+	stats := events.NewStats()
+	stats.GapNote = m.stats.GapNote
+	m.stats = stats
+	m.status = newStatus(m.opts.Provider)
+	m.skipped, m.damaged, m.lastDamage = 0, 0, ""
+	m.lastAt = time.Time{}
+	m.detail.Show(nil)
+	if m.mode == modeDetail {
+		m.mode = modeList
+	}
+}
+
+// watchRecording announces at once a recording that failed (a full
+// disk); the header keeps saying so.
+func (m *Model) watchRecording() {
+	if st := m.recording; st.Err != "" && st.Err != m.recErr {
+		m.recErr = st.Err
+		m.say("RECORDING FAILED: " + sanitize(st.Err, 160) + " — the session goes on")
+	}
 }
 
 // forward hands other messages to the components: the list always (its
@@ -230,13 +298,17 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.faults.scroll(1)
 			return m, nil
 		}
-		if cmd, ok := m.faults.pick(k.Text); ok {
+		if i := m.faults.index(k.Text); i >= 0 {
+			cmd, _ := m.faults.pick(k.Text)
 			m.mode = modeList
-			m.do(cmd)
+			m.fault(m.faults.items[i], cmd)
 		}
 		return m, nil
 	case modeHelp:
-		m.mode = modeList
+		if m.scrollHelp(k) {
+			return m, nil
+		}
+		m.mode, m.helpOff = modeList, 0
 		return m, nil
 	case modeDetail:
 		if key.Matches(k, m.keys.Back) || key.Matches(k, m.keys.Detail) {
@@ -261,7 +333,7 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, km.Quit):
 		return m.quit()
 	case key.Matches(k, km.Help):
-		m.mode = modeHelp
+		m.mode, m.helpOff = modeHelp, 0
 	case key.Matches(k, km.Detail):
 		if u := m.list.Selected(); u != nil {
 			m.detail.SetSearch(m.list.Search())
@@ -432,17 +504,40 @@ func (m Model) promptKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// do sends cmd to the source; a refusal shows in the status line.
-func (m *Model) do(cmd protocol.Command) {
+// do sends cmd to the source and says in words what was asked; a
+// refusal shows in the status line. It reports whether the source took
+// the command.
+func (m *Model) do(cmd protocol.Command) bool {
 	if !m.src.Controls().Has(cmd.Kind) {
-		m.say(fmt.Sprintf("%s is not available here", cmd.Kind))
-		return
+		m.say(commandName(cmd) + ": not available here")
+		return false
 	}
 	if err := m.src.Do(cmd); err != nil {
-		m.say(fmt.Sprintf("%s: %s", cmd.Kind, sanitize(err.Error(), 120)))
+		m.say(commandName(cmd) + ": " + sanitize(err.Error(), 120))
+		return false
+	}
+	m.say(asked(cmd))
+	return true
+}
+
+// fault carries out a fault picked from the menu and writes what was
+// done into the list as a marker, where the source takes markers, so a
+// fault whose effect cannot be seen (heartbeats stopped, reading
+// stalled) still leaves its trace in the story, and in the recording.
+func (m *Model) fault(f ui.Fault, cmd protocol.Command) {
+	if !m.do(cmd) {
 		return
 	}
-	m.say(string(cmd.Kind) + " sent")
+	what := f.Name
+	if f.Toggle {
+		what += map[bool]string{true: " (on)", false: " (off)"}[cmd.On]
+	}
+	m.say(what + ": done")
+	if m.src.Controls().Has(protocol.CmdMarker) {
+		if err := m.src.Do(protocol.Command{Kind: protocol.CmdMarker, Text: "fault: " + what}); err == nil {
+			m.say(what + ": done, written into the list")
+		}
+	}
 }
 
 // doneMsg is the outcome of a command carried out off the UI goroutine.
@@ -458,7 +553,7 @@ type doneMsg struct {
 // as a doneMsg.
 func (m Model) doOffUI(cmd protocol.Command, said string) tea.Cmd {
 	if !m.src.Controls().Has(cmd.Kind) {
-		m.say(fmt.Sprintf("%s is not available here", cmd.Kind))
+		m.say(commandName(cmd) + ": not available here")
 		return nil
 	}
 	src := m.src

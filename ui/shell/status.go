@@ -28,6 +28,10 @@ type status struct {
 	rttVia    string
 	lastEvent time.Time
 	liveSince time.Time
+	// refused is the last rejection, kept while the session stays closed
+	// after it: the closed state that follows says only that it ended,
+	// and the server's status, code and message are what the user needs.
+	refused *protocol.State
 }
 
 func newStatus(p ui.Provider) status {
@@ -64,6 +68,14 @@ func (s *status) apply(u protocol.Update) {
 			if !wasLive {
 				s.liveSince = u.Time
 			}
+		}
+		switch u.State.Phase {
+		case protocol.PhaseRejected:
+			r := *u.State
+			s.refused = &r
+		case protocol.PhaseClosed:
+		default:
+			s.refused = nil // a new attempt
 		}
 	case protocol.KindEvent:
 		s.lastEvent = u.Time
@@ -111,8 +123,9 @@ func (s *status) phase() string {
 	return sanitize(string(p), 30)
 }
 
-// connectionLines is the connection pane.
-func (s *status) connectionLines(now time.Time) []string {
+// connectionLines is the connection pane, width cells wide: a long
+// cause (the server's code and message) is wrapped, never cut.
+func (s *status) connectionLines(now time.Time, width int) []string {
 	lines := []string{"state   " + s.phase()}
 	if s.conn > 0 {
 		lines[0] += fmt.Sprintf("  (connection #%d)", s.conn)
@@ -126,11 +139,25 @@ func (s *status) connectionLines(now time.Time) []string {
 			lines = append(lines, fmt.Sprintf("retry   attempt %d after %s", st.Attempt, st.Delay.Duration().Round(time.Millisecond)))
 		}
 	}
-	if st.Cause != "" {
-		lines = append(lines, "cause   "+sanitize(st.Cause, 200))
-	}
-	if st.HTTPStatus != 0 {
+	if r := s.refused; r != nil && (st.Phase == protocol.PhaseClosed || st.Phase == protocol.PhaseRejected) {
+		// What the server said outlives the closed state that follows,
+		// and comes first: its status on the state line, its code and
+		// message whole under it, even in a 4-line pane.
+		lines[0] = "state   REJECTED"
+		if st.Phase == protocol.PhaseClosed {
+			lines[0] += ", closed"
+		}
+		if r.HTTPStatus != 0 {
+			lines[0] += fmt.Sprintf(": HTTP %d", r.HTTPStatus)
+		}
+		st = *r
+		lines = append(lines, wrapped("server  ", sanitize(refusal(st.Cause), 400), width)...)
+		st.Cause = ""
+	} else if st.HTTPStatus != 0 {
 		lines = append(lines, fmt.Sprintf("http    %d", st.HTTPStatus))
+	}
+	if st.Cause != "" {
+		lines = append(lines, wrapped("cause   ", sanitize(st.Cause, 400), width)...)
 	}
 	if st.CloseCode != 0 {
 		lines = append(lines, fmt.Sprintf("close   code %d", st.CloseCode))
@@ -173,6 +200,35 @@ func (s *status) connectionLines(now time.Time) []string {
 		}
 	}
 	return lines
+}
+
+// refusal is what a rejection's cause says beyond "rejected by the
+// server", which the state line already says: where, and the server's
+// status, code and message ("token: HTTP 400 OAU-213: Invalid JWT").
+func refusal(cause string) string {
+	rest, ok := strings.CutPrefix(cause, "rejected by the server")
+	if !ok {
+		return cause
+	}
+	rest = strings.TrimPrefix(strings.TrimLeft(rest, " "), ": ")
+	where := ""
+	if w, after, ok := strings.Cut(rest, "): "); ok && strings.HasPrefix(w, "(") {
+		where, rest = w[1:]+": ", after
+	}
+	// The status is on the state line already.
+	if code, after, ok := strings.Cut(strings.TrimPrefix(rest, "HTTP "), " "); ok && len(rest) > 5 && rest[:5] == "HTTP " && isDigits(code) {
+		rest = strings.TrimPrefix(after, ": ")
+	}
+	return where + rest
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // engineInfo are the State.Info keys the engine sets for itself; the
@@ -270,18 +326,34 @@ func countdown(at, now time.Time) string {
 }
 
 // wrapped breaks a long value over lines under its label, so a revealed
-// token can be read and copied whole.
+// token or a server's message can be read whole: at a space where one
+// falls late enough in the line, else where the width ends.
 func wrapped(label, v string, width int) []string {
 	step := max(width-len([]rune(label)), 8)
 	pad := strings.Repeat(" ", len([]rune(label)))
 	var lines []string
 	r := []rune(v)
-	for i := 0; i < len(r); i += step {
+	for i := 0; i < len(r); {
+		for i > 0 && i < len(r) && r[i] == ' ' { // no continuation starts with a space
+			i++
+		}
+		end := min(i+step, len(r))
+		if end < len(r) && r[end] != ' ' {
+			for j := end - 1; j > i+step/2; j-- {
+				if r[j] == ' ' {
+					end = j
+					break
+				}
+			}
+		}
 		prefix := pad
-		if i == 0 {
+		if len(lines) == 0 {
 			prefix = label
 		}
-		lines = append(lines, prefix+string(r[i:min(i+step, len(r))]))
+		if end > i {
+			lines = append(lines, prefix+string(r[i:end]))
+		}
+		i = end
 	}
 	if len(lines) == 0 {
 		lines = append(lines, label)
@@ -335,13 +407,17 @@ func (s *status) subscriptionsTitle() string {
 // statsLine is the one-line summary under the panes; the counting is
 // eventlist.Stats', which also feeds the stats column. A stream whose
 // gaps cannot be known says so rather than "gaps 0".
-func (s *status) statsLine(st *events.Stats) string {
+func (s *status) statsLine(st *events.Stats, now time.Time) string {
 	gaps := fmt.Sprintf("gaps %d (missed %d)", st.Gaps, st.Missed)
 	if st.Gaps == 0 && s.prov.Gaps != "" {
 		gaps = sanitize(s.prov.Gaps, 80)
 	}
-	return fmt.Sprintf("events %d  reconnects %d  recovered %d  failed %d  %s  in %s",
-		st.Events, st.Reconnects, st.RecoveredOK, st.RecoveryBad, gaps, bytesText(st.Bytes))
+	reconnects := fmt.Sprintf("reconnects %d", st.Reconnects)
+	if st.FailedAttempts > 0 {
+		reconnects += fmt.Sprintf(" (%d attempts failed)", st.FailedAttempts)
+	}
+	return fmt.Sprintf("events %d (%s/s)  %s  recovered %d  failed %d  %s  in %s",
+		st.Events, events.RateText(st.PerSecond(now)), reconnects, st.RecoveredOK, st.RecoveryBad, gaps, bytesText(st.Bytes))
 }
 
 func bytesText(n int64) string {

@@ -106,7 +106,7 @@ func TestARejectionShowsTheHTTPStatusAndTheServersWords(t *testing.T) {
 	m := drive(t, newFakeSource(), 160, 40,
 		state(1, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: 401, Cause: "upgrade refused: HTTP 401 token expired"}))
 	s := screen(m)
-	if !strings.Contains(s, "REJECTED") || !strings.Contains(s, "http    401") || !strings.Contains(s, "token expired") {
+	if !strings.Contains(s, "REJECTED") || !strings.Contains(s, "REJECTED: HTTP 401") || !strings.Contains(s, "token expired") {
 		t.Fatalf("rejection not shown with its status and message:\n%s", s)
 	}
 }

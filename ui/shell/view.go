@@ -3,8 +3,8 @@ package shell
 import (
 	"fmt"
 	"strings"
+	"time"
 
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -90,14 +90,14 @@ func (m Model) pane(title string, lines []string, w, rows int) string {
 }
 
 func (m Model) panes() string {
-	now := m.opts.Now()
+	now := m.clock()
 	rows := m.paneRows()
 	st := &m.status
-	conn := st.connectionLines(now)
 	sub := st.subs.lines(now, st.prov.ShortFilter)
 	if m.width >= 120 {
 		avail := m.width - 2*len(sep)
 		wc, wr := avail*40/100, avail*25/100
+		conn := st.connectionLines(now, wc)
 		ctx := st.contextLines(now, m.reveal, wr)
 		ws := avail - wc - wr
 		return joinColumns(
@@ -107,6 +107,7 @@ func (m Model) panes() string {
 	}
 	avail := m.width - len(sep)
 	wc := avail * 55 / 100
+	conn := st.connectionLines(now, wc)
 	ctx := st.contextLines(now, m.reveal, avail-wc)
 	top := joinColumns(
 		m.pane("Connection", conn, wc, rows), m.column(rows),
@@ -131,10 +132,10 @@ func (m Model) header() string {
 	if _, ok := m.src.(ui.Recorder); ok {
 		st := m.recording
 		switch {
-		case st.Path != "":
+		case st.Path != "" && st.Err == "":
 			right = fmt.Sprintf("● REC %s (%d written)", sanitize(st.Path, 60), st.Written)
 		case st.Err != "":
-			right = "recording stopped: " + sanitize(st.Err, 80)
+			right = m.st.alert.Render("RECORDING FAILED: " + sanitize(st.Err, 80))
 		}
 	}
 	return m.line(left, right)
@@ -150,10 +151,13 @@ func (m Model) line(left, right string) string {
 }
 
 func (m Model) counters() string {
-	s := m.status.statsLine(m.stats)
+	s := m.status.statsLine(m.stats, m.clock())
 	var extra []string
 	if m.skipped > 0 {
 		extra = append(extra, fmt.Sprintf("%d skipped: the screen fell behind", m.skipped))
+	}
+	if m.damaged > 0 {
+		extra = append(extra, fmt.Sprintf("%d damaged line(s) skipped: %s", m.damaged, sanitize(m.lastDamage, 100)))
 	}
 	if len(extra) == 0 {
 		return m.line(m.st.muted.Render(s), "")
@@ -201,7 +205,13 @@ func (m Model) footer() string {
 		return m.line(m.st.title.Render(sanitize(m.notice, 200)), "")
 	}
 	if m.ended {
-		return m.line(m.st.alert.Render("the source has ended — q quits"), "")
+		why := "the source has ended"
+		if m.opts.Ended != nil {
+			if r := m.opts.Ended(); r != "" {
+				why = sanitize(r, 80) + ": the session has ended"
+			}
+		}
+		return m.line(m.st.alert.Render(why+" — q quits"), "")
 	}
 	return m.st.muted.Render(truncate(m.hint(), m.width, "…"))
 }
@@ -225,19 +235,50 @@ func (m Model) hint() string {
 	return strings.Join(parts, " · ")
 }
 
+// clock is the moment the panes and the rate are measured at: now for a
+// live session, the newest Update's time for a replay, which plays its
+// own clock (a paused replay has no "no events for 3 days" stall).
+func (m Model) clock() time.Time {
+	if _, ok := m.src.(ui.Progresser); ok {
+		return m.lastAt
+	}
+	return m.opts.Now()
+}
+
+// Below this size the screen cannot be drawn usefully: a notice says so
+// instead of a jumble of cut panes.
+const minWidth, minHeight = 60, 16
+
+// tooSmall is the notice for a terminal below the minimum size, wrapped
+// to whatever width there is.
+func (m Model) tooSmall() string {
+	text := fmt.Sprintf("terminal too small: %dx%d; evtap needs at least %dx%d. Enlarge it, or q quits.", m.width, m.height, minWidth, minHeight)
+	lines := strings.Split(ansi.Wrap(text, max(m.width, 1), ""), "\n")
+	for i, l := range lines {
+		lines[i] = m.st.alert.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // View draws the whole screen at the current size.
 func (m Model) View() tea.View {
 	var body string
+	if m.width < minWidth || m.height < minHeight {
+		v := tea.NewView(clip(m.tooSmall(), m.width, m.height))
+		v.AltScreen = true
+		v.WindowTitle = "evtap"
+		return v
+	}
+	if screen, ok := m.promptFrame(); ok {
+		return m.finish(screen)
+	}
 	switch m.mode {
 	case modeDetail:
 		body = m.detail.View()
 	case modeEditor:
 		body = m.editor.view(m.st)
 	case modeHelp:
-		h := help.New()
-		h.ShowAll = true
-		h.SetWidth(m.width)
-		body = m.st.title.Render("Keys") + m.st.muted.Render("  (any key closes)") + "\n\n" + h.FullHelpView(m.groups())
+		body = m.helpView()
 	default:
 		parts := []string{m.header(), m.panes(), m.counters()}
 		if pr := m.progress(); pr != "" {
@@ -245,7 +286,7 @@ func (m Model) View() tea.View {
 		}
 		list := m.list.View()
 		if sw := m.statsWidth(); sw > 0 {
-			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.opts.Now())
+			stats := m.stats.View(sw, m.listHeight(), events.StylesFrom(m.opts.Theme), m.clock())
 			list = joinColumns(padBlock(list, m.listWidth()), m.column(m.listHeight()-1), stats)
 		}
 		parts = append(parts, list)
@@ -266,7 +307,14 @@ func (m Model) View() tea.View {
 		}
 		body = strings.Join(parts, "\n")
 	}
-	v := tea.NewView(clip(body, m.width, m.height))
+	screen := clip(body, m.width, m.height)
+	m.keep(screen)
+	return m.finish(screen)
+}
+
+// finish makes the View of a drawn screen.
+func (m Model) finish(screen string) tea.View {
+	v := tea.NewView(screen)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "evtap"
