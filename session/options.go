@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"time"
@@ -130,7 +131,7 @@ func (o Options) TLSConfig() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{RootCAs: o.RootCAs, InsecureSkipVerify: o.Insecure} //nolint:gosec // the operator asked for it
 	if o.CAFile != "" {
-		pem, err := os.ReadFile(o.CAFile)
+		pem, err := readCAFile(o.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("CA file: %w", err)
 		}
@@ -206,4 +207,21 @@ func (o Options) rotateAt(t Target, issued time.Time) time.Time {
 		at = earliest
 	}
 	return at
+}
+
+// maxCAFile bounds a CA file: a bundle of every public root is a few
+// hundred KiB; /dev/zero given by mistake must not be read for ever.
+const maxCAFile = 8 << 20
+
+func readCAFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	pem, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err == nil && len(pem) > maxCAFile {
+		err = fmt.Errorf("%s is over %d MiB: not a CA file", path, maxCAFile>>20)
+	}
+	return pem, err
 }

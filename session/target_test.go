@@ -211,3 +211,14 @@ func TestEndRunsBeforeTheClosedState(t *testing.T) {
 		t.Errorf("the DELETE at %d, the last update %+v: want the DELETE, then closed last", del, ups[len(ups)-1])
 	}
 }
+
+// A CA file given by mistake (/dev/zero) is refused, not read for ever.
+func TestAnEndlessCAFileIsRefused(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := Options{CAFile: "/dev/zero"}.TLSConfig()
+	if err == nil || !strings.Contains(err.Error(), "not a CA file") {
+		t.Fatalf("got %v", err)
+	}
+}

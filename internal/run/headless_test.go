@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -354,5 +355,79 @@ func TestHeadlessRecordingTakesTheLinesItPrints(t *testing.T) {
 				t.Fatalf("a secret reached the recording: %s", secret)
 			}
 		}
+	}
+}
+
+// brokenPipe takes n bytes, then fails as a closed pipe does (`| head`).
+type brokenPipe struct {
+	mu   sync.Mutex
+	left int
+}
+
+func (b *brokenPipe) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.left <= 0 {
+		return 0, syscall.EPIPE
+	}
+	n := min(len(p), b.left)
+	b.left -= n
+	if n < len(p) {
+		return n, syscall.EPIPE
+	}
+	return n, nil
+}
+
+// Issue 13 item 5: the recording takes every Update the session emitted,
+// whatever becomes of stdout: when the pipe closes (`| head -3`) or
+// --count is reached, what the session still emits, down to its closing
+// state, goes on into the file.
+func TestTheRecordingOutlivesStdoutAndCount(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stdout io.Writer
+		o      LiveOptions
+	}{
+		{"stdout closed", &brokenPipe{left: 300}, LiveOptions{}},
+		{"count reached", io.Discard, LiveOptions{Count: 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := t.TempDir() + "/rec.jsonl"
+			const n = 3000
+			us := recordtest.Session(200)
+			emitted := make(chan int, 1)
+			s := Session{Run: func(ctx context.Context, emit func(protocol.Update)) error {
+				i := 0
+				for ; i < n && ctx.Err() == nil; i++ {
+					emit(us[i%len(us)])
+				}
+				// what a session emits as it ends, after the run stopped it
+				emit(protocol.Update{Time: time.Now(), Kind: protocol.KindState, State: &protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"}})
+				emitted <- i + 1
+				return nil
+			}}
+			o := tc.o
+			o.Record = path
+			opts := s.recordOptions(false, false)
+			rec := newRecording(s, "test", opts)
+			if err := rec.start(path); err != nil {
+				t.Fatal(err)
+			}
+			_ = headless(context.Background(), nil, o, s, opts, rec, tc.stdout, io.Discard)
+			if err := rec.stop(); err != nil {
+				t.Fatal(err)
+			}
+			file, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := bytes.Split(bytes.TrimSuffix(bytes.SplitN(file, []byte("\n"), 2)[1], []byte("\n")), []byte("\n"))
+			if want := <-emitted; len(lines) != want {
+				t.Fatalf("the recording holds %d of the %d Updates the session emitted", len(lines), want)
+			}
+			if last := lines[len(lines)-1]; !bytes.Contains(last, []byte(`"phase":"closed"`)) {
+				t.Fatalf("the recording ends with %s, not the session's closing state", last)
+			}
+		})
 	}
 }

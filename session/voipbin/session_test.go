@@ -2,6 +2,7 @@ package voipbin
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -175,7 +176,16 @@ func TestADropIsFollowedByAResubscribeAndAnOutageWindow(t *testing.T) {
 		}
 	}
 	if len(gaps) != 1 || gaps[0].Missed != 0 || gaps[0].Start.IsZero() || gaps[0].End.Before(gaps[0].Start) || !strings.Contains(gaps[0].Reason, "may have been lost") {
-		t.Fatalf("outage windows: %+v", gaps)
+		var b strings.Builder
+		for _, u := range ups {
+			switch u.Kind {
+			case protocol.KindGap:
+				fmt.Fprintf(&b, "\n  conn %d gap %s–%s %s", u.Conn, u.Gap.Start.Format("15:04:05.000"), u.Gap.End.Format("15:04:05.000"), u.Gap.Reason)
+			case protocol.KindState:
+				fmt.Fprintf(&b, "\n  conn %d %s %s %s", u.Conn, u.Time.Format("15:04:05.000"), u.State.Phase, u.State.Cause)
+			}
+		}
+		t.Fatalf("want one outage window, got %d:%s", len(gaps), b.String())
 	}
 	n := srv.publish("call_hangup", tCall, tAgent, callJSON("hangup", "local", "normal", "2026-08-22T10:01:00Z"))
 	r.c.waitFor(t, "events on the new connection", func(ups []protocol.Update) bool {

@@ -3,6 +3,7 @@ package emu
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"sort"
@@ -129,12 +130,25 @@ var coreActions = map[string]ActionParser{
 	},
 }
 
+// maxScenario bounds a scenario file.
+const maxScenario = 4 << 20
+
 // LoadScenario reads and parses a scenario file with the core's actions
 // and the provider's; errors name the file and line.
 func LoadScenario(path string, actions map[string]ActionParser) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	defer f.Close()
+	// a scenario is a few lines; /dev/zero given by mistake must not be
+	// read for ever
+	data, err := io.ReadAll(io.LimitReader(f, maxScenario+1))
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	if len(data) > maxScenario {
+		return nil, fmt.Errorf("scenario: %s is over %d MiB", path, maxScenario>>20)
 	}
 	sc, err := ParseScenario(data, actions)
 	if err != nil {

@@ -154,3 +154,14 @@ steps:
 		t.Fatalf("close: %v", err)
 	}
 }
+
+// A scenario file given by mistake (/dev/zero) is refused, not read for
+// ever.
+func TestAnEndlessScenarioFileIsRefused(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	if _, err := LoadScenario("/dev/zero", nil); err == nil || !strings.Contains(err.Error(), "over 4 MiB") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -14,6 +14,10 @@ import (
 // runaway expression (`def f: f; f`) cannot freeze the screen.
 const filterBudget = 3 * time.Second
 
+// syncFilterBudget bounds the filter's work on the rows one Sync takes in
+// (a frame's worth): it runs on the UI's goroutine.
+const syncFilterBudget = 250 * time.Millisecond
+
 // jqFilter is a compiled jq expression the list is narrowed by.
 type jqFilter struct {
 	expr string

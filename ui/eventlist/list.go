@@ -229,6 +229,13 @@ func (l *List) Sync() {
 	}
 	added := 0
 	ctx := context.Background()
+	if l.filter != nil {
+		// the filter runs on each new event here, on the UI's goroutine:
+		// bounded, so a runaway expression cannot freeze the screen
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, syncFilterBudget)
+		defer cancel()
+	}
 	if len(l.shown) > 0 && l.store.Evicted() > 0 {
 		for n := range l.shown {
 			if n < first {
@@ -241,7 +248,18 @@ func (l *List) Sync() {
 		if !l.visible(l.store.classAt(n)) {
 			continue
 		}
-		if ok, _ := l.pass(ctx, n); ok {
+		ok, err := l.pass(ctx, n)
+		if err != nil {
+			// too slow on new events: drop it, and show them all again
+			l.filter = nil
+			l.notice = "the jq filter took too long on new events and was removed"
+			for m := n + 1; m < end; m++ {
+				l.prepare(m) // every row is redacted before it can be drawn
+			}
+			l.rebuild()
+			return
+		}
+		if ok {
 			l.idx = append(l.idx, n)
 			added++
 			if l.query != "" && matches(l.store.At(n), l.query) {

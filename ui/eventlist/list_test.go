@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -275,5 +276,28 @@ func TestSearchMarksMatchesOnTheSelectedRowToo(t *testing.T) {
 	}
 	if !strings.Contains(ansi.Strip(v), "/msg 3 (1 of 1)") {
 		t.Errorf("the footer does not count the matches:\n%s", ansi.Strip(v))
+	}
+}
+
+// A jq filter set before any event arrived is in force at once; one that
+// never ends (`def f: f; f`) must not then freeze the screen on the first
+// event: it is dropped, the events are shown, and the list says why.
+func TestARunawayFilterOnNewEventsIsDroppedNotFrozenOn(t *testing.T) {
+	s := NewStore(100)
+	l := NewList(s, Styles{})
+	l.SetSize(120, 10)
+	if err := l.SetFilter("def f: f; f"); err != nil {
+		t.Fatal(err)
+	}
+	s.Add(ev(1))
+	done := make(chan struct{})
+	go func() { l.Sync(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Sync is still running the filter after 10 s")
+	}
+	if v := l.View(); !strings.Contains(v, "msg 1") || !strings.Contains(l.notice, "took too long") {
+		t.Fatalf("want the event shown and the filter dropped; notice %q:\n%s", l.notice, v)
 	}
 }
