@@ -134,12 +134,8 @@ type ringCentralCreds struct {
 }
 
 func ringCentralConnectFlags(fs *pflag.FlagSet) Dial {
-	var c ringCentralCreds
-	fs.StringVar(&c.server, "server", "", "platform `URL` (default $RINGCENTRAL_SERVER_URL, else "+rcsession.DefaultServer+")")
-	fs.StringVar(&c.clientID, "client-id", "", "app client id (default $RINGCENTRAL_CLIENT_ID)")
-	fs.StringVar(&c.clientSecret, "client-secret", "", "app client secret (default $RINGCENTRAL_CLIENT_SECRET)")
-	fs.StringVar(&c.jwt, "jwt", "", "JWT credential (default $RINGCENTRAL_JWT)")
-	pubnub := addPubNubFlags(fs)
+	c := addRingCentralCredFlags(fs)
+	pubnub := addPubNubFlags(fs, true)
 	return func(_ []string, o Options) (run.Session, error) {
 		if err := pubnub.check(); err != nil {
 			return run.Session{}, err
@@ -148,10 +144,21 @@ func ringCentralConnectFlags(fs *pflag.FlagSet) Dial {
 			return run.Session{}, err
 		}
 		if pubnub.transport == "pubnub" {
-			return pubNubSession(c, pubnub.origin, o), nil
+			return pubNubSession(*c, pubnub.origin, o), nil
 		}
-		return ringCentralSession(c, o), nil
+		return ringCentralSession(*c, o), nil
 	}
+}
+
+// addRingCentralCredFlags registers the credentials every RingCentral
+// transport takes.
+func addRingCentralCredFlags(fs *pflag.FlagSet) *ringCentralCreds {
+	c := &ringCentralCreds{}
+	fs.StringVar(&c.server, "server", "", "platform `URL` (default $RINGCENTRAL_SERVER_URL, else "+rcsession.DefaultServer+")")
+	fs.StringVar(&c.clientID, "client-id", "", "app client id (default $RINGCENTRAL_CLIENT_ID)")
+	fs.StringVar(&c.clientSecret, "client-secret", "", "app client secret (default $RINGCENTRAL_CLIENT_SECRET)")
+	fs.StringVar(&c.jwt, "jwt", "", "JWT credential (default $RINGCENTRAL_JWT)")
+	return c
 }
 
 // resolve fills what the flags left empty from the environment and

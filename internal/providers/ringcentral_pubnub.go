@@ -20,14 +20,37 @@ func init() { builtin.Register(ringCentralPubNub()) }
 // (deliveryMode PubNub) whose notifications come by PubNub's HTTP
 // long-poll, optionally AES-encrypted, renewed before they expire. A
 // live session is `evtap connect ringcentral --transport pubnub` (same
-// credentials and filters as the WebSocket transport); this entry is what
-// its recordings and the demo are filed under, so that `evtap replay`
-// decodes them with the PubNub decoder and shows the long-poll.
+// credentials and filters as the WebSocket transport), or, for the list
+// of `evtap connect --help` to show it, `evtap connect
+// ringcentral-pubnub`. Its recordings and the demo are filed under this
+// entry, so that `evtap replay` decodes them with the PubNub decoder and
+// shows the long-poll.
 func ringCentralPubNub() *Entry {
 	return &Entry{
 		Name:    pn.ProviderName,
 		Title:   "RingCentral over PubNub",
 		Summary: "RingCentral REST subscriptions delivered by PubNub's long-poll (deprecated): renewals, catch-up, AES",
+		Connect: &Connect{
+			Long: `Connect to a RingCentral account through the deprecated PubNub delivery:
+REST subscriptions whose notifications PubNub's long-poll brings, AES-
+encrypted, renewed before they expire — the same as 'evtap connect
+ringcentral --transport pubnub'. The app needs the "PubNub Subscriptions"
+scope; credentials and filters are the WebSocket transport's, and the
+flags override the environment.`,
+			Flags: func(fs *pflag.FlagSet) Dial {
+				c := addRingCentralCredFlags(fs)
+				pubnub := addPubNubFlags(fs, false)
+				return func(_ []string, o Options) (run.Session, error) {
+					if err := pubnub.check(); err != nil {
+						return run.Session{}, err
+					}
+					if err := c.resolve(); err != nil {
+						return run.Session{}, err
+					}
+					return pubNubSession(*c, pubnub.origin, o), nil
+				}
+			},
+		},
 		Decoder: func() protocol.Decoder { return pn.NewDecoder() },
 		UI:      ringCentralPubNubUI(),
 		Redact:  ringCentralPubNubRedact,
@@ -81,10 +104,16 @@ type pubNubFlags struct {
 	transport, origin string
 }
 
-func addPubNubFlags(fs *pflag.FlagSet) *pubNubFlags {
-	f := &pubNubFlags{}
-	fs.StringVar(&f.transport, "transport", "websocket", "how notifications travel: websocket (wsc session recovery) or pubnub (REST subscriptions over PubNub's long-poll, deprecated)")
-	fs.StringVar(&f.origin, "pubnub-origin", "", "PubNub `URL` to long-poll with --transport pubnub: scheme and host (default "+pn.DefaultOrigin+", the one the SDKs use)")
+// addPubNubFlags registers --pubnub-origin and, when choose is set (the
+// ringcentral entry, whose default is the WebSocket), --transport.
+func addPubNubFlags(fs *pflag.FlagSet, choose bool) *pubNubFlags {
+	f := &pubNubFlags{transport: "pubnub"}
+	how := "PubNub `URL` to long-poll: scheme and host (default " + pn.DefaultOrigin + ", the one the SDKs use)"
+	if choose {
+		fs.StringVar(&f.transport, "transport", "websocket", "how notifications travel: websocket (wsc session recovery) or pubnub (REST subscriptions over PubNub's long-poll, deprecated)")
+		how = "PubNub `URL` to long-poll with --transport pubnub: scheme and host (default " + pn.DefaultOrigin + ", the one the SDKs use)"
+	}
+	fs.StringVar(&f.origin, "pubnub-origin", "", how)
 	return f
 }
 
