@@ -22,7 +22,10 @@ type Decoder interface {
 	// Decode reads u (and raw, the frame's payload bytes, for recv and
 	// sent frames; nil otherwise) and returns dst with the derived
 	// Updates appended. It may set u.Frame.Type, the display hint,
-	// before u is published.
+	// before u is published. raw is read-only: the live session passes
+	// the bytes of u.Frame.Data itself (one copy of each frame, not
+	// two), so writing to raw would change a string. Keeping raw, or a
+	// slice of it, is safe.
 	//
 	// msg is the provider's typed message for a received frame that
 	// the live session must act on (a greeting, an answer, a poll

@@ -20,19 +20,60 @@ import (
 // it), so it goes in as it is (line_test.go holds all of it to
 // encoding/json). Every other kind goes through encoding/json.
 func AppendUpdate(dst []byte, u Update) ([]byte, error) {
+	start := len(dst)
 	switch {
 	case isPlainFrame(&u):
-		return appendFrameLine(dst, &u), nil
+		dst = appendFrameLine(dst, &u)
 	case isPlainEvent(&u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		return appendEventLine(dst, &u), nil
+		dst = appendEventLine(dst, &u)
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(u); err != nil {
+			return dst, fmt.Errorf("encode %s update: %w", u.Kind, err)
+		}
+		dst = append(dst, buf.Bytes()...)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(u); err != nil {
-		return dst, fmt.Errorf("encode %s update: %w", u.Kind, err)
+	return escapeTerminalControls(dst, start), nil
+}
+
+// escapeTerminalControls rewrites, in the line that starts at dst[start],
+// the characters that act on a terminal even inside a JSON string — the
+// C1 controls (U+0080–U+009F: U+009B is CSI) and the bidi overrides
+// (U+202A–U+202E, U+2066–U+2069) — as \u escapes. In valid JSON they can
+// only stand inside strings, so the line means exactly what it did, and
+// headless output, often read in a terminal, cannot steer it. A line with
+// neither lead byte (0xC2, 0xE2) costs two scans.
+func escapeTerminalControls(dst []byte, start int) []byte {
+	line := dst[start:]
+	if bytes.IndexByte(line, 0xC2) < 0 && bytes.IndexByte(line, 0xE2) < 0 {
+		return dst
 	}
-	return append(dst, buf.Bytes()...), nil
+	var out []byte
+	last := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c != 0xC2 && c != 0xE2 {
+			continue
+		}
+		r, size := utf8.DecodeRune(line[i:])
+		if !(r >= 0x80 && r <= 0x9F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069) {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(line)+16)
+		}
+		out = append(out, line[last:i]...)
+		out = append(out, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+		i += size - 1
+		last = i + 1
+	}
+	if out == nil {
+		return dst
+	}
+	out = append(out, line[last:]...)
+	return append(dst[:start], out...)
 }
 
 // isPlainFrame reports an Update that appendFrameLine can write: a frame

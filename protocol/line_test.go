@@ -8,6 +8,9 @@ import (
 	"time"
 )
 
+// stdLine is the line encoding/json writes for u, with the one
+// difference evtap makes on purpose: C1 controls and bidi overrides are
+// written as \u escapes (escapeTerminalControls), the same JSON.
 func stdLine(t testing.TB, u Update) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -15,7 +18,38 @@ func stdLine(t testing.TB, u Update) []byte {
 	if err := enc.Encode(u); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return escapeTerminalControls(buf.Bytes(), 0)
+}
+
+// Characters that act on a terminal even inside a JSON string never
+// leave the encoder raw, whichever path writes the line, and the line
+// still decodes to the same Update.
+func TestTerminalControlsAreEscapedOnEveryLine(t *testing.T) {
+	nasty := "csi \u009b2J, \u0085 next line, bidi \u202e\u2066 end"
+	var decoded string
+	_ = json.Unmarshal([]byte(`"`+nasty+`"`), &decoded)
+	ups := []Update{
+		{Kind: KindRecv, Frame: &Frame{Op: OpText, Data: decoded}},
+		{Kind: KindEvent, Event: &Event{Label: decoded, Body: json.RawMessage(`{"s":"` + decoded + `"}`)}},
+		{Kind: KindError, Error: &Error{Where: "decode", Message: decoded}},
+		{Kind: KindState, State: &State{Phase: PhaseDropped, Cause: decoded}},
+	}
+	for _, u := range ups {
+		line := appendLine(t, u)
+		for _, r := range string(line) {
+			if r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+				t.Fatalf("%s line carries %U raw: %s", u.Kind, r, line)
+			}
+		}
+		var back Update
+		if err := json.Unmarshal(line, &back); err != nil {
+			t.Fatalf("%s line is not JSON: %v", u.Kind, err)
+		}
+		again := appendLine(t, back)
+		if !bytes.Equal(again, line) {
+			t.Fatalf("%s line does not read back to the same Update:\n%s\n%s", u.Kind, line, again)
+		}
+	}
 }
 
 func appendLine(t testing.TB, u Update) []byte {

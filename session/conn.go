@@ -42,9 +42,10 @@ type conn struct {
 	closing atomic.Bool  // the client began a clean close
 	frames  atomic.Int64 // frames (long-poll answers) read so far
 
-	smu     sync.Mutex
-	stall   time.Duration // a stall_read not yet begun
-	stallAt int64         // it begins once a frame numbered above this is read
+	smu      sync.Mutex
+	stall    time.Duration // a stall_read not yet begun
+	stallAt  int64         // it begins once a frame numbered above this is read
+	stalling atomic.Bool   // stall is set: the reader takes smu only then
 
 	healthyAt   atomic.Int64 // unix nanos, real clock
 	working     chan struct{}
@@ -110,19 +111,26 @@ func (c *conn) closeClean(code int, text string) {
 func (c *conn) stallRead(d time.Duration) {
 	c.smu.Lock()
 	c.stall, c.stallAt = d, c.frames.Load()
+	c.stalling.Store(d > 0)
 	c.smu.Unlock()
 }
 
-// pause waits out a stall that is due, unless the connection dies.
-func (c *conn) pause() {
+// pause waits out a stall that is due, unless the connection dies, and
+// reports whether it waited. Between stall_read commands it costs the
+// reader one atomic load per frame.
+func (c *conn) pause() bool {
+	if !c.stalling.Load() {
+		return false
+	}
 	c.smu.Lock()
 	d := time.Duration(0)
 	if c.stall > 0 && c.frames.Load() > c.stallAt {
 		d, c.stall = c.stall, 0
+		c.stalling.Store(false)
 	}
 	c.smu.Unlock()
 	if d <= 0 {
-		return
+		return false
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -130,6 +138,7 @@ func (c *conn) pause() {
 	case <-t.C:
 	case <-c.dead:
 	}
+	return true
 }
 
 // wait returns once the wire's goroutines have exited.

@@ -36,7 +36,7 @@
 //
 // Run's goroutine prepares, dials, waits out backoffs, runs commands and
 // plans rotations. Each connection has one reader (for a WebSocket, the
-// only caller of ReadMessage; for a long-poll, the loop of requests),
+// only caller of NextReader; for a long-poll, the loop of requests),
 // which also runs the Provider's Receive; a WebSocket has one writer too,
 // the only writer of data frames, pings and pongs. The reader never
 // writes: a ping is answered by the writer, with the latest ping's payload
@@ -122,7 +122,9 @@
 // If the old connection dies before the new one is live, that is a drop
 // of the old one (an outage window, see protocol.Outages), and the new one
 // takes over. If the next connection cannot be prepared or opened, the
-// current one stays and the rotation is retried after a backoff step.
+// current one stays and the rotation is retried after a backoff step,
+// never sooner than the server's Retry-After (which, should the current
+// connection end meanwhile, also holds back the reconnect).
 //
 // # REST
 //

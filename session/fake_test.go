@@ -179,13 +179,13 @@ func fast() Options {
 // wsServer serves WebSockets with handle, one goroutine per connection,
 // and returns the ws:// URL. Connections still open at the end of the
 // test are closed.
-func wsServer(t *testing.T, up *websocket.Upgrader, handle func(ws *websocket.Conn, r *http.Request)) string {
+func wsServer(t testing.TB, up *websocket.Upgrader, handle func(ws *websocket.Conn, r *http.Request)) string {
 	t.Helper()
 	return wsServerOn(t, nil, up, handle)
 }
 
 // wsServerOn is wsServer on a listener of the test's (nil: any).
-func wsServerOn(t *testing.T, l net.Listener, up *websocket.Upgrader, handle func(ws *websocket.Conn, r *http.Request)) string {
+func wsServerOn(t testing.TB, l net.Listener, up *websocket.Upgrader, handle func(ws *websocket.Conn, r *http.Request)) string {
 	t.Helper()
 	if up == nil {
 		up = &websocket.Upgrader{}

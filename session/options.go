@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"time"
@@ -118,6 +119,11 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Backoff.Rand == nil {
+		// Drawn here, not lazily by Delay: Delay runs on Run's goroutine
+		// while readers read the options.
+		o.Backoff.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	return o
 }
 
@@ -147,6 +153,12 @@ func (o Options) TLSConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
+// readBufferSize is the WebSocket read buffer unless the Dialer sets
+// one: gorilla's 4 KiB default makes a read(2) for every nine frames
+// of a fast notification stream; 64 KiB takes what the kernel has in
+// one.
+const readBufferSize = 64 << 10
+
 // maxResponseHeader bounds the headers of a REST or long-poll answer.
 const maxResponseHeader = 64 << 10
 
@@ -160,6 +172,9 @@ func (o Options) clients() (*websocket.Dialer, *http.Client, error) {
 	d := *websocket.DefaultDialer
 	if o.Dialer != nil {
 		d = *o.Dialer
+	}
+	if d.ReadBufferSize == 0 {
+		d.ReadBufferSize = readBufferSize
 	}
 	if tc != nil {
 		d.TLSClientConfig = tc

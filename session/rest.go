@@ -122,7 +122,8 @@ func (s *Session) publishHTTP(n int, kind protocol.Kind, v any, size int) any {
 	if err != nil {
 		return nil // the types above always marshal
 	}
-	return s.publishRaw(n, protocol.Update{Kind: kind, Frame: &protocol.Frame{Op: protocol.OpHTTP, Data: string(data), Size: size}}, data)
+	msg, _ := s.publishRaw(n, protocol.Update{Kind: kind, Frame: &protocol.Frame{Op: protocol.OpHTTP, Data: string(data), Size: size}}, data)
+	return msg
 }
 
 // classify turns an HTTP status into the error Link.REST returns.

@@ -395,3 +395,92 @@ func TestOldConnectionLostWhilePreparingTheNext(t *testing.T) {
 		t.Errorf("want one drop and one backoff\n%s", dump(ups))
 	}
 }
+
+// Rule: a rotation whose Prepare the server answers with a Retry-After
+// (a 429 on Dialpad's GET for a fresh URL) is tried again no sooner than
+// the server asked, however short the backoff step, while the old
+// connection stays up: no drop, no backoff state.
+func TestRotationRetryWaitsForRetryAfter(t *testing.T) {
+	const wait = 600 * time.Millisecond
+	base := expiring(newTicker(t), 400*time.Millisecond, 200*time.Millisecond, true)
+	var mu sync.Mutex
+	var refusedAt, nextAt time.Time
+	p := &fake{opened: live, target: func(ctx context.Context, l Link) (Target, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch l.Conn() {
+		case 2:
+			refusedAt = time.Now()
+			return Target{}, &Retryable{Status: 429, RetryAfter: wait, Err: errors.New("fresh URL: rate limit exceeded")}
+		case 3:
+			nextAt = time.Now()
+		}
+		return base(ctx, l)
+	}}
+	r := run(t, p, fast())
+	ups := r.out.waitFor(t, "connection 3 live", liveOn(3))
+	mu.Lock()
+	waited := nextAt.Sub(refusedAt)
+	mu.Unlock()
+	if waited < wait {
+		t.Errorf("the rotation was tried again %s after a 429 with Retry-After %s\n%s", waited.Round(time.Millisecond), wait, dump(ups))
+	}
+	i := index(ups, func(u protocol.Update) bool { return u.Error != nil && u.Error.Where == "rotate" && u.Conn == 2 })
+	if i < 0 || !strings.Contains(ups[i].Error.Message, "retry after 600ms") || !strings.Contains(ups[i].Error.Message, "next try in") {
+		t.Errorf("no rotate error naming the wait\n%s", dump(ups))
+	}
+	for _, st := range states(ups) {
+		if st.Phase == protocol.PhaseDropped || st.Phase == protocol.PhaseBackoff {
+			t.Fatalf("%s while the old connection lived\n%s", st.Phase, dump(ups))
+		}
+	}
+}
+
+// Rule: when the connection a rotation was keeping ends while the
+// rotation waits out a server's Retry-After, the reconnect still waits
+// for it: the backoff after the drop lasts until the server's time.
+func TestRetryAfterOfARotationOutlivesItsConnection(t *testing.T) {
+	const wait = 600 * time.Millisecond
+	kill1 := make(chan struct{})
+	url := wsServer(t, nil, func(ws *websocket.Conn, r *http.Request) {
+		if r.URL.Query().Get("conn") == "1" {
+			<-kill1
+			_ = ws.NetConn().Close()
+			return
+		}
+		drain(ws)
+	})
+	base := expiring(url, 400*time.Millisecond, 200*time.Millisecond, true)
+	var mu sync.Mutex
+	var refusedAt, nextAt time.Time
+	p := &fake{opened: live, target: func(ctx context.Context, l Link) (Target, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch l.Conn() {
+		case 2:
+			refusedAt = time.Now()
+			close(kill1)
+			return Target{}, &Retryable{Status: 429, RetryAfter: wait, Err: errors.New("fresh URL: rate limit exceeded")}
+		case 3:
+			nextAt = time.Now()
+		}
+		return base(ctx, l)
+	}}
+	r := run(t, p, fast())
+	ups := r.out.waitFor(t, "connection 3 live", liveOn(3))
+	mu.Lock()
+	waited := nextAt.Sub(refusedAt)
+	mu.Unlock()
+	if waited < wait {
+		t.Errorf("prepared again %s after a 429 with Retry-After %s\n%s", waited.Round(time.Millisecond), wait, dump(ups))
+	}
+	var backoff *protocol.State
+	for _, st := range states(ups) {
+		if st.Phase == protocol.PhaseBackoff {
+			backoff = &st
+		}
+	}
+	if backoff == nil || !strings.Contains(backoff.Cause, "the server asked for no new target before") {
+		t.Errorf("backoff %+v, want the server's wait named\n%s", backoff, dump(ups))
+	}
+}

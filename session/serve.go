@@ -16,10 +16,19 @@ import (
 // serve watches the session's connection until the session has none: it
 // runs the operator's commands, starts planned rotations and hands over
 // to fresh connections. mayReplace allows Target.ReplaceOnClose.
-func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
+func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) (o outcome) {
 	cur := c
 	var h *handover
 	tries := 0 // handovers that failed in a row
+	// notBefore (real clock) is when the server allows the next Prepare,
+	// after it answered one with a Retry-After; it outlives the
+	// connection, so the loop honours it if the connection ends first.
+	var notBefore time.Time
+	defer func() {
+		if o.end == nil && time.Now().Before(notBefore) {
+			o.notBefore = notBefore
+		}
+	}()
 	var rot *time.Timer
 	var rotC <-chan time.Time
 	arm := func(at time.Time) {
@@ -34,9 +43,13 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 	}
 	defer arm(time.Time{})
 	arm(cur.rotateAt)
-	retry := func(why string) {
+	// retry schedules the next try of a failed rotation: a backoff step
+	// that grows with the failures in a row (capped at Backoff.Max), and
+	// never before until, the server's Retry-After.
+	retry := func(why string, until time.Time) {
 		tries++
-		d := s.opt.Backoff.Delay(tries)
+		d := max(s.opt.Backoff.Delay(tries), time.Until(until))
+		notBefore = later(notBefore, until)
 		s.errorUpdate(h.n, "rotate", fmt.Sprintf("%s; connection %d stays, next try in %s", why, cur.n, d.Round(time.Millisecond)))
 		h = nil
 		arm(s.now().Add(d))
@@ -72,7 +85,12 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 				arm(cur.rotateAt)
 				continue
 			}
-			h.abort()
+			if h != nil {
+				// A Prepare the server answered with a Retry-After
+				// still holds the reconnect back.
+				h.abort()
+				notBefore = later(notBefore, h.notBefore)
+			}
 			return s.connEnded(cur, mayReplace)
 
 		case <-ctx.Done():
@@ -109,7 +127,7 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 
 		case <-hDone:
 			if h.err != nil {
-				retry(fmt.Sprintf("rotation: connection %d could not be opened: %v", h.n, h.err))
+				retry(fmt.Sprintf("rotation: connection %d could not be opened: %v", h.n, h.err), h.notBefore)
 				continue
 			}
 			h.open = true // now wait for it to go live
@@ -122,7 +140,7 @@ func (s *Session) serve(ctx context.Context, c *conn, mayReplace bool) outcome {
 
 		case <-hDead:
 			h.c.wait()
-			retry(fmt.Sprintf("rotation: connection %d ended before it went live: %s", h.n, h.c.end.cause))
+			retry(fmt.Sprintf("rotation: connection %d ended before it went live: %s", h.n, h.c.end.cause), serverUntil(h.c.end.err))
 		}
 	}
 }
@@ -199,14 +217,18 @@ func (s *Session) retire(old *conn, next int) {
 // handover is the next connection of a make-before-break rotation, being
 // prepared and opened while the current one still runs.
 type handover struct {
-	n       int
-	l       *link
-	cancel  context.CancelFunc
-	done    chan struct{} // closed when Prepare and open are over
-	c       *conn         // the open connection, or nil with err; written before done closes
-	err     error
-	open    bool        // serve has seen done with c set (serve's alone)
-	dialing atomic.Bool // Prepare is over; the connection is being opened
+	n      int
+	l      *link
+	cancel context.CancelFunc
+	done   chan struct{} // closed when Prepare and open are over
+	c      *conn         // the open connection, or nil with err; written before done closes
+	err    error
+	// notBefore (real clock) is when the server allows the next Prepare,
+	// if it answered this one with a Retry-After; written before done
+	// closes.
+	notBefore time.Time
+	open      bool        // serve has seen done with c set (serve's alone)
+	dialing   atomic.Bool // Prepare is over; the connection is being opened
 }
 
 func (s *Session) startHandover(ctx context.Context) *handover {
@@ -220,9 +242,26 @@ func (s *Session) startHandover(ctx context.Context) *handover {
 			h.dialing.Store(true)
 			h.c, err = s.open(hctx, h.l, t)
 		}
-		h.err = err
+		h.err, h.notBefore = err, serverUntil(err)
 	}()
 	return h
+}
+
+// serverUntil is when a server that failed a request with err allows the
+// next one (its Retry-After from now, real clock); zero when it did not
+// say.
+func serverUntil(err error) time.Time {
+	if w := serverWait(err); w > 0 {
+		return time.Now().Add(w)
+	}
+	return time.Time{}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // promote makes the handover's connection the session's: its held phase

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,10 @@ type Session struct {
 	p    Provider
 	opt  Options
 	cmds chan protocol.Command
+	// realClock: Options.Now is time.Now, so the reader can take the
+	// time it stamps a frame with as the frame's arrival on the real
+	// clock, rather than read the clock again.
+	realClock bool
 
 	running atomic.Bool
 	ended   atomic.Bool // Run has returned: REST calls are refused
@@ -38,6 +43,7 @@ type Session struct {
 	emitMu  sync.Mutex
 	emit    func(protocol.Update) // nil once Run has returned
 	dec     protocol.Decoder      // the provider's, run over every Update under emitMu
+	cur     protocol.Update       // the Update being decoded, guarded by emitMu
 	derived []protocol.Update     // scratch for dec, guarded by emitMu
 	start   time.Time
 	connN   int // guarded by emitMu: read by links while emitting
@@ -45,7 +51,13 @@ type Session struct {
 
 // New builds a session for p.
 func New(p Provider, opt Options) *Session {
-	return &Session{p: p, opt: opt.withDefaults(), cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
+	return &Session{p: p, opt: opt.withDefaults(), realClock: isTimeNow(opt.Now), cmds: make(chan protocol.Command, commandQueue), dec: protocol.WithPings(p.Decoder())}
+}
+
+// isTimeNow reports whether now is time.Now itself (or nil, which means
+// it): providers pass their own Now on, most often time.Now.
+func isTimeNow(now func() time.Time) bool {
+	return now == nil || reflect.ValueOf(now).Pointer() == reflect.ValueOf(time.Now).Pointer()
 }
 
 // Run runs the session until ctx ends, a close command, a final refusal
@@ -86,12 +98,18 @@ func (s *Session) now() time.Time { return s.opt.Now() }
 func (s *Session) publish(conn int, u protocol.Update) { s.publishRaw(conn, u, nil) }
 
 // publishRaw is publish for a frame whose payload bytes are raw. It
-// returns the decoder's typed message for the provider's Receive.
-func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any) {
+// returns the decoder's typed message for the provider's Receive, and
+// the time u was stamped with (zero if the session has ended).
+//
+// It runs for every frame a reader takes in, so it costs as little as it
+// can: u is decoded in place in a field of the Session (a pointer to a
+// parameter would move every Update to the heap), derived Updates go
+// through a scratch slice kept between calls, and the clock is read once.
+func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any, at time.Time) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
 	if s.emit == nil {
-		return nil
+		return nil, time.Time{}
 	}
 	if u.Time.IsZero() {
 		u.Time = s.now()
@@ -100,17 +118,19 @@ func (s *Session) publishRaw(conn int, u protocol.Update, raw []byte) (msg any) 
 	if u.Conn == 0 {
 		u.Conn = conn
 	}
+	s.cur = u
 	if s.dec != nil {
-		s.derived, msg = s.dec.Decode(s.derived[:0], &u, raw)
+		s.derived, msg = s.dec.Decode(s.derived[:0], &s.cur, raw)
 	}
-	s.emit(u)
+	s.emit(s.cur)
+	s.cur = protocol.Update{} // let the GC have what it held
 	for i := range s.derived {
-		d := s.derived[i]
+		d := &s.derived[i]
 		d.Time, d.Offset, d.Conn = u.Time, u.Offset, u.Conn
-		s.emit(d)
-		s.derived[i] = protocol.Update{} // let the GC have what it held
+		s.emit(*d)
+		*d = protocol.Update{}
 	}
-	return msg
+	return msg, u.Time
 }
 
 func (s *Session) state(conn int, st protocol.State) {
@@ -185,6 +205,9 @@ type outcome struct {
 	refused    bool          // the server refused the connection itself (upgrade, poll)
 	replace    bool          // a planned replacement: prepare again at once
 	end        *finish       // the session is over
+	// notBefore (real clock) is when a server that answered a rotation's
+	// Prepare with a Retry-After allows the next one; zero: no such wish.
+	notBefore time.Time
 }
 
 func (s *Session) loop(ctx context.Context) finish {
@@ -193,10 +216,22 @@ func (s *Session) loop(ctx context.Context) finish {
 	refusals := 0 // consecutive refused connections
 	quick := 0    // consecutive immediate replacements of short connections
 	var last error
+	var notBefore time.Time
 	immediate := true
 	for {
+		var wait time.Duration
 		if !immediate {
-			if f := s.backoff(ctx, attempt, last); f != nil {
+			wait = s.retryDelay(attempt, last)
+		}
+		cause := errorText(last)
+		if r := time.Until(notBefore); r > wait {
+			// A rotation was told to wait, and its connection ended
+			// meanwhile: the wait still holds.
+			wait = r
+			cause += fmt.Sprintf("; the server asked for no new target before %s", notBefore.Format("15:04:05.000"))
+		}
+		if !immediate || wait > 0 {
+			if f := s.backoff(ctx, attempt, cause, wait); f != nil {
 				return *f
 			}
 		}
@@ -205,14 +240,14 @@ func (s *Session) loop(ctx context.Context) finish {
 		if o.end != nil {
 			return *o.end
 		}
-		last = o.err
+		last, notBefore = o.err, o.notBefore
 		var halt *HaltError
 		if errors.As(o.err, &halt) {
 			if f := s.halted(ctx, n, halt); f != nil {
 				return *f
 			}
 			// The operator asked: a fresh start, not the next retry.
-			attempt, failures, refusals, quick, immediate = 0, 0, 0, 0, true
+			attempt, failures, refusals, quick, immediate, notBefore = 0, 0, 0, 0, true, time.Time{}
 			continue
 		}
 		if o.replace {
@@ -271,19 +306,35 @@ func (s *Session) loop(ctx context.Context) finish {
 	}
 }
 
-// backoff publishes and waits out the delay before attempt, serving
-// commands meanwhile. It returns the session's end, or nil to go on.
-func (s *Session) backoff(ctx context.Context, attempt int, cause error) *finish {
-	d := s.opt.Backoff.Delay(attempt)
+// retryDelay is the wait before attempt after a failure with err: a
+// backoff step, or longer if the server asked (Retry-After).
+func (s *Session) retryDelay(attempt int, err error) time.Duration {
+	return max(s.opt.Backoff.Delay(attempt), serverWait(err))
+}
+
+// serverWait is how long the server asked to be left alone (a
+// Retry-After on a 429 or 503, capped at MaxRetryAfter); 0 when it did
+// not.
+func serverWait(err error) time.Duration {
 	var rt *Retryable
-	if errors.As(cause, &rt) && rt.RetryAfter > d {
-		d = rt.RetryAfter
+	if errors.As(err, &rt) {
+		return rt.RetryAfter
 	}
+	return 0
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// backoff publishes and waits out d before attempt, serving commands
+// meanwhile. It returns the session's end, or nil to go on.
+func (s *Session) backoff(ctx context.Context, attempt int, cause string, d time.Duration) *finish {
 	until := s.now().Add(d)
-	st := protocol.State{Phase: protocol.PhaseBackoff, Attempt: attempt, Delay: protocol.Millis(d), Until: until}
-	if cause != nil {
-		st.Cause = cause.Error()
-	}
+	st := protocol.State{Phase: protocol.PhaseBackoff, Attempt: attempt, Delay: protocol.Millis(d), Until: until, Cause: cause}
 	n := s.lastConn()
 	s.state(n, st)
 	t := time.NewTimer(d)

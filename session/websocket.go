@@ -1,12 +1,14 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 
@@ -94,15 +97,26 @@ type wsWire struct {
 
 	lastRecv atomic.Int64 // unix nanos
 	lastSent atomic.Int64
+
+	// The read deadline is readTimeout after the last frame, moved
+	// forward only once it has fallen slack behind (see alive).
+	timeout      time.Duration // 0: no read deadline (pings off)
+	slack        time.Duration
+	dmu          sync.Mutex   // orders SetReadDeadline calls with the decision
+	deadlineFrom atomic.Int64 // unix nanos the deadline counts from; MaxInt64 while there is none
+
+	buf []byte // the reader's: the frame being read, reused
 }
 
 func newWSWire(c *conn, ws *websocket.Conn) *wsWire {
-	w := &wsWire{c: c, ws: ws, wake: make(chan struct{}, 1), stop: make(chan struct{})}
+	t := c.s.opt.readTimeout()
+	w := &wsWire{c: c, ws: ws, wake: make(chan struct{}, 1), stop: make(chan struct{}), timeout: t, slack: deadlineSlack(t)}
 	// Timers inside a connection run on the real clock: Options.Now
 	// stamps Updates, it does not measure round trips.
 	now := time.Now().UnixNano()
 	w.lastRecv.Store(now)
 	w.lastSent.Store(now)
+	w.deadlineFrom.Store(math.MaxInt64)
 	ws.SetReadLimit(c.s.opt.ReadLimit)
 	ws.SetPingHandler(w.onPing)
 	ws.SetPongHandler(w.onPong)
@@ -121,7 +135,7 @@ func (w *wsWire) cut() {
 	_ = w.ws.NetConn().Close()
 }
 
-func (w *wsWire) keepalive() { w.resetDeadline() }
+func (w *wsWire) keepalive() { w.setDeadline(time.Now().UnixNano()) }
 
 // close starts the close handshake; the reader ends the connection when
 // the server answers.
@@ -162,36 +176,118 @@ func (w *wsWire) take() (frames [][]byte, pong *string) {
 	return frames, pong
 }
 
-// resetDeadline sets the read deadline from now, or clears it while
-// keepalives are off (so the provider's idle timeout can be watched).
-func (w *wsWire) resetDeadline() {
-	t := w.c.s.opt.readTimeout()
-	if t <= 0 || w.c.s.stopHB.Load() {
-		_ = w.ws.SetReadDeadline(time.Time{})
-		return
+// maxDeadlineSlack bounds how far the read deadline may lag behind the
+// last frame before it is moved (see alive).
+const maxDeadlineSlack = 250 * time.Millisecond
+
+// deadlineSlack is how far the read deadline may lag behind the last
+// frame for a read timeout t: a sixteenth of it, at most
+// maxDeadlineSlack, so that a live peer answering pings within PongWait
+// is never taken for dead.
+func deadlineSlack(t time.Duration) time.Duration { return min(t/16, maxDeadlineSlack) }
+
+// alive notes that something arrived at now (unix nanos, real clock) and
+// moves the read deadline to readTimeout after it — but only once the
+// deadline has fallen slack behind, because moving it is a runtime timer
+// update that would cost more than the rest of the engine's work on a
+// fast stream's frame. So the connection is declared dead after a
+// silence of at most readTimeout (the guarantee: PingInterval+PongWait),
+// and at least readTimeout−slack.
+func (w *wsWire) alive(now int64) {
+	if now-w.deadlineFrom.Load() >= int64(w.slack) {
+		w.setDeadline(now)
 	}
-	_ = w.ws.SetReadDeadline(time.Now().Add(t))
 }
 
+// setDeadline sets the read deadline to readTimeout after now, or clears
+// it while keepalives are off (so the provider's idle timeout can be
+// watched). It is called by the reader and, for stop_heartbeats, by
+// Run's goroutine: dmu keeps the last decision the one in force.
+func (w *wsWire) setDeadline(now int64) {
+	w.dmu.Lock()
+	defer w.dmu.Unlock()
+	if w.timeout <= 0 || w.c.s.stopHB.Load() {
+		_ = w.ws.SetReadDeadline(time.Time{})
+		w.deadlineFrom.Store(math.MaxInt64) // frames do not move it
+		return
+	}
+	_ = w.ws.SetReadDeadline(time.Unix(0, now).Add(w.timeout))
+	w.deadlineFrom.Store(now)
+}
+
+// maxKeptReadBuffer is the largest read buffer kept between frames; one
+// grown further by a rare large message is let go.
+const maxKeptReadBuffer = 1 << 20
+
+// readLoop is the connection's only reader. Each message is read into a
+// buffer reused from frame to frame and copied once, into the Frame's
+// string; the decoder's raw bytes are that string's (read-only) bytes,
+// so the payload is neither copied twice nor held in two places.
 func (w *wsWire) readLoop() {
 	defer w.c.wg.Done()
 	c := w.c
+	w.setDeadline(time.Now().UnixNano())
 	for {
-		c.pause()
-		w.resetDeadline()
-		typ, data, err := w.ws.ReadMessage()
+		if c.pause() {
+			// The silence counts from the end of the stall, not from
+			// the frame before it.
+			w.setDeadline(time.Now().UnixNano())
+		}
+		typ, r, err := w.ws.NextReader()
 		if err != nil {
 			w.readFailed(err)
 			return
 		}
-		c.frames.Add(1)
-		w.lastRecv.Store(time.Now().UnixNano())
-		f := &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}
-		if typ == websocket.BinaryMessage {
-			f.Op, f.Enc, f.Data = protocol.OpBinary, "base64", base64.StdEncoding.EncodeToString(data)
+		if w.buf, err = readMessage(r, w.buf[:0]); err != nil {
+			w.readFailed(err)
+			return
 		}
-		if msg := c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: f}, data); msg != nil {
+		c.frames.Add(1)
+		f := &protocol.Frame{Op: protocol.OpText, Size: len(w.buf)}
+		var raw []byte
+		if typ == websocket.BinaryMessage {
+			raw = bytes.Clone(w.buf)
+			f.Op, f.Enc, f.Data = protocol.OpBinary, "base64", base64.StdEncoding.EncodeToString(raw)
+		} else {
+			f.Data = string(w.buf)
+			raw = unsafe.Slice(unsafe.StringData(f.Data), len(f.Data))
+		}
+		if raw == nil {
+			raw = []byte{} // an empty frame still has its (empty) payload
+		}
+		if cap(w.buf) > maxKeptReadBuffer {
+			w.buf = nil
+		}
+		msg, at := c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: f}, raw)
+		now := at.UnixNano()
+		if !c.s.realClock || at.IsZero() {
+			now = time.Now().UnixNano()
+		}
+		w.lastRecv.Store(now)
+		w.alive(now)
+		if msg != nil {
 			c.s.p.Receive(c.link, msg)
+		}
+	}
+}
+
+// readMessage appends the rest of a message to buf, growing it as
+// needed; io.ReadAll would start a new buffer for every message.
+func readMessage(r io.Reader, buf []byte) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 4096)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
 		}
 	}
 }
@@ -232,7 +328,7 @@ func (w *wsWire) readFailed(err error) {
 		c.s.errorUpdate(c.n, "read", cause)
 		c.die(ending{cause: cause, code: websocket.CloseMessageTooBig})
 	case errors.As(err, &ne) && ne.Timeout():
-		c.die(ending{cause: fmt.Sprintf("heartbeat timeout: nothing received for %s", c.s.opt.readTimeout())})
+		c.die(ending{cause: fmt.Sprintf("heartbeat timeout: nothing received for %s", w.timeout)})
 	case strings.HasPrefix(err.Error(), "websocket: "):
 		// Gorilla found a protocol violation (a control frame over 125
 		// bytes, such as a 10 KB close reason; a bad opcode) and has
@@ -267,7 +363,7 @@ func (w *wsWire) onClose(code int, text string) error {
 // onPing publishes the ping and hands the pong to the writer, unless the
 // operator asked that pings go unanswered (stop_pongs).
 func (w *wsWire) onPing(data string) error {
-	w.resetDeadline()
+	w.alive(time.Now().UnixNano())
 	w.c.s.publish(w.c.n, protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpPing, Data: Sanitize(data, 125), Size: len(data)}})
 	if w.c.s.noPong.Load() {
 		return nil
@@ -283,7 +379,7 @@ func (w *wsWire) onPing(data string) error {
 // decoder (protocol.WithPings) derives the round trip from this frame,
 // live and in a replay alike.
 func (w *wsWire) onPong(data string) error {
-	w.resetDeadline()
+	w.alive(time.Now().UnixNano())
 	c := w.c
 	c.s.publish(c.n, protocol.Update{Kind: protocol.KindRecv, Frame: &protocol.Frame{Op: protocol.OpPong, Data: Sanitize(data, 125), Size: len(data)}})
 	return nil
@@ -367,7 +463,7 @@ func (w *wsWire) write(data []byte) bool {
 	if w.closeSent.Load() {
 		return true
 	}
-	c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}}, data)
+	_, _ = c.s.publishRaw(c.n, protocol.Update{Kind: protocol.KindSent, Frame: &protocol.Frame{Op: protocol.OpText, Data: string(data), Size: len(data)}}, data)
 	w.lastSent.Store(time.Now().UnixNano())
 	_ = w.ws.SetWriteDeadline(time.Now().Add(writeWait))
 	if err := w.ws.WriteMessage(websocket.TextMessage, data); err != nil {

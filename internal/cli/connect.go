@@ -64,6 +64,9 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 		if err := checkFilters(e, lf.filters); err != nil {
 			return err
 		}
+		if err := lf.debug.check(); err != nil {
+			return err
+		}
 		s, err := e.Live(dial, args, lf.options())
 		if err != nil {
 			return err
@@ -74,6 +77,11 @@ func (a app) connectProviderCmd(e *providers.Entry, lf *liveFlags) *cobra.Comman
 			}
 			return nil
 		}
+		stop, err := lf.debug.serve()
+		if err != nil {
+			return err
+		}
+		defer stop()
 		return run.Live(cmd.Context(), lf.live(a.stdin), s, a.stdout, a.stderr)
 	}
 	return sub

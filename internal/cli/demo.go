@@ -63,6 +63,9 @@ func (a app) demo(ctx context.Context, e *providers.Entry, lf liveFlags, df demo
 	if err := checkFilters(e, lf.filters); err != nil {
 		return err
 	}
+	if err := lf.debug.check(); err != nil {
+		return err
+	}
 	s, err := e.Demo(df.DemoOptions, lf.options())
 	if err != nil {
 		return err
@@ -70,5 +73,11 @@ func (a app) demo(ctx context.Context, e *providers.Entry, lf liveFlags, df demo
 	if a.dry {
 		return s.Close()
 	}
+	stop, err := lf.debug.serve()
+	if err != nil {
+		s.Close()
+		return err
+	}
+	defer stop()
 	return run.Live(ctx, lf.live(a.stdin), s, a.stdout, a.stderr)
 }

@@ -17,6 +17,7 @@ type liveFlags struct {
 	maxRetries int
 	filters    []string
 	ui         uiFlags
+	debug      debugFlag
 }
 
 func (f *liveFlags) register(fs *pflag.FlagSet, filterUsage string) {
@@ -30,6 +31,7 @@ func (f *liveFlags) register(fs *pflag.FlagSet, filterUsage string) {
 	fs.StringVar(&f.JQ, "jq", "", "headless: run this jq `EXPR` on each line and print what it yields, e.g. 'select(.kind==\"event\")' or 'select(.kind==\"event\") | .event.body'")
 	f.registerFilter(fs, filterUsage)
 	f.ui.register(fs)
+	f.debug.register(fs)
 }
 
 // registerFilter registers --filter with usage, which states the

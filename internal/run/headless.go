@@ -72,12 +72,17 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 		// every Update whatever stdout does: with the tee it got them
 		// through printing, now it encodes them itself.
 		printing := true
+		// After --count events the session is stopped, and what it says
+		// as it ends (down to its closed state) is printed too, so a
+		// reader of the output knows the stream ended; events beyond the
+		// count are not printed.
+		counted := false
 		q.drain(func(batch []protocol.Update) bool {
 			if printing && interrupted(ctx) {
 				printing = false
 			}
 			for _, u := range batch {
-				if !printing {
+				if !printing || counted && u.Kind == protocol.KindEvent {
 					if tee {
 						rec.write(u)
 					}
@@ -104,9 +109,9 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 				}
 				if u.Kind == protocol.KindEvent {
 					events++
-					if o.Count > 0 && events >= o.Count {
+					if o.Count > 0 && events >= o.Count && !counted {
 						stop(errCountReached)
-						printing = false
+						counted = true
 					}
 				}
 			}

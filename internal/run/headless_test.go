@@ -431,3 +431,28 @@ func TestTheRecordingOutlivesStdoutAndCount(t *testing.T) {
 		})
 	}
 }
+
+// --count N prints N events and then what the session says as it ends,
+// down to its closed state, so whatever reads the output knows the stream
+// ended (a TUI fed it would otherwise still say LIVE); no event beyond N.
+func TestCountPrintsTheEndOfTheSession(t *testing.T) {
+	us := recordtest.Session(200)
+	s := Session{Run: func(ctx context.Context, emit func(protocol.Update)) error {
+		for i := 0; ctx.Err() == nil; i++ {
+			emit(us[i%len(us)])
+		}
+		emit(protocol.Update{Time: time.Now(), Kind: protocol.KindState, State: &protocol.State{Phase: protocol.PhaseClosed, Cause: "stopped"}})
+		return nil
+	}}
+	var out bytes.Buffer
+	if err := runHeadless(context.Background(), s, LiveOptions{Count: 5}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
+	if n := bytes.Count(out.Bytes(), []byte(`"kind":"event"`)); n != 5 {
+		t.Errorf("%d events printed, want 5", n)
+	}
+	if last := lines[len(lines)-1]; !bytes.Contains(last, []byte(`"phase":"closed"`)) {
+		t.Errorf("the output ends with %s, not the session's closed state", last)
+	}
+}

@@ -14,11 +14,4 @@ export const known = {
     'redaction: every URL dialled shows the API key\'s placeholder (REDACTED-authorization-…) in place of its own URL token\'s',
   'connect-pubnub/placeholders: the access token keeps one placeholder from the token answer to the bearer header; the client credentials and the sub key have their own':
     'redaction: the Basic credentials, the assertion, the bearer access token and the sub key in the poll URL all show one placeholder (REDACTED-authorization-…)',
-
-  // session/dialpad: a rotation whose GET /websockets/{id} is answered 429
-  // with Retry-After: 1 is retried 50-450 ms later (with Retry-After: 3,
-  // four GETs in those 3 s), though docs/session.md promises backoff of at
-  // least a server's Retry-After.
-  "connect-dialpad/a 429 with Retry-After: 1 on a rotation's GET: the retry waits a second, and nothing is lost":
-    'Dialpad rotation retries a 429 without waiting for its Retry-After',
 };

@@ -3,6 +3,7 @@ package dialpad
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -215,7 +216,11 @@ func TestServerCloseFetchesAFreshURL(t *testing.T) {
 	r := start(t, srv, Config{Subscribe: mustSpecs(t, "call")})
 	r.rec.waitFor(t, "live", 10*time.Second, liveOn(1))
 	srv.closeAll(t, websocket.CloseNormalClosure)
-	ups := r.rec.waitFor(t, "connection 2 live", 10*time.Second, liveOn(2))
+	// The window is derived from connection 2's live state and published
+	// right after it: wait for both, not for the live state alone.
+	ups := r.rec.waitFor(t, "connection 2 live and the window closed", 10*time.Second, func(ups []protocol.Update) bool {
+		return liveOn(2)(ups) && len(gaps(ups)) > 0
+	})
 	for _, u := range ups {
 		if u.Conn == 1 && u.State != nil && u.State.Phase == protocol.PhaseBackoff {
 			t.Errorf("a server close waited out a backoff: %s", u.State.Cause)
@@ -271,5 +276,65 @@ func TestKeyAndTokenAreNeverShown(t *testing.T) {
 		if u.State != nil && strings.Contains(u.State.URL, "/events/") && !strings.HasSuffix(u.State.URL, "/events/***") {
 			t.Errorf("a state shows the URL token: %s", u.State.URL)
 		}
+	}
+}
+
+// Rule: a rotation whose GET for a fresh URL is answered 429 with
+// Retry-After: 1 asks again no sooner than a second later (dialpad.md
+// B2; docs/session.md, Backoff), while the old connection stays up, and
+// the rotation still completes before the token expires: no drop, no
+// outage window.
+func TestRotationHonoursRetryAfterOn429(t *testing.T) {
+	srv := newDPServer(t, 4*time.Second)
+	r := start(t, srv, Config{Subscribe: mustSpecs(t, "call"), RotateLead: 2 * time.Second})
+	r.rec.waitFor(t, "the first connection live", 10*time.Second, liveOn(1))
+	srv.failNext("GET", "/api/v2/websockets/", 429, map[string]string{"Retry-After": "1"}, `{"error":{"code":429,"message":"rate limit exceeded"}}`)
+	ups := r.rec.waitFor(t, "connection 3 live", 10*time.Second, liveOn(3))
+
+	// The rotation's GETs as the session published them: each request
+	// when it was sent, with the status of its answer.
+	type get struct {
+		at     time.Time
+		status int
+	}
+	var gets []*get
+	byID := map[int]*get{}
+	for _, u := range ups {
+		if u.Frame == nil || u.Frame.Op != protocol.OpHTTP {
+			continue
+		}
+		if u.Kind == protocol.KindSent {
+			var q protocol.HTTPRequest
+			if err := json.Unmarshal([]byte(u.Frame.Data), &q); err != nil {
+				t.Fatal(err)
+			}
+			if q.Method == "GET" && strings.Contains(q.URL, "/api/v2/websockets/") {
+				g := &get{at: u.Time}
+				gets, byID[q.ID] = append(gets, g), g
+			}
+			continue
+		}
+		var a protocol.HTTPResponse
+		if err := json.Unmarshal([]byte(u.Frame.Data), &a); err != nil {
+			t.Fatal(err)
+		}
+		if g := byID[a.ID]; g != nil {
+			g.status = a.Status
+		}
+	}
+	i := slices.IndexFunc(gets, func(g *get) bool { return g.status == 429 })
+	if i < 0 || i+1 >= len(gets) {
+		t.Fatalf("GETs %+v: want a 429 and one after it\n%s", gets, dump(ups))
+	}
+	if waited := gets[i+1].at.Sub(gets[i].at); waited < time.Second {
+		t.Errorf("the GET after a 429 with Retry-After: 1 went %s later, want a second or more", waited.Round(time.Millisecond))
+	}
+	for _, u := range ups {
+		if u.State != nil && (u.State.Phase == protocol.PhaseDropped || u.State.Phase == protocol.PhaseBackoff) {
+			t.Errorf("conn %d reported %s (%s)", u.Conn, u.State.Phase, u.State.Cause)
+		}
+	}
+	if g := gaps(ups); len(g) != 0 {
+		t.Errorf("outage window %+v: the rotation did not complete before the token expired", g[0])
 	}
 }

@@ -42,7 +42,7 @@ func BenchmarkGenerate(b *testing.B) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := 0; i < b.N; i++ {
-		s.generate(sess, "")
+		s.generate(sess, "", SourceGenerated)
 	}
 }
 

@@ -34,6 +34,7 @@ const (
 	DefaultWSTokenTTL      = 600 * time.Second // @rc-ex/ws: "default 600"
 	DefaultAccessTokenTTL  = 3600 * time.Second
 	DefaultReplayDelay     = 100 * time.Millisecond // evtap's choice, for @rc-ex/ws (see Config)
+	DefaultLedgerSize      = 10000                  // evtap's choice: what a test reads between two looks
 )
 
 // Config configures an emulator. The zero value is usable: every zero
@@ -96,6 +97,11 @@ type Config struct {
 	// subscription and fault (never a token). `evtap sim` points it at
 	// stderr.
 	Log io.Writer
+	// LedgerSize is how many of the newest notifications the ledger
+	// keeps (default 10000; negative: no ledger). A reader that pages
+	// through it (Ledger) sees every notification if it reads at least
+	// this many between two looks.
+	LedgerSize int
 	// PubNub configures the PubNub transport: REST subscriptions
 	// delivered over the PubNub long-poll, served on the same listener.
 	PubNub PubNubConfig
@@ -142,6 +148,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Rate < 0 {
 		c.Rate = 0
+	}
+	if c.LedgerSize == 0 {
+		c.LedgerSize = DefaultLedgerSize
 	}
 	if c.Now == nil {
 		c.Now = time.Now

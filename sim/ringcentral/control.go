@@ -18,7 +18,7 @@ func (s *Server) Forget(sessionID string) int {
 	n := 0
 	for id, sess := range s.sessions {
 		if sessionID == "" || id == sessionID {
-			s.discard(sess)
+			s.discard(sess, EvictedForgotten)
 			n++
 		}
 	}
@@ -76,7 +76,7 @@ func (s *Server) Generate(sessionID, kind string, count int) (int, error) {
 	n := 0
 	for _, sess := range sessions {
 		for i := 0; i < count; i++ {
-			if !s.generate(sess, k) {
+			if !s.generate(sess, k, SourceSent) {
 				break
 			}
 			n++
@@ -109,7 +109,7 @@ func (s *Server) Inject(sessionID string, n Injection) (int, error) {
 		return 0, err
 	}
 	for _, sess := range sessions {
-		s.emit(sess, n.Event, body)
+		s.emit(sess, n.Event, body, SourceInjected)
 	}
 	return len(sessions), nil
 }

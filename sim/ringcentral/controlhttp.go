@@ -9,8 +9,10 @@ import (
 
 // controlRoutes adds RingCentral's actions to the core's control API:
 // send, inject, forget and refuse-next-token. Each is a POST answering
-// {"affected":N}; bad parameters get 400 {"error":"..."}.
+// {"affected":N}; bad parameters get 400 {"error":"..."}. GET ledger
+// reads the ledger.
 func (s *Server) controlRoutes() {
+	s.Handle("GET "+ControlPrefix+"ledger", s.handleLedger)
 	s.Control("forget", func(r *http.Request) (int, error) { return s.Forget(r.URL.Query().Get("session")), nil })
 	s.Control("send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()

@@ -16,7 +16,7 @@ func (s *Server) generateAll(n int) {
 			continue
 		}
 		for i := 0; i < n; i++ {
-			s.generate(sess, "")
+			s.generate(sess, "", SourceGenerated)
 		}
 	}
 	s.generatePush(n)
@@ -31,7 +31,7 @@ func (s *Server) expire() {
 	s.expirePush(now)
 	for _, sess := range s.sessions {
 		if sess.conn == nil && now.Sub(sess.lostAt) > s.cfg.RecoveryTimeout {
-			s.discard(sess)
+			s.discard(sess, EvictedExpired)
 		}
 	}
 	for tok, t := range s.wsTokens {

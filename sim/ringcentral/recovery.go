@@ -41,7 +41,7 @@ func (s *Server) attach(c *conn, oauthSession string, recovering bool, wscSessio
 		code = wsgOtherSession
 	case old.sub == nil:
 		code = wsgNoSubscription
-		s.discard(old)
+		s.discard(old, EvictedDiscarded)
 	}
 	if code != "" {
 		s.counters.Recoveries.Failed++
@@ -95,12 +95,12 @@ func (s *Server) bind(c *conn, sess *session) {
 }
 
 // discard removes a session and cuts its connection; its buffered
-// notifications that never reached a socket are dropped for good. Caller
-// holds mu.
-func (s *Server) discard(sess *session) {
+// notifications that never reached a socket are dropped for good (why is
+// the ledger's reason). Caller holds mu.
+func (s *Server) discard(sess *session, why string) {
 	delete(s.sessions, sess.id)
 	for _, n := range sess.buffered() {
-		n.evict()
+		n.evict(why)
 	}
 	sess.buf, sess.head, sess.bufBytes = nil, 0, 0
 	if c := sess.conn; c != nil {

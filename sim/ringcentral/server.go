@@ -30,6 +30,9 @@ type Server struct {
 	cfg  Config
 	seed int64
 	wsc  *wscCodec
+	// ledger records every notification and its fate; nil when
+	// Config.LedgerSize is negative.
+	ledger *ledger
 
 	mu           sync.Mutex
 	ids          *mrand.Rand // session and subscription ids, from the seed
@@ -59,6 +62,7 @@ func New(cfg Config) *Server {
 		wsTokens: map[string]*wsToken{},
 		sessions: map[string]*session{},
 		conns:    map[*conn]bool{},
+		ledger:   newLedger(cfg.LedgerSize),
 	}
 	if cfg.Scenario != nil && cfg.Scenario.Seed != nil && s.seed == 0 {
 		s.seed = *cfg.Scenario.Seed

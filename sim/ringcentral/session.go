@@ -48,13 +48,19 @@ type note struct {
 	pending atomic.Int32 // queued copies not yet written or discarded
 	evicted atomic.Bool  // out of the recovery buffer (or never in it)
 	lost    atomic.Bool  // counted as dropped
+	entry   *LedgerEntry // its ledger entry; nil when the ledger is off
 }
 
 // queue sends the notification on c; the core will call Delivered or
 // Discarded for it.
 func (n *note) queue(c *conn) {
 	n.pending.Add(1)
-	c.SendEvent(n.frame, n)
+	if n.entry == nil {
+		c.SendEvent(n.frame, n)
+		return
+	}
+	n.s.ledger.queued(n.entry)
+	c.SendEvent(n.frame, &copyTracker{n: n, conn: c.ID()})
 }
 
 // Delivered counts a write of the notification.
@@ -70,9 +76,13 @@ func (n *note) Discarded() {
 	n.checkLost()
 }
 
-// evict takes the notification out of the recovery buffer.
-func (n *note) evict() {
+// evict takes the notification out of the recovery buffer; why is one
+// of the ledger's Evicted reasons.
+func (n *note) evict(why string) {
 	n.evicted.Store(true)
+	if n.entry != nil {
+		n.s.ledger.evicted(n.entry, why, n.s.now())
+	}
 	n.checkLost()
 }
 
@@ -127,9 +137,10 @@ func (sub *subscription) info() subscriptionInfo {
 }
 
 // emit makes the session's next notification: it takes the next wsc
-// sequence, keeps the frame for recovery and sends it if the session has
-// a connection. Caller holds mu; sess.sub is not nil.
-func (s *Server) emit(sess *session, event string, body json.RawMessage) {
+// sequence, keeps the frame for recovery, enters it in the ledger (from
+// source) and sends it if the session has a connection. Caller holds mu;
+// sess.sub is not nil.
+func (s *Server) emit(sess *session, event string, body json.RawMessage, source string) {
 	sess.seq++
 	uuid := sess.gen.uuid()
 	frame := notificationFrame(uuid, sess.gen.uuid(), wscRef{Token: s.wsc.encode(sess.id, sess.seq), Sequence: sess.seq},
@@ -138,13 +149,18 @@ func (s *Server) emit(sess *session, event string, body json.RawMessage) {
 	sess.generated++
 	s.AddGenerated(1)
 	n := &note{seq: sess.seq, frame: frame, sess: sess, s: s}
+	if s.ledger != nil {
+		n.entry = &LedgerEntry{Time: s.now(), Session: sess.id, Sequence: sess.seq, UUID: uuid,
+			Subscription: sess.sub.id, Event: event, Source: source}
+		s.ledger.add(n.entry)
+	}
 	if c := sess.conn; c != nil {
 		n.queue(c)
 	}
 	if s.cfg.BufferSize > 0 {
 		s.keep(sess, n)
 	} else {
-		n.evict() // never kept: lost unless the queued copy is written
+		n.evict(EvictedUnbuffered) // never kept: lost unless the queued copy is written
 	}
 }
 
@@ -159,7 +175,7 @@ func (s *Server) keep(sess *session, n *note) {
 		sess.buf[sess.head] = nil
 		sess.head++
 		sess.bufBytes -= len(old.frame)
-		old.evict()
+		old.evict(EvictedOverflow)
 	}
 	// Evicting by moving the head keeps emit cheap with a large buffer;
 	// the slice is compacted once the dead part is as long as the live.
@@ -175,11 +191,12 @@ func (s *Server) keep(sess *session, n *note) {
 func (sess *session) buffered() []*note { return sess.buf[sess.head:] }
 
 // generate makes one notification from the session's filters, of kind k
-// if k is not empty. It reports false when no filter matches k.
-func (s *Server) generate(sess *session, k Kind) bool {
+// if k is not empty, from source (for the ledger). It reports false when
+// no filter matches k.
+func (s *Server) generate(sess *session, k Kind, source string) bool {
 	event, body, ok := pickBody(sess.gen, sess.sub.filters, k, s)
 	if ok {
-		s.emit(sess, event, body)
+		s.emit(sess, event, body, source)
 	}
 	return ok
 }
