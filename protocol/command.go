@@ -22,6 +22,9 @@ const (
 	CmdReorderFrames  CommandKind = "reorder_frames"  // the emulator swaps pairs of notifications
 	CmdMarker         CommandKind = "marker"          // put a Marker with label Text into the stream
 	CmdRecord         CommandKind = "record"          // start recording to file Text; empty Text stops
+	// CmdResume reconnects now: it ends a backoff wait, or resumes a
+	// session its provider halted (PubNub refusing the subscribe).
+	CmdResume CommandKind = "resume"
 	// CmdFault asks an emulator for one of its own faults, named by Text
 	// (the names its fault list offers: "expire_subscription", …); On
 	// switches a fault that stays in force.

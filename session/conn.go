@@ -61,6 +61,7 @@ type ending struct {
 	code     int    // close code of a close frame, when there was one
 	reason   string // the close frame's reason, as sent
 	byServer bool   // the server closed it with a close frame
+	replace  bool   // the provider replaces it on purpose (Link.Replace)
 	err      error  // a typed error for the loop (a refused poll); nil: the cause
 }
 

@@ -93,7 +93,19 @@
 // Options.StableAfter. MaxRetries counts attempts that never became
 // healthy. A connection that is not working within Target.WorkingTimeout
 // is dropped and retried, so a subscription the server never answers does
-// not leave an unattended session idle for ever.
+// not leave an unattended session idle for ever. A resume command ends a
+// backoff wait at once.
+//
+// A Provider may end a connection as a planned replacement
+// (Link.Replace: a PubNub renewal moved the channel): that is a rotation
+// too, with no backoff.
+//
+// A refusal no retry can cure (PubNub's 403: its own clients stop for
+// good) halts the session instead: the Provider calls Link.Halt, or
+// Prepare returns a *HaltError. The session publishes PhaseRejected with
+// the cause and waits, serving commands, until the operator sends resume
+// (or set_filters, which the Provider takes first); it then prepares
+// again from the first backoff step.
 //
 // # Rotation
 //

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/evtap/evtap/protocol"
 )
 
 // ErrGaveUp is returned by Run, wrapped with the last cause, after
@@ -50,6 +52,23 @@ func (e *RejectedError) Error() string {
 	}
 	return s
 }
+
+// HaltError stops the session from reconnecting until the operator
+// resumes it (CmdResume, or CmdSetFilters), for a refusal that retrying
+// cannot cure. A Provider returns it from Prepare, or ends a connection
+// with it through Link.Halt. Err, when set, is the refusal itself.
+type HaltError struct {
+	Cause  string
+	Status int // the refusing answer's HTTP status, for the rejected state
+	// Context replaces the context pane's fields (the poll stopped,
+	// and why), when set.
+	Context []protocol.Field
+	Err     error
+}
+
+func (e *HaltError) Error() string { return e.Cause }
+
+func (e *HaltError) Unwrap() error { return e.Err }
 
 // Retryable is an error a Provider returns for a failure worth retrying
 // with backoff (connection refused, 5xx, timeouts). Errors that are

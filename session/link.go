@@ -89,6 +89,18 @@ func (l *link) Fail(cause string) {
 	}
 }
 
+func (l *link) Halt(h *HaltError) {
+	if c := l.c.Load(); c != nil {
+		c.die(ending{cause: h.Cause, err: h})
+	}
+}
+
+func (l *link) Replace(cause string) {
+	if c := l.c.Load(); c != nil {
+		c.die(ending{cause: cause, replace: true})
+	}
+}
+
 func (l *link) Healthy() {
 	if c := l.c.Load(); c != nil {
 		c.markHealthy()

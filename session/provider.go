@@ -168,6 +168,21 @@ type Link interface {
 	// Fail ends the connection as dead with cause; the session
 	// reconnects.
 	Fail(cause string)
+	// Halt ends the connection and stops the session from reconnecting
+	// until the operator asks (a resume or set_filters command), for a
+	// refusal no retry can cure (PubNub's 403 Access Manager: the
+	// official clients stop for good). The session publishes
+	// PhaseRejected with h's cause, status and context and keeps
+	// serving commands meanwhile. Prepare may return a *HaltError to
+	// the same effect.
+	Halt(h *HaltError)
+	// Replace ends the connection as a planned replacement (PubNub: a
+	// renewal moved the subscription to another channel): PhaseRotating
+	// with cause, and Prepare runs again at once, with no backoff and no
+	// attempt counted. As with Target.ReplaceOnClose, a connection
+	// shorter than Options.StableAfter that was not Working is replaced
+	// at once only once in a row; after that it is a drop.
+	Replace(cause string)
 	// REST sends one HTTP request and publishes it and its answer as
 	// http frames, the client's credentials masked; see Request.
 	REST(ctx context.Context, r Request) (*Response, error)

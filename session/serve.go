@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -168,9 +169,13 @@ func (s *Session) connEnded(c *conn, mayReplace bool) outcome {
 	case errors.As(e.err, &rt):
 		st.HTTPStatus = rt.Status
 	}
-	if mayReplace && e.byServer && o.healthy && c.t.ReplaceOnClose != nil && c.t.ReplaceOnClose(e.code, e.reason) {
+	switch {
+	case mayReplace && e.byServer && o.healthy && c.t.ReplaceOnClose != nil && c.t.ReplaceOnClose(e.code, e.reason):
 		st.Phase = protocol.PhaseRotating
 		st.Cause = e.cause + ": preparing a fresh target at once"
+		o.replace = true
+	case e.replace && (mayReplace || o.working):
+		st.Phase = protocol.PhaseRotating
 		o.replace = true
 	}
 	s.state(c.n, st)
@@ -313,6 +318,8 @@ func (s *Session) online(c *conn, cmd protocol.Command) bool {
 		c.stallRead(cmd.Duration)
 	case protocol.CmdMarker:
 		s.marker(c.n, cmd.Text)
+	case protocol.CmdResume:
+		s.errorUpdate(c.n, "command", "resume: connection "+strconv.Itoa(c.n)+" is open; nothing to resume")
 	default:
 		s.errorUpdate(c.n, "command", fmt.Sprintf("%s is not supported", cmd.Kind))
 	}

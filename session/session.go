@@ -75,7 +75,7 @@ func (s *Session) Controls() protocol.Controls {
 	return protocol.Controls{
 		protocol.CmdDrop: true, protocol.CmdClose: true, protocol.CmdSetFilters: true,
 		protocol.CmdSend: true, protocol.CmdStopHeartbeats: true, protocol.CmdStallRead: true, protocol.CmdStopPongs: true,
-		protocol.CmdMarker: true,
+		protocol.CmdMarker: true, protocol.CmdResume: true,
 	}
 }
 
@@ -244,6 +244,15 @@ func (s *Session) loop(ctx context.Context) finish {
 			return *o.end
 		}
 		last, notBefore = o.err, o.notBefore
+		var halt *HaltError
+		if errors.As(o.err, &halt) {
+			if f := s.halted(ctx, n, halt); f != nil {
+				return *f
+			}
+			// The operator asked: a fresh start, not the next retry.
+			attempt, failures, refusals, quick, immediate, notBefore = 0, 0, 0, 0, true, time.Time{}
+			continue
+		}
 		if o.replace {
 			// Planned: no backoff, no attempt counted, no failure.
 			if o.working || o.healthyFor >= s.opt.StableAfter {
@@ -341,6 +350,39 @@ func (s *Session) backoff(ctx context.Context, attempt int, cause string, d time
 		case <-t.C:
 			return nil
 		case cmd := <-s.cmds:
+			if cmd.Kind == protocol.CmdResume {
+				return nil // the operator does not want to wait
+			}
+			if s.offline(n, cmd) {
+				return &finish{conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: "closed by the operator"}}
+			}
+		}
+	}
+}
+
+// halted publishes why the provider halted the session and waits,
+// serving commands, until the operator resumes it (resume, or new
+// filters for the provider to try) or the session ends. It returns the
+// session's end, or nil to prepare again.
+func (s *Session) halted(ctx context.Context, n int, h *HaltError) *finish {
+	s.state(n, protocol.State{Phase: protocol.PhaseRejected, HTTPStatus: h.Status, Context: h.Context,
+		Cause: h.Cause + "; not retrying until the operator resumes (or sets filters)"})
+	for {
+		select {
+		case <-ctx.Done():
+			f := stopped(n)
+			return &f
+		case cmd := <-s.cmds:
+			switch cmd.Kind {
+			case protocol.CmdResume:
+				return nil
+			case protocol.CmdSetFilters:
+				if err := s.p.SetFilters(nil, cmd.Filters); err != nil {
+					s.errorUpdate(n, "command", err.Error())
+					continue
+				}
+				return nil
+			}
 			if s.offline(n, cmd) {
 				return &finish{conn: n, st: protocol.State{Phase: protocol.PhaseClosed, Cause: "closed by the operator"}}
 			}

@@ -35,7 +35,12 @@ func ringCentral() *Entry {
 		Connect: &Connect{
 			Long: `Connect to a RingCentral account: WebSocket subscriptions with wsc session
 recovery. Create an app with the WebSocketsSubscription scope and a JWT
-credential; the flags override the environment.`,
+credential; the flags override the environment.
+
+--transport pubnub uses the deprecated REST subscriptions delivered by
+PubNub's long-poll instead (the "PubNub Subscriptions" scope): same
+credentials and filters; renewals, catch-up after a dropped poll and
+AES-encrypted notifications are shown step by step.`,
 			Flags: ringCentralConnectFlags,
 		},
 		Emulator: &Emulator{
@@ -129,17 +134,31 @@ type ringCentralCreds struct {
 }
 
 func ringCentralConnectFlags(fs *pflag.FlagSet) Dial {
-	var c ringCentralCreds
+	c := addRingCentralCredFlags(fs)
+	pubnub := addPubNubFlags(fs, true)
+	return func(_ []string, o Options) (run.Session, error) {
+		if err := pubnub.check(); err != nil {
+			return run.Session{}, err
+		}
+		if err := c.resolve(); err != nil {
+			return run.Session{}, err
+		}
+		if pubnub.transport == "pubnub" {
+			return pubNubSession(*c, pubnub.origin, o), nil
+		}
+		return ringCentralSession(*c, o), nil
+	}
+}
+
+// addRingCentralCredFlags registers the credentials every RingCentral
+// transport takes.
+func addRingCentralCredFlags(fs *pflag.FlagSet) *ringCentralCreds {
+	c := &ringCentralCreds{}
 	fs.StringVar(&c.server, "server", "", "platform `URL` (default $RINGCENTRAL_SERVER_URL, else "+rcsession.DefaultServer+")")
 	fs.StringVar(&c.clientID, "client-id", "", "app client id (default $RINGCENTRAL_CLIENT_ID)")
 	fs.StringVar(&c.clientSecret, "client-secret", "", "app client secret (default $RINGCENTRAL_CLIENT_SECRET)")
 	fs.StringVar(&c.jwt, "jwt", "", "JWT credential (default $RINGCENTRAL_JWT)")
-	return func(_ []string, o Options) (run.Session, error) {
-		if err := c.resolve(); err != nil {
-			return run.Session{}, err
-		}
-		return ringCentralSession(c, o), nil
-	}
+	return c
 }
 
 // resolve fills what the flags left empty from the environment and

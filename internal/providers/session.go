@@ -67,7 +67,7 @@ func (e *Entry) Demo(d DemoOptions, o Options) (run.Session, error) {
 	}
 	do := s.Do
 	s.Controls = controls
-	s.Faults = menuFaults(faults)
+	s.Faults = append(s.Faults, menuFaults(faults)...) // the session's own (resume polling) first
 	s.Do = func(cmd protocol.Command) error {
 		for _, f := range faults {
 			if f.Kind == cmd.Kind {

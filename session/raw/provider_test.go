@@ -13,9 +13,10 @@ import (
 // fakeLink is a connection that takes frames and says nothing of them
 // until the test writes them.
 type fakeLink struct {
-	n      int
-	taken  []string
-	closed bool
+	session.Link // methods the test does not need (a call panics), so the fake survives the interface growing
+	n            int
+	taken        []string
+	closed       bool
 }
 
 func (l *fakeLink) Conn() int             { return l.n }

@@ -25,10 +25,9 @@ const ProviderName = rc.ProviderName
 type Provider struct {
 	cfg Config
 
-	mu         sync.Mutex
-	access     string // OAuth access token
-	accessType string
-	accessExp  time.Time
+	auth *Auth // the OAuth access token, shared by every connection
+
+	mu sync.Mutex
 
 	wsc      *rc.WSC   // the recovery context to present, as the decoder keeps it
 	lostAt   time.Time // when the connection that wsc belongs to was lost
@@ -49,7 +48,8 @@ type Provider struct {
 // session.New with custom options.
 func NewProvider(cfg Config) *Provider {
 	cfg = cfg.withDefaults()
-	return &Provider{cfg: cfg, filters: cleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
+	auth := &Auth{Server: trimServer(cfg.Server), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, JWT: cfg.JWT, Now: cfg.Now}
+	return &Provider{cfg: cfg, auth: auth, filters: CleanFilters(cfg.Filters), recovery: defaultRecoveryTimeout}
 }
 
 // Name implements session.Provider.
@@ -151,7 +151,7 @@ func (p *Provider) Heartbeat(l session.Link) []byte {
 // SetFilters replaces the subscription: at once on a connected socket
 // (a second POST replaces the first), else at the next subscribe.
 func (p *Provider) SetFilters(l session.Link, filters []string) error {
-	filters = cleanFilters(filters)
+	filters = CleanFilters(filters)
 	if len(filters) == 0 {
 		return fmt.Errorf("set_filters: at least one event filter is needed")
 	}
@@ -164,8 +164,9 @@ func (p *Provider) SetFilters(l session.Link, filters []string) error {
 	return nil
 }
 
-// cleanFilters trims filters and drops empty ones.
-func cleanFilters(in []string) []string {
+// CleanFilters trims filters and drops empty ones, as every transport
+// takes them from a command line or the editor.
+func CleanFilters(in []string) []string {
 	var out []string
 	for _, f := range in {
 		if f = strings.TrimSpace(f); f != "" {
