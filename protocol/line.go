@@ -169,6 +169,9 @@ func appendEventLine(b []byte, u *Update) []byte {
 			b = append(b, `,"problem":`...)
 			b = AppendJSONString(b, e.Seal.Problem)
 		}
+		if e.Seal.Redacted {
+			b = append(b, `,"redacted":true`...)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, `,"body":`...)

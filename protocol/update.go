@@ -125,6 +125,10 @@ type Seal struct {
 	Via     string `json:"via"`               // "HS256 JWT", "AES-128-ECB", …
 	OK      bool   `json:"ok"`                // verified or decrypted
 	Problem string `json:"problem,omitempty"` // why not: "bad signature", "unsigned", "wrong key", …
+	// Redacted says the secret the verdict needs was redacted from the
+	// recording being replayed: the recorded derivation of the event,
+	// made live with the secret, stands instead (replay.Player).
+	Redacted bool `json:"redacted,omitempty"`
 }
 
 // Gap says notifications were lost, or may have been. From and To are

@@ -86,6 +86,9 @@ type Player struct {
 	// pending is a line read but not yet played (the clock was waiting
 	// for its time when a command came); it is played next.
 	pending *record.Line
+	// pendingErr is what reading failed with while looking ahead for the
+	// recorded derivation of a fact (recorded); next returns it first.
+	pendingErr error
 
 	out      func(protocol.Update) error                 // Run
 	outLines func(kind protocol.Kind, line []byte) error // RunLines
@@ -286,6 +289,10 @@ func (p *Player) run(ctx context.Context) error {
 
 // next is the pending line, if any, else the next line of the file.
 func (p *Player) next() (record.Line, error) {
+	if err := p.pendingErr; err != nil {
+		p.pendingErr = nil
+		return record.Line{}, err
+	}
 	if p.pending != nil {
 		l := *p.pending
 		p.pending = nil
@@ -334,6 +341,9 @@ func (p *Player) play(l record.Line) error {
 	var msg error
 	if p.derive {
 		p.derived, _ = p.dec.Decode(p.derived[:0], &u, record.Payload(u))
+		if err := p.recorded(); err != nil {
+			return err
+		}
 	}
 	if p.outLines != nil {
 		msg = p.outLines(l.Kind, l.Raw)
@@ -355,6 +365,68 @@ func (p *Player) play(l record.Line) error {
 			return err
 		}
 		p.derived[i] = protocol.Update{}
+	}
+	return nil
+}
+
+// recorded puts back the recorded derivation of events the decoder could
+// not derive again because the recording lacks a secret it redacted (an
+// encryption key: Seal.Redacted). The recorded lines follow their fact;
+// they are read ahead here, matched to the fresh events in order, and
+// used only when both say the same number of events, so a decoder that
+// changed since the recording is not second-guessed.
+func (p *Player) recorded() error {
+	need := false
+	for i := range p.derived {
+		if e := p.derived[i].Event; e != nil && e.Seal != nil && e.Seal.Redacted {
+			need = true
+			break
+		}
+	}
+	if !need || p.pending != nil || p.pendingErr != nil {
+		return nil
+	}
+	var events []*protocol.Event
+	for {
+		l, err := p.r.NextLine()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				p.pendingErr = err
+			}
+			break
+		}
+		if !p.skipped(l) {
+			held := l.Clone()
+			p.pending = &held
+			break
+		}
+		p.set(func() { p.pos, p.line = l.Off, l.N })
+		if l.Kind != protocol.KindEvent {
+			continue
+		}
+		if r, err := p.r.Decode(l); err == nil && r.Event != nil {
+			events = append(events, r.Event)
+		}
+	}
+	k := 0
+	for i := range p.derived {
+		if p.derived[i].Event != nil {
+			k++
+		}
+	}
+	if k != len(events) {
+		return nil
+	}
+	k = 0
+	for i := range p.derived {
+		e := p.derived[i].Event
+		if e == nil {
+			continue
+		}
+		if rec := events[k]; e.Seal != nil && e.Seal.Redacted && (rec.Seal == nil || !rec.Seal.Redacted) {
+			p.derived[i].Event = rec
+		}
+		k++
 	}
 	return nil
 }

@@ -176,9 +176,15 @@ func (a app) known(has func(*providers.Entry) bool) string {
 func (a app) providerList(has func(*providers.Entry) bool) string {
 	var b strings.Builder
 	b.WriteString("Providers:\n")
+	width := 0
 	for _, e := range a.reg.All() {
 		if has(e) {
-			fmt.Fprintf(&b, "  %-12s %s\n", e.Name, e.Summary)
+			width = max(width, len(e.Name))
+		}
+	}
+	for _, e := range a.reg.All() {
+		if has(e) {
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, e.Name, e.Summary)
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -1,7 +1,9 @@
 package providers
 
 import (
+	"io"
 	"maps"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -11,6 +13,8 @@ import (
 	rc "github.com/evtap/evtap/protocol/ringcentral"
 	"github.com/evtap/evtap/record"
 	pnsession "github.com/evtap/evtap/session/pubnub"
+	"github.com/evtap/evtap/sim/emu"
+	rcsim "github.com/evtap/evtap/sim/ringcentral"
 	"github.com/evtap/evtap/ui"
 )
 
@@ -49,6 +53,34 @@ flags override the environment.`,
 					}
 					return pubNubSession(*c, pubnub.origin, o), nil
 				}
+			},
+		},
+		// The RingCentral emulator serves both transports: `evtap sim
+		// ringcentral-pubnub` is `evtap sim ringcentral`, and the demo
+		// long-polls it with the PubNub faults in its menu.
+		Emulator: &Emulator{
+			Long: `Run the RingCentral emulator on loopback (the same as 'evtap sim
+ringcentral'): OAuth, REST subscriptions with PubNub delivery (create,
+renew, delete), PubNub's v2 long-poll on the same address (catch-up of
+100 messages, AES-128-ECB), the WebSocket gateway too, and a control API
+for faults. The banner gives the PubNub origin and subscribe key.`,
+			Flags: func(fs *pflag.FlagSet) func(io.Writer) (Sim, error) {
+				build := ringCentralSimFlags(fs)
+				return func(log io.Writer) (Sim, error) {
+					s, err := build(log)
+					if err != nil {
+						return nil, err
+					}
+					return rcPushSim{s.(rcSim).Server}, nil
+				}
+			},
+			Demo: func(o DemoOptions) Sim {
+				return rcPushSim{rcsim.New(rcsim.Config{Rate: o.Rate, Seed: o.Seed})}
+			},
+			Client: func(base string, o Options) (run.Session, error) {
+				return pubNubSession(ringCentralCreds{
+					server: base, clientID: rcsim.DemoClientID, clientSecret: rcsim.DemoClientSecret, jwt: rcsim.DemoJWT,
+				}, base, o), nil
 			},
 		},
 		Decoder: func() protocol.Decoder { return pn.NewDecoder() },
@@ -97,6 +129,25 @@ var resumeFault = ui.Fault{
 	Explain: "poll again now: after PubNub refused the subscribe (403/400) nothing is retried until this; during a backoff it skips the wait",
 	Cmd:     protocol.Command{Kind: protocol.CmdResume},
 }
+
+// rcPushSim is the RingCentral emulator as a PubNub demo drives it: its
+// menu holds the PubNub transport's faults (drop the poll, expire the
+// subscription, fail a renew, rotate the key…), none of the socket's.
+type rcPushSim struct{ *rcsim.Server }
+
+// Faults are the emulator's PubNub faults.
+func (s rcPushSim) Faults() []emu.Fault {
+	var out []emu.Fault
+	for _, f := range s.Server.Faults() {
+		if slices.Contains(rcsim.PushFaultKinds, f.Kind) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Do carries out one of Faults.
+func (s rcPushSim) Do(cmd protocol.Command) error { return s.Fault(cmd) }
 
 // pubNubFlags are what `evtap connect ringcentral` adds for the PubNub
 // transport.

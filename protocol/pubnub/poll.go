@@ -150,7 +150,7 @@ func seal(dec Decryption) *protocol.Seal {
 	case VerdictOK:
 		return &protocol.Seal{Via: Cipher, OK: true}
 	}
-	return &protocol.Seal{Via: Cipher, Problem: string(dec.Verdict) + ": " + dec.Reason}
+	return &protocol.Seal{Via: Cipher, Problem: string(dec.Verdict) + ": " + dec.Reason, Redacted: dec.Verdict == VerdictRedacted}
 }
 
 func (d *Decoder) cursorText() string {
