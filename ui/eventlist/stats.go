@@ -12,6 +12,19 @@ import (
 // sparkSeconds is how many seconds the events/s sparkline covers.
 const sparkSeconds = 60
 
+// MissedText says how many notifications the gaps lost: "missed 3",
+// "missed 3+" when some gaps could not be counted, "missed ?" when none
+// could.
+func (s *Stats) MissedText() string {
+	switch {
+	case s.Uncounted > 0 && s.Uncounted == s.Gaps:
+		return "missed ?"
+	case s.Uncounted > 0:
+		return "missed " + strconv.Itoa(s.Missed) + "+"
+	}
+	return "missed " + strconv.Itoa(s.Missed)
+}
+
 // Stats counts what a session received, for the stats pane: events per
 // second (a sparkline over the last minute, on the Updates' own clock so
 // a replay draws what was recorded), totals per event label, reconnects,
@@ -33,8 +46,11 @@ type Stats struct {
 	// gap.
 	Gaps   int
 	Missed int
-	Bytes  int64
-	Errors int
+	// Uncounted counts the gaps whose losses nobody can count (an
+	// outage window: Missed 0), so "missed 0" is never read as none.
+	Uncounted int
+	Bytes     int64
+	Errors    int
 	// GapNote replaces "gaps 0" on a stream whose gaps cannot be known
 	// ("gaps cannot be known on a raw stream"), so no gap is not taken
 	// for no loss.
@@ -102,6 +118,9 @@ func (s *Stats) Add(u protocol.Update) {
 		if u.Gap != nil {
 			s.Gaps++
 			s.Missed += u.Gap.Missed
+			if u.Gap.Missed == 0 {
+				s.Uncounted++
+			}
 			if u.Gap.Missed > 0 && (u.Gap.From != 0 || u.Gap.To != 0) {
 				if len(s.recent) == recentGaps {
 					s.recent = append(s.recent[:0], s.recent[1:]...)
@@ -215,7 +234,7 @@ func (s *Stats) View(w, h int, st Styles, now time.Time) string {
 		rate + Sparkline(s.Rate(now, max(w-len(rate), 1))),
 		"events " + strconv.Itoa(s.Events) + "  bytes " + strconv.FormatInt(s.Bytes, 10) + "  errors " + strconv.Itoa(s.Errors),
 		"reconnects " + strconv.Itoa(s.Reconnects) + "  recoveries ok " + strconv.Itoa(s.RecoveredOK) + " failed " + strconv.Itoa(s.RecoveryBad),
-		"gaps " + strconv.Itoa(s.Gaps) + "  missed " + strconv.Itoa(s.Missed),
+		"gaps " + strconv.Itoa(s.Gaps) + "  " + s.MissedText(),
 	}
 	if s.FailedAttempts > 0 {
 		lines[2] += "  attempts failed " + strconv.Itoa(s.FailedAttempts)

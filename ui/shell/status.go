@@ -408,7 +408,7 @@ func (s *status) subscriptionsTitle() string {
 // eventlist.Stats', which also feeds the stats column. A stream whose
 // gaps cannot be known says so rather than "gaps 0".
 func (s *status) statsLine(st *events.Stats, now time.Time) string {
-	gaps := fmt.Sprintf("gaps %d (missed %d)", st.Gaps, st.Missed)
+	gaps := fmt.Sprintf("gaps %d (%s)", st.Gaps, st.MissedText())
 	if st.Gaps == 0 && s.prov.Gaps != "" {
 		gaps = sanitize(s.prov.Gaps, 80)
 	}
