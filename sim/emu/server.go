@@ -90,24 +90,14 @@ type Limits struct {
 }
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxConns <= 0 {
-		l.MaxConns = DefaultMaxConns
-	}
-	if l.MaxQueued <= 0 {
-		l.MaxQueued = DefaultMaxQueued
-	}
-	if l.MaxConnQueued <= 0 {
-		l.MaxConnQueued = DefaultMaxConnQueued
-	}
+	DefaultPositive(&l.MaxConns, DefaultMaxConns)
+	DefaultPositive(&l.MaxQueued, DefaultMaxQueued)
+	DefaultPositive(&l.MaxConnQueued, DefaultMaxConnQueued)
 	if l.MaxConnQueued > l.MaxQueued {
 		l.MaxConnQueued = l.MaxQueued
 	}
-	if l.MaxConnFrames <= 0 {
-		l.MaxConnFrames = DefaultMaxConnFrames
-	}
-	if l.MaxFrame <= 0 {
-		l.MaxFrame = DefaultMaxFrame
-	}
+	DefaultPositive(&l.MaxConnFrames, DefaultMaxConnFrames)
+	DefaultPositive(&l.MaxFrame, DefaultMaxFrame)
 	return l
 }
 
