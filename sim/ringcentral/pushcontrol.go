@@ -278,14 +278,13 @@ func (s *Server) pushCounters() *PushCounters {
 }
 
 // Arguments of the PubNub transport's scenario actions, as Step.Arg
-// holds them.
+// holds them (pubnub-send's is a SendStep, encryption's the bool
+// emu.Switch leaves).
 type (
 	// FailRenewStep is the error code the next renew answers with.
 	FailRenewStep string
 	// BurstStep is how many notifications a burst publishes.
 	BurstStep int
-	// EncryptionStep switches encryption on or off.
-	EncryptionStep bool
 )
 
 // pushActions are the PubNub transport's scenario actions; the PubNub
@@ -301,30 +300,14 @@ var pushActions = map[string]emu.ActionParser{
 		if err := emu.DecodeNode(v, &p); err != nil {
 			return err
 		}
-		a := SendStep{Count: 1}
-		if p.Event != "" {
-			k, err := ParseKind(p.Event)
-			if err != nil {
-				return emu.NodeError(v, "%v", err)
-			}
-			a.Kind = k
-		}
-		if p.Count != nil {
-			if *p.Count < 1 || *p.Count > maxSendCount {
-				return emu.NodeError(v, "count must be from 1 to %d", maxSendCount)
-			}
-			a.Count = *p.Count
+		a, err := sendStep(v, p.Event, p.Count)
+		if err != nil {
+			return err
 		}
 		st.Target, st.Arg = emu.AllTarget(p.Subscription), a
 		return nil
 	},
-	"expire-subscription": func(st *emu.Step, v *yaml.Node) error {
-		if v.Kind != yaml.ScalarNode {
-			return emu.NodeError(v, "expire-subscription takes all or a subscription id")
-		}
-		st.Target = emu.AllTarget(v.Value)
-		return nil
-	},
+	"expire-subscription": emu.Target("a subscription id"),
 	"fail-renew": func(st *emu.Step, v *yaml.Node) error {
 		if _, ok := renewErrors[v.Value]; !ok {
 			return emu.NodeError(v, "fail-renew takes one of %v, not %q", RenewErrorCodes(), v.Value)
@@ -332,15 +315,8 @@ var pushActions = map[string]emu.ActionParser{
 		st.Arg = FailRenewStep(v.Value)
 		return nil
 	},
-	"rotate-key": func(*emu.Step, *yaml.Node) error { return nil }, // any value means do it
-	"encryption": func(st *emu.Step, v *yaml.Node) error {
-		on, err := strconv.ParseBool(v.Value)
-		if err != nil {
-			return emu.NodeError(v, "encryption takes true or false, not %q", v.Value)
-		}
-		st.Arg = EncryptionStep(on)
-		return nil
-	},
+	"rotate-key": emu.Flag,
+	"encryption": emu.Switch,
 	"burst": func(st *emu.Step, v *yaml.Node) error {
 		n, err := strconv.Atoi(v.Value)
 		if err != nil || n < 1 || n > maxSendCount {
@@ -377,7 +353,7 @@ func (s *Server) doPush(st emu.Step) bool {
 	case "rotate-key":
 		s.RotateKeyOnRenew()
 	case "encryption":
-		s.SetPushEncryption(st.Target, bool(st.Arg.(EncryptionStep)))
+		s.SetPushEncryption(st.Target, st.Arg.(bool))
 	case "burst":
 		_, _ = s.Burst(st.Target, int(st.Arg.(BurstStep)))
 	default:
