@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // controlRoutes adds RingCentral's actions to the core's control API:
@@ -16,13 +17,9 @@ func (s *Server) controlRoutes() {
 	s.Control("forget", func(r *http.Request) (int, error) { return s.Forget(r.URL.Query().Get("session")), nil })
 	s.Control("send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		count := 1
-		if v := q.Get("count"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > maxSendCount {
-				return 0, fmt.Errorf("count must be a whole number from 1 to %d, got %q", maxSendCount, v)
-			}
-			count = n
+		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSendCount, "count")
+		if err != nil {
+			return 0, err
 		}
 		return s.Generate(q.Get("session"), q.Get("kind"), count)
 	})

@@ -182,7 +182,7 @@ func (s *Server) offerPushFaults() {
 func (s *Server) pushControlRoutes() {
 	s.Control("pubnub/send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		count, err := countParam(q.Get("count"))
+		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSendCount, "count")
 		if err != nil {
 			return 0, err
 		}
@@ -200,34 +200,20 @@ func (s *Server) pushControlRoutes() {
 	s.Control("pubnub/rotate-key", func(*http.Request) (int, error) { s.RotateKeyOnRenew(); return 1, nil })
 	s.Control("pubnub/encryption", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		on, err := strconv.ParseBool(q.Get("on"))
+		on, err := emu.OnParam(r)
 		if err != nil {
-			return 0, fmt.Errorf("on must be true or false")
+			return 0, err
 		}
 		return s.SetPushEncryption(q.Get("subscription"), on), nil
 	})
 	s.Control("pubnub/burst", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		count := DefaultBurst
-		if v := q.Get("count"); v != "" {
-			var err error
-			if count, err = countParam(v); err != nil {
-				return 0, err
-			}
+		count, err := emu.IntParam(q.Get("count"), DefaultBurst, 1, maxSendCount, "count")
+		if err != nil {
+			return 0, err
 		}
 		return s.Burst(q.Get("subscription"), count)
 	})
-}
-
-func countParam(v string) (int, error) {
-	if v == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxSendCount {
-		return 0, fmt.Errorf("count must be a whole number from 1 to %d, got %q", maxSendCount, v)
-	}
-	return n, nil
 }
 
 // PushCounters is what the PubNub transport has done: the REST
