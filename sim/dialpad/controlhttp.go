@@ -10,11 +10,8 @@ import (
 	"github.com/evtap/evtap/sim/emu"
 )
 
-// maxLedgerPage bounds one ledger read; maxSend one send.
-const (
-	maxLedgerPage = 10000
-	maxSend       = 1000
-)
+// maxSend bounds one send.
+const maxSend = 1000
 
 // controlRoutes adds Dialpad's part of the control API to the core's
 // (counters, drop, close, pause, resume, rate, inject-raw, delay,
@@ -23,24 +20,7 @@ const (
 // "affected".
 func (s *Server) controlRoutes() {
 	p := ControlPrefix
-	s.Handle("GET "+p+"ledger", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		var since uint64
-		if v := q.Get("since"); v != "" {
-			n, err := strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				emu.WriteError(w, fmt.Errorf("since must be a ledger seq (a whole number), got %q", v))
-				return
-			}
-			since = n
-		}
-		limit, err := emu.IntParam(q.Get("limit"), 1000, 1, maxLedgerPage, "limit")
-		if err != nil {
-			emu.WriteError(w, err)
-			return
-		}
-		emu.WriteJSON(w, http.StatusOK, s.Ledger(since, limit))
-	})
+	s.HandleLedger(func(since uint64, limit int) any { return s.Ledger(since, limit) })
 	s.Handle("POST "+p+"send", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSend, "count")

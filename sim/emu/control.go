@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -61,9 +62,21 @@ func IntParam(v string, def, lo, hi int, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s must be a whole number from %d to %d, got %q", name, lo, hi, v)
+		return 0, fmt.Errorf("%s must be a whole number from %d to %d, got %q", name, lo, hi, clip(v))
 	}
 	return n, nil
+}
+
+// maxEcho bounds what of a parameter an error quotes, so that no answer
+// grows with a hostile request.
+const maxEcho = 200
+
+// clip shortens a parameter quoted in an error.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(s[:maxEcho], ""), len(s))
 }
 
 // OnParam reads a switch action's ?on= (true or false).

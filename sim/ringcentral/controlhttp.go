@@ -13,7 +13,7 @@ import (
 // {"affected":N}; bad parameters get 400 {"error":"..."}. GET ledger
 // reads the ledger.
 func (s *Server) controlRoutes() {
-	s.Handle("GET "+ControlPrefix+"ledger", s.handleLedger)
+	s.HandleLedger(func(since uint64, limit int) any { return s.Ledger(since, limit) })
 	s.Control("forget", func(r *http.Request) (int, error) { return s.Forget(r.URL.Query().Get("session")), nil })
 	s.Control("send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
