@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // event is one published event: its type (which frames do not carry
@@ -38,10 +40,16 @@ const (
 	StoryAgent      = "agent"      // agents change status; sometimes one is created and deleted
 )
 
-// StoryKinds lists the kinds in the order of their weights below.
+// StoryKinds lists the kinds.
 var StoryKinds = []string{StoryInbound, StoryQueue, StoryOutbound, StoryGroupcall, StoryConference, StorySMS, StoryAgent}
 
-var storyWeights = []int{24, 22, 20, 8, 8, 10, 8}
+// storyMix weighs the stories the generator starts: mostly calls.
+var storyMix = []emu.Weighted[string]{
+	{Value: StoryInbound, Weight: 24}, {Value: StoryQueue, Weight: 22},
+	{Value: StoryOutbound, Weight: 20}, {Value: StoryGroupcall, Weight: 8},
+	{Value: StoryConference, Weight: 8}, {Value: StorySMS, Weight: 10},
+	{Value: StoryAgent, Weight: 8},
+}
 
 // maxStories is how many stories run interleaved.
 const maxStories = 3
@@ -83,7 +91,7 @@ func newGenerator(seed int64, cust uuid) *generator {
 // the running ones.
 func (g *generator) next(now time.Time) event {
 	for len(g.stories) == 0 || len(g.stories) < maxStories && g.r.Float64() < 0.15 {
-		g.stories = append(g.stories, g.newStory(g.pickKind()))
+		g.stories = append(g.stories, g.newStory(emu.Pick(g.r.IntN, storyMix)))
 	}
 	return g.advance(g.r.IntN(len(g.stories)), now)
 }
@@ -109,21 +117,6 @@ func (g *generator) runStory(kind string, now time.Time) []event {
 		g.made++
 	}
 	return out
-}
-
-func (g *generator) pickKind() string {
-	total := 0
-	for _, w := range storyWeights {
-		total += w
-	}
-	n := g.r.IntN(total)
-	for i, w := range storyWeights {
-		if n < w {
-			return StoryKinds[i]
-		}
-		n -= w
-	}
-	return StoryKinds[0]
 }
 
 func (g *generator) newStory(kind string) *story {
