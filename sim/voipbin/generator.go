@@ -73,10 +73,10 @@ var agentEpoch = time.Date(2026, 1, 5, 9, 30, 12, 345678000, time.UTC)
 func newGenerator(seed int64, cust uuid) *generator {
 	g := &generator{r: rand.New(rand.NewPCG(uint64(seed), 0x766f697062696e)), cust: cust, number: "+15550100100", busy: map[uuid]bool{}}
 	mk := func(id, user, name string, perm uint64, ext string) *agentEvent {
-		return &agentEvent{ID: mustUUID(id), CustomerID: cust, Username: user, Name: name, Detail: "evtap demo agent",
-			RingMethod: "ringall", Status: "available", Permission: perm, TagIDs: []uuid{},
-			Addresses: []address{{Type: "extension", Target: ext}}, DirectHash: "",
-			TMCreate: tp(agentEpoch), TMUpdate: tp(agentEpoch)}
+		return &agentEvent{agent: agent{resource: resource{ID: mustUUID(id), CustomerID: cust}, Username: user, Name: name,
+			Detail: "evtap demo agent", RingMethod: "ringall", Status: "available", Permission: perm, TagIDs: []uuid{},
+			Addresses: []address{{Type: "extension", Target: ext}}}, DirectHash: "",
+			lifetime: lifetime{TMCreate: tp(agentEpoch), TMUpdate: tp(agentEpoch)}}
 	}
 	g.agents = []*agentEvent{
 		mk(DemoAdminAgentID, DemoUsername, "Ada Admin", PermCustomerAdmin, "1001"),
@@ -146,6 +146,9 @@ func (g *generator) newStory(kind string) *story {
 func tp(t time.Time) *time.Time { t = t.UTC(); return &t }
 
 func (g *generator) id() uuid { return newUUID(g.r) }
+
+// resource is a new resource of the customer's.
+func (g *generator) resource() resource { return resource{ID: g.id(), CustomerID: g.cust} }
 
 func (g *generator) phone() string { return fmt.Sprintf("+1555%07d", g.r.IntN(10_000_000)) }
 

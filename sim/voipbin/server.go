@@ -68,10 +68,7 @@ func New(cfg Config) *Server {
 	s.gen = newGenerator(s.seed, s.customer)
 	s.agents = map[string]*demoAgent{}
 	for _, a := range s.gen.agents[:2] {
-		s.agents[a.Username] = &demoAgent{claim: agentClaim{ID: a.ID, CustomerID: a.CustomerID, Username: a.Username,
-			Name: a.Name, Detail: a.Detail, RingMethod: a.RingMethod, Status: a.Status, Permission: a.Permission,
-			TagIDs: a.TagIDs, Addresses: a.Addresses, DirectHash: a.DirectHash,
-			TMCreate: a.TMCreate, TMUpdate: a.TMUpdate, TMDelete: a.TMDelete}}
+		s.agents[a.Username] = &demoAgent{claim: agentClaim{agent: a.agent, DirectHash: a.DirectHash, lifetime: a.lifetime}}
 	}
 	if cfg.Username != DemoUsername {
 		a := s.agents[DemoUsername]
