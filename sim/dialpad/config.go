@@ -100,12 +100,8 @@ type Config struct {
 
 // withDefaults fills the zero fields as documented on Config.
 func (c Config) withDefaults() Config {
-	if c.APIKey == "" {
-		c.APIKey = DemoAPIKey
-	}
-	if c.TokenLifetime <= 0 {
-		c.TokenLifetime = DefaultTokenLifetime
-	}
+	emu.Default(&c.APIKey, DemoAPIKey)
+	emu.DefaultPositive(&c.TokenLifetime, DefaultTokenLifetime)
 	if c.TokenLifetime < time.Second {
 		c.TokenLifetime = time.Second
 	}
@@ -119,27 +115,13 @@ func (c Config) withDefaults() Config {
 	if c.RefuseStatus < 400 || c.RefuseStatus > 599 {
 		c.RefuseStatus = DefaultRefuseStatus
 	}
-	if c.CreateRateLimit == 0 {
-		c.CreateRateLimit = DefaultCreateRateLimit
-	}
-	if c.RateLimit == 0 {
-		c.RateLimit = DefaultRateLimit
-	}
-	if c.RateWindow <= 0 {
-		c.RateWindow = DefaultRateWindow
-	}
-	if c.PageSize <= 0 {
-		c.PageSize = DefaultPageSize
-	}
-	if c.MaxPerType <= 0 {
-		c.MaxPerType = DefaultMaxPerType
-	}
-	if c.MaxCompanyWide <= 0 {
-		c.MaxCompanyWide = DefaultMaxCompanyWide
-	}
-	if c.LedgerSize <= 0 {
-		c.LedgerSize = DefaultLedgerSize
-	}
+	emu.Default(&c.CreateRateLimit, DefaultCreateRateLimit)
+	emu.Default(&c.RateLimit, DefaultRateLimit)
+	emu.DefaultPositive(&c.RateWindow, DefaultRateWindow)
+	emu.DefaultPositive(&c.PageSize, DefaultPageSize)
+	emu.DefaultPositive(&c.MaxPerType, DefaultMaxPerType)
+	emu.DefaultPositive(&c.MaxCompanyWide, DefaultMaxCompanyWide)
+	emu.DefaultPositive(&c.LedgerSize, DefaultLedgerSize)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

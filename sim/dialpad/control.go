@@ -28,7 +28,7 @@ func (s *Server) Send(kind string, count int) ([]LedgerEntry, error) {
 			if err != nil {
 				return out, err
 			}
-			out = append(out, s.ledger.snapshot(e))
+			out = append(out, s.ledger.Copy(e))
 		}
 	}
 	s.logf("control: sent %d %s stor(ies), %d event(s)", count, kind, len(out))
@@ -52,7 +52,7 @@ func (s *Server) Inject(kind string, event []byte) (LedgerEntry, error) {
 		return LedgerEntry{}, err
 	}
 	s.logf("control: injected a %s event, %d route(s)", kind, len(e.Routes))
-	return s.ledger.snapshot(e), nil
+	return s.ledger.Copy(e), nil
 }
 
 // Expire ends connection connID ("" = all) now, as if its time were up:
@@ -107,7 +107,7 @@ func (s *Server) RefuseNext(n int) {
 
 // Ledger returns up to limit entries after seq since (0: from the
 // oldest kept).
-func (s *Server) Ledger(since uint64, limit int) LedgerPage { return s.ledger.page(since, limit) }
+func (s *Server) Ledger(since uint64, limit int) LedgerPage { return s.ledger.Page(since, limit) }
 
 // Counters returns a snapshot of what the emulator has done.
 func (s *Server) Counters() Counters {

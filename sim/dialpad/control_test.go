@@ -56,6 +56,10 @@ func TestLedgerRecordsRoutesAndWrites(t *testing.T) {
 	if r := call(t, base, "GET", "/_evtap/ledger?since=2&limit=1", nil); !strings.Contains(string(r.body), `"seq":3`) {
 		t.Errorf("since/limit: %s", r.body)
 	}
+	// a since far past the end is nothing new, not a dropped connection
+	if r := call(t, base, "GET", "/_evtap/ledger?since=18446744073709551615", nil); r.status != 200 || !strings.Contains(string(r.body), `"entries":[]`) {
+		t.Errorf("since at the largest seq: %d %s", r.status, r.body)
+	}
 }
 
 func TestLedgerKeepsTheNewest(t *testing.T) {

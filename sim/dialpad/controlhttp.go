@@ -10,11 +10,8 @@ import (
 	"github.com/evtap/evtap/sim/emu"
 )
 
-// maxLedgerPage bounds one ledger read; maxSend one send.
-const (
-	maxLedgerPage = 10000
-	maxSend       = 1000
-)
+// maxSend bounds one send.
+const maxSend = 1000
 
 // controlRoutes adds Dialpad's part of the control API to the core's
 // (counters, drop, close, pause, resume, rate, inject-raw, delay,
@@ -23,29 +20,12 @@ const (
 // "affected".
 func (s *Server) controlRoutes() {
 	p := ControlPrefix
-	s.Handle("GET "+p+"ledger", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		var since uint64
-		if v := q.Get("since"); v != "" {
-			n, err := strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				controlError(w, fmt.Errorf("since must be a ledger seq (a whole number), got %q", v))
-				return
-			}
-			since = n
-		}
-		limit, err := intParam(q.Get("limit"), 1000, 1, maxLedgerPage, "limit")
-		if err != nil {
-			controlError(w, err)
-			return
-		}
-		emu.WriteJSON(w, http.StatusOK, s.Ledger(since, limit))
-	})
+	s.HandleLedger(func(since uint64, limit int) any { return s.Ledger(since, limit) })
 	s.Handle("POST "+p+"send", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		count, err := intParam(q.Get("count"), 1, 1, maxSend, "count")
+		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSend, "count")
 		if err != nil {
-			controlError(w, err)
+			emu.WriteError(w, err)
 			return
 		}
 		kind := q.Get("kind")
@@ -54,7 +34,7 @@ func (s *Server) controlRoutes() {
 		}
 		entries, err := s.Send(kind, count)
 		if err != nil {
-			controlError(w, err)
+			emu.WriteError(w, err)
 			return
 		}
 		emu.WriteJSON(w, http.StatusOK, map[string]any{"affected": len(entries), "entries": entries})
@@ -62,12 +42,12 @@ func (s *Server) controlRoutes() {
 	s.Handle("POST "+p+"inject", func(w http.ResponseWriter, r *http.Request) {
 		event, err := emu.ReadBody(r)
 		if err != nil {
-			controlError(w, err)
+			emu.WriteError(w, err)
 			return
 		}
 		e, err := s.Inject(r.URL.Query().Get("type"), event)
 		if err != nil {
-			controlError(w, err)
+			emu.WriteError(w, err)
 			return
 		}
 		emu.WriteJSON(w, http.StatusOK, map[string]any{"affected": len(e.Routes), "entry": e})
@@ -97,7 +77,7 @@ func (s *Server) controlRoutes() {
 		return s.SetSecret(id, *in.Secret)
 	})
 	s.Control("refuse-next", func(r *http.Request) (int, error) {
-		n, err := intParam(r.URL.Query().Get("count"), 1, 0, 1000, "count")
+		n, err := emu.IntParam(r.URL.Query().Get("count"), 1, 0, 1000, "count")
 		if err != nil {
 			return 0, err
 		}
@@ -145,20 +125,4 @@ func (s *Server) faults() {
 	s.AddFault(emu.Fault{Kind: protocol.CmdRefuseToken, Name: "refuse next URL",
 		Description: "the emulator refuses the next connection's URL token at the handshake (HTTP " + strconv.Itoa(s.cfg.RefuseStatus) + ")"},
 		func(protocol.Command) error { s.RefuseNext(1); return nil })
-}
-
-// intParam reads an optional whole-number parameter within [lo, hi].
-func intParam(v string, def, lo, hi int, name string) (int, error) {
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s must be a whole number from %d to %d, got %q", name, lo, hi, v)
-	}
-	return n, nil
-}
-
-func controlError(w http.ResponseWriter, err error) {
-	emu.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // genEvent is one generated event: its subscription type, the key that
@@ -42,12 +44,11 @@ var StoryKinds = []string{StoryCall, StoryInbound, StoryOutbound, StoryMissed, S
 	KindSMS, KindAgentStatus, KindContact, KindChangelog}
 
 // mix weighs the stories the pump starts: mostly calls and SMS.
-var mix = []struct {
-	kind   string
-	weight int
-}{
-	{StoryInbound, 20}, {StoryOutbound, 15}, {StoryMissed, 8}, {StoryVoicemail, 7},
-	{KindSMS, 25}, {KindAgentStatus, 15}, {KindContact, 5}, {KindChangelog, 5},
+var mix = []emu.Weighted[string]{
+	{Value: StoryInbound, Weight: 20}, {Value: StoryOutbound, Weight: 15},
+	{Value: StoryMissed, Weight: 8}, {Value: StoryVoicemail, Weight: 7},
+	{Value: KindSMS, Weight: 25}, {Value: KindAgentStatus, Weight: 15},
+	{Value: KindContact, Weight: 5}, {Value: KindChangelog, Weight: 5},
 }
 
 // maxActive is how many stories the pump interleaves at once, so calls
@@ -79,7 +80,7 @@ func newGenerator(seed int64) *generator {
 // one of those under way.
 func (g *generator) next(stamp func() int64) genEvent {
 	if len(g.active) == 0 || len(g.active) < maxActive && g.rng.Float64() < 0.3 {
-		g.active = append(g.active, g.start(g.pick()))
+		g.active = append(g.active, g.start(emu.Pick(g.rng.Intn, mix)))
 	}
 	i := g.rng.Intn(len(g.active))
 	st := g.active[i]
@@ -102,21 +103,6 @@ func (g *generator) story(kind string, stamp func() int64) ([]genEvent, error) {
 		out = append(out, s(stamp()))
 	}
 	return out, nil
-}
-
-func (g *generator) pick() string {
-	total := 0
-	for _, m := range mix {
-		total += m.weight
-	}
-	n := g.rng.Intn(total)
-	for _, m := range mix {
-		if n < m.weight {
-			return m.kind
-		}
-		n -= m.weight
-	}
-	return mix[0].kind
 }
 
 func (g *generator) start(kind string) *story {

@@ -2,9 +2,11 @@ package dialpad
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // LedgerEntry is one event the emulator made, and where it went. A test
@@ -31,134 +33,58 @@ type Route struct {
 	Written      []string `json:"written"`      // connections it was written to
 }
 
-// LedgerPage is a slice of the ledger.
-type LedgerPage struct {
-	Entries []LedgerEntry `json:"entries"`
-	// Next is the seq to pass as since to read on (the last one here,
-	// or since when there was nothing new).
-	Next uint64 `json:"next"`
-	// Dropped counts the oldest entries no longer kept (Config.LedgerSize).
-	Dropped uint64 `json:"dropped"`
-}
+// LedgerPage is a slice of the ledger: Entries, Next (the seq to pass as
+// since to read on) and Dropped (the oldest entries no longer kept,
+// Config.LedgerSize).
+type LedgerPage = emu.LedgerPage[LedgerEntry]
 
-// ledger keeps the newest entries. It has its own lock: routing adds
-// entries while holding Server.mu, and connection writers mark frames
+// ledger keeps the newest entries (the core's emu.Ledger): routing adds
+// them while holding Server.mu, and connection writers mark frames
 // written without it.
-type ledger struct {
-	mu      sync.Mutex
-	size    int
-	entries []*LedgerEntry // entries[start:] are kept, oldest first
-	start   int
-	seq     uint64
-	dropped uint64
-}
+type ledger = emu.Ledger[LedgerEntry]
 
-func newLedger(size int) *ledger { return &ledger{size: size} }
+func newLedger(size int) *ledger { return emu.NewLedger(size, number, deepCopy) }
 
-// add numbers e and keeps it.
-func (l *ledger) add(e *LedgerEntry) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.seq++
-	e.Seq = l.seq
+// number gives e its seq, and a key of type and seq when it has none.
+// The ledger's lock is held.
+func number(e *LedgerEntry, seq uint64) {
+	e.Seq = seq
 	if e.Key == "" {
-		e.Key = e.Type + ":" + strconv.FormatUint(e.Seq, 10)
-	}
-	l.entries = append(l.entries, e)
-	if len(l.entries)-l.start > l.size {
-		l.entries[l.start] = nil
-		l.start++
-		l.dropped++
-	}
-	if l.start > l.size { // compact now and then: amortised O(1)
-		l.entries = append([]*LedgerEntry(nil), l.entries[l.start:]...)
-		l.start = 0
+		e.Key = e.Type + ":" + strconv.FormatUint(seq, 10)
 	}
 }
 
-// find returns entry seq, or nil if it is not kept. Caller holds l.mu.
-func (l *ledger) find(seq uint64) *LedgerEntry {
-	if l.start >= len(l.entries) {
-		return nil
-	}
-	first := l.entries[l.start].Seq
-	if seq < first {
-		return nil
-	}
-	i := l.start + int(seq-first)
-	if i >= len(l.entries) {
-		return nil
-	}
-	return l.entries[i]
-}
-
-// written records that conn wrote entry seq's frame for subscription sub.
-func (l *ledger) written(seq uint64, sub int64, conn string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e := l.find(seq)
-	if e == nil {
-		return
-	}
+// route is e's route for subscription sub, or nil.
+func (e *LedgerEntry) route(sub int64) *Route {
 	id := strconv.FormatInt(sub, 10)
 	for i := range e.Routes {
 		if e.Routes[i].Subscription == id {
-			e.Routes[i].Written = append(e.Routes[i].Written, conn)
-			return
+			return &e.Routes[i]
 		}
 	}
+	return nil
 }
 
-// unqueued takes conn off the queued list of entry seq's route for sub:
-// the connection refused the frame (it had ended).
-func (l *ledger) unqueued(seq uint64, sub int64, conn string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e := l.find(seq)
-	if e == nil {
-		return
-	}
-	id := strconv.FormatInt(sub, 10)
-	for i := range e.Routes {
-		if e.Routes[i].Subscription == id {
-			q := e.Routes[i].Queued[:0]
-			for _, c := range e.Routes[i].Queued {
-				if c != conn {
-					q = append(q, c)
-				}
-			}
-			e.Routes[i].Queued = q
+// written records that conn wrote e's frame for subscription sub.
+func written(l *ledger, e *LedgerEntry, sub int64, conn string) {
+	l.Do(func() {
+		if r := e.route(sub); r != nil {
+			r.Written = append(r.Written, conn)
 		}
-	}
+	})
 }
 
-// page returns up to limit entries after since, deep-copied.
-func (l *ledger) page(since uint64, limit int) LedgerPage {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	p := LedgerPage{Entries: []LedgerEntry{}, Next: since, Dropped: l.dropped}
-	begin := l.start
-	if begin < len(l.entries) && since >= l.entries[begin].Seq {
-		begin += int(since - l.entries[begin].Seq + 1)
-	}
-	for _, e := range l.entries[min(begin, len(l.entries)):] {
-		if len(p.Entries) == limit {
-			break
+// unqueued takes conn off the queued list of e's route for sub: the
+// connection refused the frame (it had ended).
+func unqueued(l *ledger, e *LedgerEntry, sub int64, conn string) {
+	l.Do(func() {
+		if r := e.route(sub); r != nil {
+			r.Queued = slices.DeleteFunc(r.Queued, func(c string) bool { return c == conn })
 		}
-		p.Entries = append(p.Entries, deepCopy(e))
-		p.Next = e.Seq
-	}
-	return p
+	})
 }
 
-// snapshot copies e, which writers may be marking meanwhile.
-func (l *ledger) snapshot(e *LedgerEntry) LedgerEntry {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return deepCopy(e)
-}
-
-// deepCopy copies e with its routes. Caller holds l.mu.
+// deepCopy copies e with its routes. The ledger's lock is held.
 func deepCopy(e *LedgerEntry) LedgerEntry {
 	c := *e
 	c.Routes = make([]Route, len(e.Routes))

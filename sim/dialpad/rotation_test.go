@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // A client that rotates make-before-break — GET a fresh URL, open it,
@@ -45,7 +47,7 @@ func TestRotationMakeBeforeBreakLosesNothing(t *testing.T) {
 			}
 		}()
 	}
-	events := func() int { return len(s.Ledger(0, maxLedgerPage).Entries) }
+	events := func() int { return len(s.Ledger(0, emu.MaxLedgerPage).Entries) }
 
 	// Nothing is buffered for a websocket with no connection: events
 	// start once the first one is open.
@@ -63,7 +65,7 @@ func TestRotationMakeBeforeBreakLosesNothing(t *testing.T) {
 		// than counting on the scheduler.
 		expiring, newest := "c"+strconv.Itoa(i-1), "c"+strconv.Itoa(i)
 		eventually(t, "the expiring connection to catch up", func() bool {
-			for _, e := range s.Ledger(0, maxLedgerPage).Entries {
+			for _, e := range s.Ledger(0, emu.MaxLedgerPage).Entries {
 				if len(e.Routes) > 0 && contains(e.Routes[0].Queued, expiring) && !contains(e.Routes[0].Queued, newest) &&
 					!contains(e.Routes[0].Written, expiring) {
 					return false
@@ -80,7 +82,7 @@ func TestRotationMakeBeforeBreakLosesNothing(t *testing.T) {
 	// a tick, whenever the scheduler runs it.
 	eventually(t, "four expiries", func() bool { return s.Counters().Expired == 4 })
 
-	page := s.Ledger(0, maxLedgerPage)
+	page := s.Ledger(0, emu.MaxLedgerPage)
 	routed := 0
 	overlap := 0
 	for _, e := range page.Entries {

@@ -205,13 +205,13 @@ func (s *Server) route(kind, key, source string, raw []byte) (*LedgerEntry, erro
 	}
 	// The ledger holds the entry before any frame can be written, so a
 	// write is always recorded.
-	s.ledger.add(e)
+	s.ledger.Add(e)
 	s.AddGenerated(1)
 	for _, d := range sends {
-		if d.c.SendEvent(d.frame, &delivery{s: s, c: d.c, seq: e.Seq, sub: d.sub}) {
+		if d.c.SendEvent(d.frame, &delivery{s: s, c: d.c, entry: e, sub: d.sub}) {
 			s.stats.Routed++
 		} else {
-			s.ledger.unqueued(e.Seq, d.sub, d.c.ID()) // the connection ended or was cut meanwhile
+			unqueued(s.ledger, e, d.sub, d.c.ID()) // the connection ended or was cut meanwhile
 		}
 	}
 	return e, nil

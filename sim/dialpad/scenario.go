@@ -1,7 +1,6 @@
 package dialpad
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -52,20 +51,18 @@ var actions = map[string]emu.ActionParser{
 		if err := emu.DecodeNode(v, &p); err != nil {
 			return err
 		}
-		a := SendStep{Kind: p.Kind, Count: 1}
-		if a.Kind == "" {
-			a.Kind = StoryCall
+		kind := p.Kind
+		if kind == "" {
+			kind = StoryCall
 		}
-		if !oneOf(a.Kind, StoryKinds) {
-			return emu.NodeError(v, "send kind must be one of %v, not %q", StoryKinds, a.Kind)
+		if !oneOf(kind, StoryKinds) {
+			return emu.NodeError(v, "send kind must be one of %v, not %q", StoryKinds, kind)
 		}
-		if p.Count != nil {
-			if *p.Count < 1 || *p.Count > maxSend {
-				return emu.NodeError(v, "count must be from 1 to %d", maxSend)
-			}
-			a.Count = *p.Count
+		count, err := emu.Count(v, p.Count, maxSend)
+		if err != nil {
+			return err
 		}
-		st.Arg = a
+		st.Arg = SendStep{Kind: kind, Count: count}
 		return nil
 	},
 	"inject": func(st *emu.Step, v *yaml.Node) error {
@@ -79,30 +76,15 @@ var actions = map[string]emu.ActionParser{
 		if kindByName(p.Type) == nil {
 			return emu.NodeError(v, "inject needs type: one of %v", Kinds)
 		}
-		if _, ok := p.Event.(map[string]any); !ok {
-			return emu.NodeError(v, "inject needs event: the event as a mapping")
-		}
-		event, err := json.Marshal(p.Event)
+		event, err := emu.JSONObject(st, v, "event", "the event as a mapping", p.Event)
 		if err != nil {
-			return emu.NodeError(v, "inject event cannot be written as JSON: %v", err)
+			return err
 		}
 		st.Arg = InjectStep{Type: p.Type, Event: event}
 		return nil
 	},
-	"expire": func(st *emu.Step, v *yaml.Node) error {
-		if v.Kind != yaml.ScalarNode {
-			return emu.NodeError(v, "expire takes all or a connection id")
-		}
-		st.Target = emu.AllTarget(v.Value)
-		return nil
-	},
-	"secret": func(st *emu.Step, v *yaml.Node) error {
-		if v.Kind != yaml.ScalarNode {
-			return emu.NodeError(v, "secret takes the new secret (\"\" sends unsigned frames)")
-		}
-		st.Arg = v.Value
-		return nil
-	},
+	"expire": emu.Target("a connection id"),
+	"secret": emu.Scalar(`the new secret ("" sends unsigned frames)`),
 	"refuse-next": func(st *emu.Step, v *yaml.Node) error {
 		n, err := strconv.Atoi(v.Value)
 		if err != nil || n < 0 || n > 1000 {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evtap/evtap/sim/emu"
+
 	"github.com/gorilla/websocket"
 
 	"github.com/evtap/evtap/protocol"
@@ -120,11 +122,11 @@ func TestFaults(t *testing.T) {
 	for _, tc := range []struct{ fault, kind string }{
 		{FaultInjectSMS, KindSMS}, {FaultInjectCall, KindCall}, {FaultInjectAgent, KindAgentStatus},
 	} {
-		before := s.Ledger(0, maxLedgerPage).Next
+		before := s.Ledger(0, emu.MaxLedgerPage).Next
 		if err := fault(tc.fault); err != nil {
 			t.Fatal(err)
 		}
-		made := s.Ledger(before, maxLedgerPage).Entries
+		made := s.Ledger(before, emu.MaxLedgerPage).Entries
 		if len(made) == 0 || made[0].Type != tc.kind {
 			t.Fatalf("%s made %v", tc.fault, made)
 		}

@@ -3,7 +3,6 @@ package dialpad
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
 	mrand "math/rand"
@@ -53,20 +52,12 @@ func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:        cfg,
-		seed:       cfg.Seed,
+		seed:       emu.Seed(cfg.Seed, cfg.Scenario),
 		limits:     newLimiter(),
 		ledger:     newLedger(cfg.LedgerSize),
 		websockets: map[int64]*websocketEnt{},
 		subs:       map[int64]*subscription{},
 		conns:      map[string]*conn{},
-	}
-	if s.seed == 0 && cfg.Scenario != nil && cfg.Scenario.Seed != nil {
-		s.seed = *cfg.Scenario.Seed
-	}
-	if s.seed == 0 {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		s.seed = int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 	}
 	s.key = make([]byte, 32)
 	_, _ = rand.Read(s.key)
@@ -111,7 +102,7 @@ func (s *Server) banner(base string) []string {
 		fmt.Sprintf("  server (--server, python base_url): %s (REST under %s)", base, strings.TrimSuffix(apiPrefix, "/")),
 		fmt.Sprintf("  event socket: %s/events/<token> (websocket_url from POST or GET %swebsockets)", ws, apiPrefix),
 		fmt.Sprintf("  ledger:       GET %s%sledger (every event made and where it went)", base, ControlPrefix),
-		fmt.Sprintf("  api key:      %s", showSecret(s.cfg.APIKey, DemoAPIKey)),
+		fmt.Sprintf("  api key:      %s", emu.ShowSecret(s.cfg.APIKey, DemoAPIKey)),
 		fmt.Sprintf("  token lifetime %s, closed at %s (%s), refused with %d; rate %g events/s, seed %d; rate limits %d/%s create, %d/%s other",
 			s.cfg.TokenLifetime, closeAtWords(s.cfg.CloseAt), s.cfg.ExpiryClose, s.cfg.RefuseStatus, s.Rate(), s.seed,
 			s.cfg.CreateRateLimit, s.cfg.RateWindow, s.cfg.RateLimit, s.cfg.RateWindow),
@@ -132,19 +123,6 @@ func Serve(ctx context.Context, cfg Config, listen string, out io.Writer) error 
 		return err
 	}
 	return New(cfg).Server.Serve(ctx, listen, out)
-}
-
-// showSecret prints the demo key in full (it opens nothing but this
-// emulator) and masks one the user supplied: it is theirs, and may be
-// real.
-func showSecret(v, demo string) string {
-	if v == demo {
-		return v
-	}
-	if len(v) <= 8 {
-		return "****** (as given)"
-	}
-	return v[:4] + "…" + v[len(v)-2:] + " (as given, masked)"
 }
 
 // logf writes one line to the operator log. Never pass a key, a token, a

@@ -175,15 +175,15 @@ func (s *Server) expire() {
 // delivery follows one event frame given to a connection: the ledger
 // learns when it has been written.
 type delivery struct {
-	s   *Server
-	c   *conn
-	seq uint64
-	sub int64
+	s     *Server
+	c     *conn
+	entry *LedgerEntry
+	sub   int64
 }
 
 func (d *delivery) Delivered() {
 	d.c.written.Add(1)
-	d.s.ledger.written(d.seq, d.sub, d.c.ID())
+	written(d.s.ledger, d.entry, d.sub, d.c.ID())
 }
 
 func (d *delivery) Discarded() {}

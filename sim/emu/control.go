@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,7 +34,7 @@ func (s *Server) Control(name string, fn ControlFunc) {
 	s.Handle("POST "+ControlPrefix+name, func(w http.ResponseWriter, r *http.Request) {
 		n, err := fn(r)
 		if err != nil {
-			WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			WriteError(w, err)
 			return
 		}
 		WriteJSON(w, http.StatusOK, map[string]int{"affected": n})
@@ -45,6 +46,46 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// WriteError answers a control request that cannot be carried out, as
+// Control does: 400 {"error":"..."}.
+func WriteError(w http.ResponseWriter, err error) {
+	WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+}
+
+// IntParam reads an optional whole-number parameter of a control action
+// (?count=): def when v is empty, else a number from lo to hi.
+func IntParam(v string, def, lo, hi int, name string) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%s must be a whole number from %d to %d, got %q", name, lo, hi, clip(v))
+	}
+	return n, nil
+}
+
+// maxEcho bounds what of a parameter an error quotes, so that no answer
+// grows with a hostile request.
+const maxEcho = 200
+
+// clip shortens a parameter quoted in an error.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(s[:maxEcho], ""), len(s))
+}
+
+// OnParam reads a switch action's ?on= (true or false).
+func OnParam(r *http.Request) (bool, error) {
+	on, err := strconv.ParseBool(r.URL.Query().Get("on"))
+	if err != nil {
+		return false, fmt.Errorf("on must be true or false")
+	}
+	return on, nil
 }
 
 // controlRoutes registers the core's part of the control API.
@@ -100,9 +141,9 @@ func (s *Server) controlRoutes() {
 		return 1, nil
 	})
 	s.Control("reorder", func(r *http.Request) (int, error) {
-		on, err := strconv.ParseBool(r.URL.Query().Get("on"))
+		on, err := OnParam(r)
 		if err != nil {
-			return 0, fmt.Errorf("on must be true or false")
+			return 0, err
 		}
 		s.SetReorder(on)
 		return 1, nil

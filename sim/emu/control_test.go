@@ -110,3 +110,23 @@ func TestAProviderAddsControlActionsAndCounters(t *testing.T) {
 	}()
 	e.Control("frob", nil)
 }
+
+func TestIntParamTakesTheDefaultOrANumberInRange(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+		err  string
+	}{
+		{"", 7, ""},
+		{"1", 1, ""},
+		{"10", 10, ""},
+		{"0", 0, `count must be a whole number from 1 to 10, got "0"`},
+		{"11", 0, `count must be a whole number from 1 to 10, got "11"`},
+		{"2.5", 0, `count must be a whole number from 1 to 10, got "2.5"`},
+	} {
+		n, err := IntParam(c.in, 7, 1, 10, "count")
+		if n != c.want || (err == nil) != (c.err == "") || err != nil && err.Error() != c.err {
+			t.Errorf("IntParam(%q) = %d, %v; want %d, %q", c.in, n, err, c.want, c.err)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,24 +90,14 @@ type Limits struct {
 }
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxConns <= 0 {
-		l.MaxConns = DefaultMaxConns
-	}
-	if l.MaxQueued <= 0 {
-		l.MaxQueued = DefaultMaxQueued
-	}
-	if l.MaxConnQueued <= 0 {
-		l.MaxConnQueued = DefaultMaxConnQueued
-	}
+	DefaultPositive(&l.MaxConns, DefaultMaxConns)
+	DefaultPositive(&l.MaxQueued, DefaultMaxQueued)
+	DefaultPositive(&l.MaxConnQueued, DefaultMaxConnQueued)
 	if l.MaxConnQueued > l.MaxQueued {
 		l.MaxConnQueued = l.MaxQueued
 	}
-	if l.MaxConnFrames <= 0 {
-		l.MaxConnFrames = DefaultMaxConnFrames
-	}
-	if l.MaxFrame <= 0 {
-		l.MaxFrame = DefaultMaxFrame
-	}
+	DefaultPositive(&l.MaxConnFrames, DefaultMaxConnFrames)
+	DefaultPositive(&l.MaxFrame, DefaultMaxFrame)
 	return l
 }
 
@@ -367,51 +356,3 @@ func (s *Server) Logf(format string, a ...any) {
 
 // ErrClosed is returned by Start after Close.
 var ErrClosed = errors.New("emulator: server closed")
-
-// isLoopback reports whether a bound address only accepts connections
-// from this machine.
-func isLoopback(a net.Addr) bool {
-	ta, ok := a.(*net.TCPAddr)
-	return ok && ta.IP != nil && ta.IP.IsLoopback()
-}
-
-// exposure is the warning for an address other machines can reach, or "".
-func (s *Server) exposure() string {
-	s.mu.Lock()
-	a := s.addr
-	s.mu.Unlock()
-	if a == nil || isLoopback(a) {
-		return ""
-	}
-	where := a.String()
-	if ta, ok := a.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
-		where += " (every interface)"
-	}
-	return "WARNING: listening on " + where + ", not loopback: anyone who can reach it can use the control API (" +
-		ControlPrefix + "), which has no authentication, to cut connections and inject events. " +
-		"Listen on 127.0.0.1 unless you mean this."
-}
-
-// Banner says where everything is: the provider's lines, the control
-// API, the address bound, and a warning when that is not loopback.
-func (s *Server) Banner() string {
-	base := s.URL()
-	if base == "" {
-		base = "http://HOST:PORT"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "evtap %s emulator\n", s.cfg.Name)
-	if s.cfg.Banner != nil {
-		for _, l := range s.cfg.Banner(base) {
-			b.WriteString(strings.TrimRight(l, "\n") + "\n")
-		}
-	}
-	fmt.Fprintf(&b, "  control API: %s%s (no authentication; GET %scounters)\n", base, ControlPrefix, ControlPrefix)
-	if a := s.Addr(); a != "" {
-		fmt.Fprintf(&b, "  listening on %s\n", a)
-	}
-	if w := s.exposure(); w != "" {
-		b.WriteString(w + "\n")
-	}
-	return b.String()
-}

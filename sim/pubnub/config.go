@@ -1,6 +1,10 @@
 package pubnub
 
-import "time"
+import (
+	"time"
+
+	"github.com/evtap/evtap/sim/emu"
+)
 
 // Defaults from the provider documents (ringcentral-pubnub.md §6.4).
 const (
@@ -42,23 +46,15 @@ type Config struct {
 const DefaultLedgerSize = 100000
 
 func (c Config) withDefaults() Config {
-	if c.Hold <= 0 {
-		c.Hold = DefaultHold
-	}
+	emu.DefaultPositive(&c.Hold, DefaultHold)
 	if c.Hold > MaxHold {
 		c.Hold = MaxHold
 	}
-	if c.QueueSize <= 0 {
-		c.QueueSize = DefaultQueueSize
-	}
-	if c.QueueTTL <= 0 {
-		c.QueueTTL = DefaultQueueTTL
-	}
+	emu.DefaultPositive(&c.QueueSize, DefaultQueueSize)
+	emu.DefaultPositive(&c.QueueTTL, DefaultQueueTTL)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.LedgerSize <= 0 {
-		c.LedgerSize = DefaultLedgerSize
-	}
+	emu.DefaultPositive(&c.LedgerSize, DefaultLedgerSize)
 	return c
 }

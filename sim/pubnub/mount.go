@@ -203,19 +203,8 @@ var Actions = map[string]emu.ActionParser{
 		st.Arg = n
 		return nil
 	},
-	"stall-time":        boolAction("stall-time"),
-	"omit-content-type": boolAction("omit-content-type"),
-}
-
-func boolAction(name string) emu.ActionParser {
-	return func(st *emu.Step, v *yaml.Node) error {
-		on, err := strconv.ParseBool(v.Value)
-		if err != nil {
-			return emu.NodeError(v, "%s takes true or false, not %q", name, v.Value)
-		}
-		st.Arg = on
-		return nil
-	}
+	"stall-time":        emu.Switch,
+	"omit-content-type": emu.Switch,
 }
 
 // Do performs one of Actions' steps and reports whether it was one.

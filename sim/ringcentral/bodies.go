@@ -52,8 +52,9 @@ type conversationRef struct {
 	URI string `json:"uri"`
 }
 
-// smsBody is an instant SMS (message-store/instant?type=SMS).
-type smsBody struct {
+// messageBody is what an SMS and a voicemail share: the message
+// record, up to its status.
+type messageBody struct {
 	ID               string              `json:"id"`
 	To               []messageParty      `json:"to"`
 	From             messageParty        `json:"from"`
@@ -67,28 +68,21 @@ type smsBody struct {
 	Availability     string              `json:"availability"`
 	Subject          string              `json:"subject"`
 	MessageStatus    string              `json:"messageStatus"`
-	ConversationID   string              `json:"conversationId,omitempty"`
-	Conversation     *conversationRef    `json:"conversation,omitempty"`
-	OwnerID          string              `json:"ownerId"`
+}
+
+// smsBody is an instant SMS (message-store/instant?type=SMS).
+type smsBody struct {
+	messageBody
+	ConversationID string           `json:"conversationId,omitempty"`
+	Conversation   *conversationRef `json:"conversation,omitempty"`
+	OwnerID        string           `json:"ownerId"`
 }
 
 // voicemailBody is a voicemail message (voicemail).
 type voicemailBody struct {
-	ID                    string              `json:"id"`
-	To                    []messageParty      `json:"to"`
-	From                  messageParty        `json:"from"`
-	Type                  string              `json:"type"`
-	CreationTime          string              `json:"creationTime"`
-	LastModifiedTime      string              `json:"lastModifiedTime"`
-	ReadStatus            string              `json:"readStatus"`
-	Priority              string              `json:"priority"`
-	Attachments           []messageAttachment `json:"attachments"`
-	Direction             string              `json:"direction"`
-	Availability          string              `json:"availability"`
-	Subject               string              `json:"subject"`
-	MessageStatus         string              `json:"messageStatus"`
-	VMTranscriptionStatus string              `json:"vmTranscriptionStatus"`
-	OwnerID               string              `json:"ownerId"`
+	messageBody
+	VMTranscriptionStatus string `json:"vmTranscriptionStatus"`
+	OwnerID               string `json:"ownerId"`
 }
 
 // messageStoreBody counts new and changed messages (message-store).

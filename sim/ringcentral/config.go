@@ -114,44 +114,25 @@ type Config struct {
 
 // withDefaults fills the zero fields as documented on Config.
 func (c Config) withDefaults() Config {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d == 0 {
-			*d = v
-		}
-	}
-	def(&c.RecoveryTimeout, DefaultRecoveryTimeout)
-	def(&c.IdleTimeout, DefaultIdleTimeout)
-	def(&c.AbsoluteTimeout, DefaultAbsoluteTimeout)
-	def(&c.PingInterval, DefaultPingInterval)
-	def(&c.ReplayDelay, DefaultReplayDelay)
+	emu.Default(&c.RecoveryTimeout, DefaultRecoveryTimeout)
+	emu.Default(&c.IdleTimeout, DefaultIdleTimeout)
+	emu.Default(&c.AbsoluteTimeout, DefaultAbsoluteTimeout)
+	emu.Default(&c.PingInterval, DefaultPingInterval)
+	emu.Default(&c.ReplayDelay, DefaultReplayDelay)
 	// Tokens cannot be switched off: a non-positive lifetime is the default.
-	if c.WSTokenTTL <= 0 {
-		c.WSTokenTTL = DefaultWSTokenTTL
-	}
-	if c.AccessTokenTTL <= 0 {
-		c.AccessTokenTTL = DefaultAccessTokenTTL
-	}
-	if c.BufferSize == 0 {
-		c.BufferSize = DefaultBufferSize
-	}
+	emu.DefaultPositive(&c.WSTokenTTL, DefaultWSTokenTTL)
+	emu.DefaultPositive(&c.AccessTokenTTL, DefaultAccessTokenTTL)
+	emu.Default(&c.BufferSize, DefaultBufferSize)
 	if c.BufferSize < 0 {
 		c.BufferSize = 0
 	}
-	if c.ClientID == "" {
-		c.ClientID = DemoClientID
-	}
-	if c.ClientSecret == "" {
-		c.ClientSecret = DemoClientSecret
-	}
-	if c.JWT == "" {
-		c.JWT = DemoJWT
-	}
+	emu.Default(&c.ClientID, DemoClientID)
+	emu.Default(&c.ClientSecret, DemoClientSecret)
+	emu.Default(&c.JWT, DemoJWT)
 	if c.Rate < 0 {
 		c.Rate = 0
 	}
-	if c.LedgerSize == 0 {
-		c.LedgerSize = DefaultLedgerSize
-	}
+	emu.Default(&c.LedgerSize, DefaultLedgerSize)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // controlRoutes adds RingCentral's actions to the core's control API:
@@ -12,17 +13,13 @@ import (
 // {"affected":N}; bad parameters get 400 {"error":"..."}. GET ledger
 // reads the ledger.
 func (s *Server) controlRoutes() {
-	s.Handle("GET "+ControlPrefix+"ledger", s.handleLedger)
+	s.HandleLedger(func(since uint64, limit int) any { return s.Ledger(since, limit) })
 	s.Control("forget", func(r *http.Request) (int, error) { return s.Forget(r.URL.Query().Get("session")), nil })
 	s.Control("send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		count := 1
-		if v := q.Get("count"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > maxSendCount {
-				return 0, fmt.Errorf("count must be a whole number from 1 to %d, got %q", maxSendCount, v)
-			}
-			count = n
+		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSendCount, "count")
+		if err != nil {
+			return 0, err
 		}
 		return s.Generate(q.Get("session"), q.Get("kind"), count)
 	})

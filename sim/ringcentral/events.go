@@ -151,13 +151,15 @@ func (g *generator) sms(now time.Time) *smsBody {
 	}
 	conv := string(g.digits(19))
 	return &smsBody{
-		ID: id(n), To: []messageParty{to}, From: from, Type: "SMS",
-		CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
-		ReadStatus: "Unread", Priority: "Normal",
-		Attachments: []messageAttachment{{ID: id(n), URI: msgURI(n) + "/content/" + strconv.FormatInt(n, 10),
-			Type: "Text", ContentType: "text/plain"}},
-		Direction: direction, Availability: "Alive",
-		Subject: texts[g.rng.Intn(len(texts))], MessageStatus: status,
+		messageBody: messageBody{
+			ID: id(n), To: []messageParty{to}, From: from, Type: "SMS",
+			CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
+			ReadStatus: "Unread", Priority: "Normal",
+			Attachments: []messageAttachment{{ID: id(n), URI: msgURI(n) + "/content/" + strconv.FormatInt(n, 10),
+				Type: "Text", ContentType: "text/plain"}},
+			Direction: direction, Availability: "Alive",
+			Subject: texts[g.rng.Intn(len(texts))], MessageStatus: status,
+		},
 		ConversationID: conv,
 		Conversation:   &conversationRef{ID: conv, URI: "https://platform.ringcentral.com" + apiPrefix + "/conversation/" + string(conv)},
 		OwnerID:        DemoExtensionID,
@@ -168,14 +170,16 @@ func (g *generator) voicemail(now time.Time) *voicemailBody {
 	n := g.nextMessageID()
 	peer := g.person()
 	return &voicemailBody{
-		ID: id(n), To: []messageParty{party(me, false)}, From: party(peer, false), Type: "VoiceMail",
-		CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
-		ReadStatus: "Unread", Priority: "Normal",
-		Attachments: []messageAttachment{{ID: id(n + 1), URI: fmt.Sprintf("%s/content/%d", msgURI(n), n+1),
-			Type: "AudioRecording", ContentType: "audio/mpeg", VMDuration: 5 + g.rng.Intn(90)}},
-		Direction: directionInbound, Availability: "Alive",
-		Subject:               "Voice message from " + peer.name,
-		MessageStatus:         "Received",
+		messageBody: messageBody{
+			ID: id(n), To: []messageParty{party(me, false)}, From: party(peer, false), Type: "VoiceMail",
+			CreationTime: rcTime(now), LastModifiedTime: rcTime(now),
+			ReadStatus: "Unread", Priority: "Normal",
+			Attachments: []messageAttachment{{ID: id(n + 1), URI: fmt.Sprintf("%s/content/%d", msgURI(n), n+1),
+				Type: "AudioRecording", ContentType: "audio/mpeg", VMDuration: 5 + g.rng.Intn(90)}},
+			Direction: directionInbound, Availability: "Alive",
+			Subject:       "Voice message from " + peer.name,
+			MessageStatus: "Received",
+		},
 		VMTranscriptionStatus: []string{"NotAvailable", "InProgress", "Completed"}[g.rng.Intn(3)],
 		OwnerID:               DemoExtensionID,
 	}

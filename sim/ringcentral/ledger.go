@@ -1,10 +1,6 @@
 package ringcentral
 
 import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/evtap/evtap/sim/emu"
@@ -66,114 +62,33 @@ const (
 	SourceInjected  = "injected"
 )
 
-// LedgerPage is a slice of the ledger.
-type LedgerPage struct {
-	Entries []LedgerEntry `json:"entries"`
-	// Next is the seq to pass as since to read on: the last entry here,
-	// or since when there was nothing new.
-	Next uint64 `json:"next"`
-	// Dropped counts the oldest entries no longer kept
-	// (Config.LedgerSize).
-	Dropped uint64 `json:"dropped"`
-}
+// LedgerPage is a slice of the ledger: Entries, Next (the seq to pass as
+// since to read on) and Dropped (the oldest entries no longer kept,
+// Config.LedgerSize).
+type LedgerPage = emu.LedgerPage[LedgerEntry]
 
-// ledger keeps the newest entries. Notes point at their own entry and
-// update it as they are written, discarded and evicted; it has its own
-// lock because the core tells trackers without any lock held.
-type ledger struct {
-	mu      sync.Mutex
-	size    int
-	entries []*LedgerEntry // entries[start:] are kept, oldest first, by Seq
-	start   int
-	seq     uint64
-	dropped uint64
-}
+// ledger keeps the newest entries (the core's emu.Ledger). Notes point at
+// their own entry and update it as they are written, discarded and
+// evicted, under the ledger's lock, because the core tells trackers
+// without any lock held. Nil when Config.LedgerSize is negative.
+type ledger = emu.Ledger[LedgerEntry]
 
 func newLedger(size int) *ledger {
 	if size <= 0 {
 		return nil
 	}
-	return &ledger{size: size}
+	return emu.NewLedger(size, func(e *LedgerEntry, seq uint64) { e.Seq = seq }, copyEntry)
 }
 
-// add numbers e and keeps it, letting the oldest go beyond size.
-func (l *ledger) add(e *LedgerEntry) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.seq++
-	e.Seq = l.seq
-	l.entries = append(l.entries, e)
-	if len(l.entries)-l.start > l.size {
-		l.entries[l.start] = nil
-		l.start++
-		l.dropped++
-	}
-	if l.start > l.size { // compact now and then: amortised O(1)
-		l.entries = append([]*LedgerEntry(nil), l.entries[l.start:]...)
-		l.start = 0
-	}
-}
-
-// queued counts a copy of e queued on a connection.
-func (l *ledger) queued(e *LedgerEntry) {
-	l.mu.Lock()
-	e.Pending++
-	l.mu.Unlock()
-}
-
-// written records that conn wrote a copy of e.
-func (l *ledger) written(e *LedgerEntry, conn string) {
-	l.mu.Lock()
-	e.Written = append(e.Written, conn)
-	e.Pending--
-	l.mu.Unlock()
-}
-
-// discarded records that a copy of e queued on conn will never be
-// written.
-func (l *ledger) discarded(e *LedgerEntry, conn string) {
-	l.mu.Lock()
-	e.Discarded = append(e.Discarded, conn)
-	e.Pending--
-	l.mu.Unlock()
-}
-
-// evicted records why and when e left the recovery buffer (the first
-// time counts).
-func (l *ledger) evicted(e *LedgerEntry, why string, at time.Time) {
-	l.mu.Lock()
-	if e.Evicted == "" {
-		e.Evicted, e.EvictedAt = why, at
-	}
-	l.mu.Unlock()
-}
-
-// page returns up to limit entries after since, copied.
-func (l *ledger) page(since uint64, limit int) LedgerPage {
-	p := LedgerPage{Entries: []LedgerEntry{}, Next: since}
-	if l == nil {
-		return p
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	p.Dropped = l.dropped
-	begin := l.start
-	if begin < len(l.entries) && since >= l.entries[begin].Seq {
-		begin += int(min(since-l.entries[begin].Seq+1, uint64(len(l.entries)-begin)))
-	}
-	for _, e := range l.entries[begin:] {
-		if len(p.Entries) == limit {
-			break
-		}
-		c := *e
-		c.Written = append([]string{}, e.Written...)
-		c.Discarded = append([]string{}, e.Discarded...)
-		c.Settled = c.Evicted != "" && c.Pending == 0
-		c.Lost = c.Settled && len(c.Written) == 0
-		p.Entries = append(p.Entries, c)
-		p.Next = e.Seq
-	}
-	return p
+// copyEntry copies e for a reader, saying whether it is settled and lost.
+// The ledger's lock is held.
+func copyEntry(e *LedgerEntry) LedgerEntry {
+	c := *e
+	c.Written = append([]string{}, e.Written...)
+	c.Discarded = append([]string{}, e.Discarded...)
+	c.Settled = c.Evicted != "" && c.Pending == 0
+	c.Lost = c.Settled && len(c.Written) == 0
+	return c
 }
 
 // copyTracker is one queued copy of a note on one connection, so the
@@ -185,11 +100,19 @@ type copyTracker struct {
 
 func (t *copyTracker) Delivered() {
 	t.n.Delivered()
-	t.n.s.ledger.written(t.n.entry, t.conn)
+	e := t.n.entry
+	t.n.s.ledger.Do(func() {
+		e.Written = append(e.Written, t.conn)
+		e.Pending--
+	})
 }
 
 func (t *copyTracker) Discarded() {
-	t.n.s.ledger.discarded(t.n.entry, t.conn)
+	e := t.n.entry
+	t.n.s.ledger.Do(func() {
+		e.Discarded = append(e.Discarded, t.conn)
+		e.Pending--
+	})
 	t.n.Discarded()
 }
 
@@ -198,32 +121,4 @@ func (t *copyTracker) Discarded() {
 // a WebSocket session, with what became of it (the PubNub transport
 // keeps its own). It is empty when
 // Config.LedgerSize is negative.
-func (s *Server) Ledger(since uint64, limit int) LedgerPage { return s.ledger.page(since, limit) }
-
-// maxLedgerPage bounds one read of the ledger over the control API.
-const maxLedgerPage = 10000
-
-// handleLedger is GET /_evtap/ledger?since=N&limit=M (limit 1000 by
-// default, at most maxLedgerPage).
-func (s *Server) handleLedger(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var since uint64
-	if v := q.Get("since"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			emu.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("since must be a ledger seq (a whole number), got %q", clip(v))})
-			return
-		}
-		since = n
-	}
-	limit := 1000
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLedgerPage {
-			emu.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("limit must be a whole number from 1 to %d, got %q", maxLedgerPage, clip(v))})
-			return
-		}
-		limit = n
-	}
-	emu.WriteJSON(w, http.StatusOK, s.Ledger(since, limit))
-}
+func (s *Server) Ledger(since uint64, limit int) LedgerPage { return s.ledger.Page(since, limit) }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evtap/evtap/sim/emu"
 	"github.com/evtap/evtap/sim/pubnub"
 )
 
@@ -65,13 +66,9 @@ func clampLifetime(d time.Duration) time.Duration {
 }
 
 func (c PubNubConfig) withDefaults() PubNubConfig {
-	if c.Lifetime <= 0 {
-		c.Lifetime = PushDefaultLifetime
-	}
+	emu.DefaultPositive(&c.Lifetime, PushDefaultLifetime)
 	c.Lifetime = clampLifetime(c.Lifetime)
-	if c.Encryption == "" {
-		c.Encryption = EncryptSensitive
-	}
+	emu.Default(&c.Encryption, EncryptSensitive)
 	return c
 }
 

@@ -182,7 +182,7 @@ func (s *Server) offerPushFaults() {
 func (s *Server) pushControlRoutes() {
 	s.Control("pubnub/send", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		count, err := countParam(q.Get("count"))
+		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSendCount, "count")
 		if err != nil {
 			return 0, err
 		}
@@ -200,34 +200,20 @@ func (s *Server) pushControlRoutes() {
 	s.Control("pubnub/rotate-key", func(*http.Request) (int, error) { s.RotateKeyOnRenew(); return 1, nil })
 	s.Control("pubnub/encryption", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		on, err := strconv.ParseBool(q.Get("on"))
+		on, err := emu.OnParam(r)
 		if err != nil {
-			return 0, fmt.Errorf("on must be true or false")
+			return 0, err
 		}
 		return s.SetPushEncryption(q.Get("subscription"), on), nil
 	})
 	s.Control("pubnub/burst", func(r *http.Request) (int, error) {
 		q := r.URL.Query()
-		count := DefaultBurst
-		if v := q.Get("count"); v != "" {
-			var err error
-			if count, err = countParam(v); err != nil {
-				return 0, err
-			}
+		count, err := emu.IntParam(q.Get("count"), DefaultBurst, 1, maxSendCount, "count")
+		if err != nil {
+			return 0, err
 		}
 		return s.Burst(q.Get("subscription"), count)
 	})
-}
-
-func countParam(v string) (int, error) {
-	if v == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxSendCount {
-		return 0, fmt.Errorf("count must be a whole number from 1 to %d, got %q", maxSendCount, v)
-	}
-	return n, nil
 }
 
 // PushCounters is what the PubNub transport has done: the REST
@@ -278,14 +264,13 @@ func (s *Server) pushCounters() *PushCounters {
 }
 
 // Arguments of the PubNub transport's scenario actions, as Step.Arg
-// holds them.
+// holds them (pubnub-send's is a SendStep, encryption's the bool
+// emu.Switch leaves).
 type (
 	// FailRenewStep is the error code the next renew answers with.
 	FailRenewStep string
 	// BurstStep is how many notifications a burst publishes.
 	BurstStep int
-	// EncryptionStep switches encryption on or off.
-	EncryptionStep bool
 )
 
 // pushActions are the PubNub transport's scenario actions; the PubNub
@@ -301,30 +286,14 @@ var pushActions = map[string]emu.ActionParser{
 		if err := emu.DecodeNode(v, &p); err != nil {
 			return err
 		}
-		a := SendStep{Count: 1}
-		if p.Event != "" {
-			k, err := ParseKind(p.Event)
-			if err != nil {
-				return emu.NodeError(v, "%v", err)
-			}
-			a.Kind = k
-		}
-		if p.Count != nil {
-			if *p.Count < 1 || *p.Count > maxSendCount {
-				return emu.NodeError(v, "count must be from 1 to %d", maxSendCount)
-			}
-			a.Count = *p.Count
+		a, err := sendStep(v, p.Event, p.Count)
+		if err != nil {
+			return err
 		}
 		st.Target, st.Arg = emu.AllTarget(p.Subscription), a
 		return nil
 	},
-	"expire-subscription": func(st *emu.Step, v *yaml.Node) error {
-		if v.Kind != yaml.ScalarNode {
-			return emu.NodeError(v, "expire-subscription takes all or a subscription id")
-		}
-		st.Target = emu.AllTarget(v.Value)
-		return nil
-	},
+	"expire-subscription": emu.Target("a subscription id"),
 	"fail-renew": func(st *emu.Step, v *yaml.Node) error {
 		if _, ok := renewErrors[v.Value]; !ok {
 			return emu.NodeError(v, "fail-renew takes one of %v, not %q", RenewErrorCodes(), v.Value)
@@ -332,15 +301,8 @@ var pushActions = map[string]emu.ActionParser{
 		st.Arg = FailRenewStep(v.Value)
 		return nil
 	},
-	"rotate-key": func(*emu.Step, *yaml.Node) error { return nil }, // any value means do it
-	"encryption": func(st *emu.Step, v *yaml.Node) error {
-		on, err := strconv.ParseBool(v.Value)
-		if err != nil {
-			return emu.NodeError(v, "encryption takes true or false, not %q", v.Value)
-		}
-		st.Arg = EncryptionStep(on)
-		return nil
-	},
+	"rotate-key": emu.Flag,
+	"encryption": emu.Switch,
 	"burst": func(st *emu.Step, v *yaml.Node) error {
 		n, err := strconv.Atoi(v.Value)
 		if err != nil || n < 1 || n > maxSendCount {
@@ -377,7 +339,7 @@ func (s *Server) doPush(st emu.Step) bool {
 	case "rotate-key":
 		s.RotateKeyOnRenew()
 	case "encryption":
-		s.SetPushEncryption(st.Target, bool(st.Arg.(EncryptionStep)))
+		s.SetPushEncryption(st.Target, st.Arg.(bool))
 	case "burst":
 		_, _ = s.Burst(st.Target, int(st.Arg.(BurstStep)))
 	default:

@@ -1,7 +1,6 @@
 package ringcentral
 
 import (
-	"encoding/json"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -48,20 +47,9 @@ var actions = map[string]emu.ActionParser{
 		if err := emu.DecodeNode(v, &p); err != nil {
 			return err
 		}
-		var a SendStep
-		if p.Event != "" {
-			k, err := ParseKind(p.Event)
-			if err != nil {
-				return emu.NodeError(v, "%v", err)
-			}
-			a.Kind = k
-		}
-		a.Count = 1
-		if p.Count != nil {
-			if *p.Count < 1 || *p.Count > maxSendCount {
-				return emu.NodeError(v, "count must be from 1 to %d", maxSendCount)
-			}
-			a.Count = *p.Count
+		a, err := sendStep(v, p.Event, p.Count)
+		if err != nil {
+			return err
 		}
 		if p.Session != "" {
 			st.Target = emu.AllTarget(p.Session)
@@ -81,9 +69,9 @@ var actions = map[string]emu.ActionParser{
 		if !strings.HasPrefix(p.Event, "/") {
 			return emu.NodeError(v, "inject needs event: the concrete event path, e.g. %s/account/%s/extension/%s/presence", apiPrefix, DemoAccountID, DemoExtensionID)
 		}
-		body, err := json.Marshal(p.Body)
+		body, err := emu.JSON(st, v, "body", p.Body)
 		if err != nil {
-			return emu.NodeError(v, "inject body cannot be written as JSON: %v", err)
+			return err
 		}
 		if p.Session != "" {
 			st.Target = emu.AllTarget(p.Session)
@@ -91,14 +79,24 @@ var actions = map[string]emu.ActionParser{
 		st.Arg = InjectStep{Event: p.Event, Body: body}
 		return nil
 	},
-	"forget": func(st *emu.Step, v *yaml.Node) error {
-		if v.Kind != yaml.ScalarNode {
-			return emu.NodeError(v, "forget takes all or a session id")
+	"forget":       emu.Target("a session id"),
+	"refuse-token": emu.Flag,
+}
+
+// sendStep reads what send and pubnub-send share: the event kind ("" =
+// any) and the count.
+func sendStep(v *yaml.Node, event string, count *int) (SendStep, error) {
+	var a SendStep
+	if event != "" {
+		k, err := ParseKind(event)
+		if err != nil {
+			return a, emu.NodeError(v, "%v", err)
 		}
-		st.Target = emu.AllTarget(v.Value)
-		return nil
-	},
-	"refuse-token": func(*emu.Step, *yaml.Node) error { return nil }, // any value means do it
+		a.Kind = k
+	}
+	n, err := emu.Count(v, count, maxSendCount)
+	a.Count = n
+	return a, err
 }
 
 // LoadScenario reads and parses a scenario file; errors name the file

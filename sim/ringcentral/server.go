@@ -3,7 +3,6 @@ package ringcentral
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
 	mrand "math/rand"
@@ -56,21 +55,13 @@ func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:      cfg,
-		seed:     cfg.Seed,
+		seed:     emu.Seed(cfg.Seed, cfg.Scenario),
 		tokens:   map[string]*accessToken{},
 		refresh:  map[string]*accessToken{},
 		wsTokens: map[string]*wsToken{},
 		sessions: map[string]*session{},
 		conns:    map[*conn]bool{},
 		ledger:   newLedger(cfg.LedgerSize),
-	}
-	if cfg.Scenario != nil && cfg.Scenario.Seed != nil && s.seed == 0 {
-		s.seed = *cfg.Scenario.Seed
-	}
-	if s.seed == 0 {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		s.seed = int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
@@ -122,8 +113,8 @@ func (s *Server) banner(base string) []string {
 		"  server (RINGCENTRAL_SERVER_URL): " + base,
 		"  websocket:                       " + ws + " (token from POST " + pathWSToken + ")",
 		"  client id:     " + s.cfg.ClientID,
-		"  client secret: " + showSecret(s.cfg.ClientSecret, DemoClientSecret),
-		"  jwt:           " + showSecret(s.cfg.JWT, DemoJWT),
+		"  client secret: " + emu.ShowSecret(s.cfg.ClientSecret, DemoClientSecret),
+		"  jwt:           " + emu.ShowSecret(s.cfg.JWT, DemoJWT),
 		"  password grant: username " + DemoUsername + ", password " + DemoPassword,
 		"  account/extension (~): " + DemoAccountID + "/" + DemoExtensionID,
 		fmt.Sprintf("  rate %g/s per subscription (at most %d), seed %d, recovery %s, buffer %d, idle %s, absolute %s, strict tokens %v",
@@ -135,19 +126,6 @@ func (s *Server) banner(base string) []string {
 // until ctx ends. It is the whole of `evtap sim ringcentral`.
 func Serve(ctx context.Context, cfg Config, listen string, out io.Writer) error {
 	return New(cfg).Server.Serve(ctx, listen, out)
-}
-
-// showSecret prints the demo credentials in full (they open nothing but
-// this emulator) and masks one the user supplied: it is theirs, and may
-// be real.
-func showSecret(v, demo string) string {
-	if v == demo {
-		return v
-	}
-	if len(v) <= 8 {
-		return "****** (as given)"
-	}
-	return v[:4] + "…" + v[len(v)-2:] + " (as given, masked)"
 }
 
 // logf writes one line to the operator log.

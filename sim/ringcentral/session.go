@@ -59,7 +59,7 @@ func (n *note) queue(c *conn) {
 		c.SendEvent(n.frame, n)
 		return
 	}
-	n.s.ledger.queued(n.entry)
+	n.s.ledger.Do(func() { n.entry.Pending++ })
 	c.SendEvent(n.frame, &copyTracker{n: n, conn: c.ID()})
 }
 
@@ -81,7 +81,12 @@ func (n *note) Discarded() {
 func (n *note) evict(why string) {
 	n.evicted.Store(true)
 	if n.entry != nil {
-		n.s.ledger.evicted(n.entry, why, n.s.now())
+		at := n.s.now()
+		n.s.ledger.Do(func() { // the first eviction counts
+			if n.entry.Evicted == "" {
+				n.entry.Evicted, n.entry.EvictedAt = why, at
+			}
+		})
 	}
 	n.checkLost()
 }
@@ -152,7 +157,7 @@ func (s *Server) emit(sess *session, event string, body json.RawMessage, source 
 	if s.ledger != nil {
 		n.entry = &LedgerEntry{Time: s.now(), Session: sess.id, Sequence: sess.seq, UUID: uuid,
 			Subscription: sess.sub.id, Event: event, Source: source}
-		s.ledger.add(n.entry)
+		s.ledger.Add(n.entry)
 	}
 	if c := sess.conn; c != nil {
 		n.queue(c)

@@ -237,8 +237,8 @@ func (s *Server) MintToken(req TokenRequest) (string, error) {
 	}
 	switch req.Type {
 	case "", tokenAgent:
-		a := agentClaim{CustomerID: cust, Username: "minted@evtap.example", Name: "Minted agent", RingMethod: "ringall",
-			Status: "available", TagIDs: []uuid{}, Addresses: []address{}}
+		a := agentClaim{agent: agent{resource: resource{CustomerID: cust}, Username: "minted@evtap.example", Name: "Minted agent",
+			RingMethod: "ringall", Status: "available", TagIDs: []uuid{}, Addresses: []address{}}}
 		if req.AgentID != "" {
 			u, err := parseUUID(req.AgentID)
 			if err != nil {

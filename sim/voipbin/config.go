@@ -105,31 +105,14 @@ type Config struct {
 
 // withDefaults fills the zero fields as documented on Config.
 func (c Config) withDefaults() Config {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d == 0 {
-			*d = v
-		}
-	}
-	def(&c.PingInterval, DefaultPingInterval)
-	def(&c.PongTimeout, DefaultPongTimeout)
-	if c.TokenTTL <= 0 {
-		c.TokenTTL = DefaultTokenTTL
-	}
-	if c.BufferSize <= 0 {
-		c.BufferSize = DefaultBufferSize
-	}
-	if c.Username == "" {
-		c.Username = DemoUsername
-	}
-	if c.Password == "" {
-		c.Password = DemoPassword
-	}
-	if c.AccessKey == "" {
-		c.AccessKey = DemoAccessKey
-	}
-	if c.SigningKey == "" {
-		c.SigningKey = DemoSigningKey
-	}
+	emu.Default(&c.PingInterval, DefaultPingInterval)
+	emu.Default(&c.PongTimeout, DefaultPongTimeout)
+	emu.DefaultPositive(&c.TokenTTL, DefaultTokenTTL)
+	emu.DefaultPositive(&c.BufferSize, DefaultBufferSize)
+	emu.Default(&c.Username, DemoUsername)
+	emu.Default(&c.Password, DemoPassword)
+	emu.Default(&c.AccessKey, DemoAccessKey)
+	emu.Default(&c.SigningKey, DemoSigningKey)
 	if c.Rate < 0 {
 		c.Rate = 0
 	}

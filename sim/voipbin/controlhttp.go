@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/evtap/evtap/sim/emu"
 )
@@ -37,20 +36,16 @@ func (s *Server) controlRoutes() {
 		if kind := q.Get("story"); kind != "" {
 			return s.RunStory(kind)
 		}
-		count := 1
-		if v := q.Get("count"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > maxSendCount {
-				return 0, fmt.Errorf("count must be a whole number from 1 to %d, got %q", maxSendCount, v)
-			}
-			count = n
+		count, err := emu.IntParam(q.Get("count"), 1, 1, maxSendCount, "count")
+		if err != nil {
+			return 0, err
 		}
 		return s.Generate(count), nil
 	})
 	s.Control("wrapped", func(r *http.Request) (int, error) {
-		on, err := strconv.ParseBool(r.URL.Query().Get("on"))
+		on, err := emu.OnParam(r)
 		if err != nil {
-			return 0, fmt.Errorf("on must be true or false")
+			return 0, err
 		}
 		s.SetWrapped(on)
 		return 1, nil
@@ -59,12 +54,12 @@ func (s *Server) controlRoutes() {
 	s.Handle("POST "+ControlPrefix+"token", func(w http.ResponseWriter, r *http.Request) {
 		var req TokenRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil && err != io.EOF {
-			emu.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a token request JSON object: " + err.Error()})
+			emu.WriteError(w, fmt.Errorf("body must be a token request JSON object: %w", err))
 			return
 		}
 		tok, err := s.MintToken(req)
 		if err != nil {
-			emu.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			emu.WriteError(w, err)
 			return
 		}
 		emu.WriteJSON(w, http.StatusOK, map[string]string{"token": tok})

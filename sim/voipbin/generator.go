@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/evtap/evtap/sim/emu"
 )
 
 // event is one published event: its type (which frames do not carry
@@ -38,10 +40,16 @@ const (
 	StoryAgent      = "agent"      // agents change status; sometimes one is created and deleted
 )
 
-// StoryKinds lists the kinds in the order of their weights below.
+// StoryKinds lists the kinds.
 var StoryKinds = []string{StoryInbound, StoryQueue, StoryOutbound, StoryGroupcall, StoryConference, StorySMS, StoryAgent}
 
-var storyWeights = []int{24, 22, 20, 8, 8, 10, 8}
+// storyMix weighs the stories the generator starts: mostly calls.
+var storyMix = []emu.Weighted[string]{
+	{Value: StoryInbound, Weight: 24}, {Value: StoryQueue, Weight: 22},
+	{Value: StoryOutbound, Weight: 20}, {Value: StoryGroupcall, Weight: 8},
+	{Value: StoryConference, Weight: 8}, {Value: StorySMS, Weight: 10},
+	{Value: StoryAgent, Weight: 8},
+}
 
 // maxStories is how many stories run interleaved.
 const maxStories = 3
@@ -65,10 +73,10 @@ var agentEpoch = time.Date(2026, 1, 5, 9, 30, 12, 345678000, time.UTC)
 func newGenerator(seed int64, cust uuid) *generator {
 	g := &generator{r: rand.New(rand.NewPCG(uint64(seed), 0x766f697062696e)), cust: cust, number: "+15550100100", busy: map[uuid]bool{}}
 	mk := func(id, user, name string, perm uint64, ext string) *agentEvent {
-		return &agentEvent{ID: mustUUID(id), CustomerID: cust, Username: user, Name: name, Detail: "evtap demo agent",
-			RingMethod: "ringall", Status: "available", Permission: perm, TagIDs: []uuid{},
-			Addresses: []address{{Type: "extension", Target: ext}}, DirectHash: "",
-			TMCreate: tp(agentEpoch), TMUpdate: tp(agentEpoch)}
+		return &agentEvent{agent: agent{resource: resource{ID: mustUUID(id), CustomerID: cust}, Username: user, Name: name,
+			Detail: "evtap demo agent", RingMethod: "ringall", Status: "available", Permission: perm, TagIDs: []uuid{},
+			Addresses: []address{{Type: "extension", Target: ext}}}, DirectHash: "",
+			lifetime: lifetime{TMCreate: tp(agentEpoch), TMUpdate: tp(agentEpoch)}}
 	}
 	g.agents = []*agentEvent{
 		mk(DemoAdminAgentID, DemoUsername, "Ada Admin", PermCustomerAdmin, "1001"),
@@ -83,7 +91,7 @@ func newGenerator(seed int64, cust uuid) *generator {
 // the running ones.
 func (g *generator) next(now time.Time) event {
 	for len(g.stories) == 0 || len(g.stories) < maxStories && g.r.Float64() < 0.15 {
-		g.stories = append(g.stories, g.newStory(g.pickKind()))
+		g.stories = append(g.stories, g.newStory(emu.Pick(g.r.IntN, storyMix)))
 	}
 	return g.advance(g.r.IntN(len(g.stories)), now)
 }
@@ -109,21 +117,6 @@ func (g *generator) runStory(kind string, now time.Time) []event {
 		g.made++
 	}
 	return out
-}
-
-func (g *generator) pickKind() string {
-	total := 0
-	for _, w := range storyWeights {
-		total += w
-	}
-	n := g.r.IntN(total)
-	for i, w := range storyWeights {
-		if n < w {
-			return StoryKinds[i]
-		}
-		n -= w
-	}
-	return StoryKinds[0]
 }
 
 func (g *generator) newStory(kind string) *story {
@@ -153,6 +146,9 @@ func (g *generator) newStory(kind string) *story {
 func tp(t time.Time) *time.Time { t = t.UTC(); return &t }
 
 func (g *generator) id() uuid { return newUUID(g.r) }
+
+// resource is a new resource of the customer's.
+func (g *generator) resource() resource { return resource{ID: g.id(), CustomerID: g.cust} }
 
 func (g *generator) phone() string { return fmt.Sprintf("+1555%07d", g.r.IntN(10_000_000)) }
 

@@ -13,6 +13,28 @@ import "time"
 // message targets, groupcall beyond identity and owner) the shape here is
 // evtap's choice and docs/emulator-voipbin.md says so.
 
+// resource is what every resource begins with: its id and its customer.
+type resource struct {
+	ID         uuid `json:"id"`
+	CustomerID uuid `json:"customer_id"`
+}
+
+// lifetime is what most resources end with: when they were created,
+// last updated and deleted, null until then.
+type lifetime struct {
+	TMCreate *time.Time `json:"tm_create"`
+	TMUpdate *time.Time `json:"tm_update"`
+	TMDelete *time.Time `json:"tm_delete"`
+}
+
+// lifetimeOmit is lifetime for the resources that tag it omitempty (call,
+// groupcall, recording): absent until set.
+type lifetimeOmit struct {
+	TMCreate *time.Time `json:"tm_create,omitempty"`
+	TMUpdate *time.Time `json:"tm_update,omitempty"`
+	TMDelete *time.Time `json:"tm_delete,omitempty"`
+}
+
 // address is VoIPBin's Address: every field omitempty.
 type address struct {
 	Type       string `json:"type,omitempty"`
@@ -32,8 +54,7 @@ type flowAction struct {
 }
 
 type call struct {
-	ID             uuid           `json:"id"`
-	CustomerID     uuid           `json:"customer_id"`
+	resource
 	OwnerType      string         `json:"owner_type"`
 	OwnerID        uuid           `json:"owner_id"`
 	FlowID         uuid           `json:"flow_id"`
@@ -56,33 +77,27 @@ type call struct {
 	TMProgressing  *time.Time     `json:"tm_progressing,omitempty"`
 	TMRinging      *time.Time     `json:"tm_ringing,omitempty"`
 	TMHangup       *time.Time     `json:"tm_hangup,omitempty"`
-	TMCreate       *time.Time     `json:"tm_create,omitempty"`
-	TMUpdate       *time.Time     `json:"tm_update,omitempty"`
-	TMDelete       *time.Time     `json:"tm_delete,omitempty"`
+	lifetimeOmit
 }
 
 // groupcall: the notes give identity and owner only; the rest is evtap's
 // choice.
 type groupcall struct {
-	ID           uuid       `json:"id"`
-	CustomerID   uuid       `json:"customer_id"`
-	OwnerType    string     `json:"owner_type"`
-	OwnerID      uuid       `json:"owner_id"`
-	FlowID       uuid       `json:"flow_id"`
-	Source       address    `json:"source"`
-	Destinations []address  `json:"destinations"`
-	CallIDs      []uuid     `json:"call_ids"`
-	RingMethod   string     `json:"ring_method"`
-	AnswerCallID uuid       `json:"answer_call_id"`
-	Status       string     `json:"status"`
-	TMCreate     *time.Time `json:"tm_create,omitempty"`
-	TMUpdate     *time.Time `json:"tm_update,omitempty"`
-	TMDelete     *time.Time `json:"tm_delete,omitempty"`
+	resource
+	OwnerType    string    `json:"owner_type"`
+	OwnerID      uuid      `json:"owner_id"`
+	FlowID       uuid      `json:"flow_id"`
+	Source       address   `json:"source"`
+	Destinations []address `json:"destinations"`
+	CallIDs      []uuid    `json:"call_ids"`
+	RingMethod   string    `json:"ring_method"`
+	AnswerCallID uuid      `json:"answer_call_id"`
+	Status       string    `json:"status"`
+	lifetimeOmit
 }
 
 type recording struct {
-	ID            uuid       `json:"id"`
-	CustomerID    uuid       `json:"customer_id"`
+	resource
 	OwnerType     string     `json:"owner_type"`
 	OwnerID       uuid       `json:"owner_id"`
 	ActiveflowID  uuid       `json:"activeflow_id"`
@@ -93,14 +108,11 @@ type recording struct {
 	OnEndFlowID   uuid       `json:"on_end_flow_id"`
 	TMStart       *time.Time `json:"tm_start,omitempty"`
 	TMEnd         *time.Time `json:"tm_end,omitempty"`
-	TMCreate      *time.Time `json:"tm_create,omitempty"`
-	TMUpdate      *time.Time `json:"tm_update,omitempty"`
-	TMDelete      *time.Time `json:"tm_delete,omitempty"`
+	lifetimeOmit
 }
 
 type activeflow struct {
-	ID                    uuid         `json:"id"`
-	CustomerID            uuid         `json:"customer_id"`
+	resource
 	FlowID                uuid         `json:"flow_id"`
 	Status                string       `json:"status"`
 	ReferenceType         string       `json:"reference_type"`
@@ -112,53 +124,41 @@ type activeflow struct {
 	CurrentAction         flowAction   `json:"current_action"`
 	ForwardActionID       uuid         `json:"forward_action_id"`
 	ExecutedActions       []flowAction `json:"executed_actions"`
-	TMCreate              *time.Time   `json:"tm_create"`
-	TMUpdate              *time.Time   `json:"tm_update"`
-	TMDelete              *time.Time   `json:"tm_delete"`
+	lifetime
+}
+
+// agent is what the socket's agent and the JWT's agent claim share.
+type agent struct {
+	resource
+	Username   string    `json:"username"`
+	Name       string    `json:"name"`
+	Detail     string    `json:"detail"`
+	RingMethod string    `json:"ring_method"`
+	Status     string    `json:"status"`
+	Permission uint64    `json:"permission"`
+	TagIDs     []uuid    `json:"tag_ids"`
+	Addresses  []address `json:"addresses"`
 }
 
 // agentEvent is the agent as the socket carries it: no owner_id, so it
 // reaches only customer_id topics.
 type agentEvent struct {
-	ID         uuid       `json:"id"`
-	CustomerID uuid       `json:"customer_id"`
-	Username   string     `json:"username"`
-	Name       string     `json:"name"`
-	Detail     string     `json:"detail"`
-	RingMethod string     `json:"ring_method"`
-	Status     string     `json:"status"`
-	Permission uint64     `json:"permission"`
-	TagIDs     []uuid     `json:"tag_ids"`
-	Addresses  []address  `json:"addresses"`
-	DirectHash string     `json:"direct_hash"`
-	TMCreate   *time.Time `json:"tm_create"`
-	TMUpdate   *time.Time `json:"tm_update"`
-	TMDelete   *time.Time `json:"tm_delete"`
+	agent
+	DirectHash string `json:"direct_hash"`
+	lifetime
 }
 
 // agentClaim is the agent as the JWT's agent claim carries it: the
 // socket's fields plus direct_id (the password hash is never encoded).
 type agentClaim struct {
-	ID         uuid       `json:"id"`
-	CustomerID uuid       `json:"customer_id"`
-	Username   string     `json:"username"`
-	Name       string     `json:"name"`
-	Detail     string     `json:"detail"`
-	RingMethod string     `json:"ring_method"`
-	Status     string     `json:"status"`
-	Permission uint64     `json:"permission"`
-	TagIDs     []uuid     `json:"tag_ids"`
-	Addresses  []address  `json:"addresses"`
-	DirectID   uuid       `json:"direct_id"`
-	DirectHash string     `json:"direct_hash"`
-	TMCreate   *time.Time `json:"tm_create"`
-	TMUpdate   *time.Time `json:"tm_update"`
-	TMDelete   *time.Time `json:"tm_delete"`
+	agent
+	DirectID   uuid   `json:"direct_id"`
+	DirectHash string `json:"direct_hash"`
+	lifetime
 }
 
 type queuecall struct {
-	ID              uuid       `json:"id"`
-	CustomerID      uuid       `json:"customer_id"`
+	resource
 	ReferenceType   string     `json:"reference_type"`
 	ReferenceID     uuid       `json:"reference_id"`
 	Status          string     `json:"status"`
@@ -172,8 +172,7 @@ type queuecall struct {
 }
 
 type conference struct {
-	ID                uuid           `json:"id"`
-	CustomerID        uuid           `json:"customer_id"`
+	resource
 	Type              string         `json:"type"`
 	Status            string         `json:"status"`
 	Name              string         `json:"name"`
@@ -189,9 +188,7 @@ type conference struct {
 	TranscribeIDs     []uuid         `json:"transcribe_ids"`
 	DirectHash        string         `json:"direct_hash"`
 	TMEnd             *time.Time     `json:"tm_end"`
-	TMCreate          *time.Time     `json:"tm_create"`
-	TMUpdate          *time.Time     `json:"tm_update"`
-	TMDelete          *time.Time     `json:"tm_delete"`
+	lifetime
 }
 
 // messageTarget is one destination of an SMS: its shape is evtap's choice
@@ -204,37 +201,30 @@ type messageTarget struct {
 }
 
 type message struct {
-	ID         uuid            `json:"id"`
-	CustomerID uuid            `json:"customer_id"`
-	Type       string          `json:"type"`
-	Source     address         `json:"source"`
-	Targets    []messageTarget `json:"targets"`
-	Text       string          `json:"text"`
-	Direction  string          `json:"direction"`
-	TMCreate   *time.Time      `json:"tm_create"`
-	TMUpdate   *time.Time      `json:"tm_update"`
-	TMDelete   *time.Time      `json:"tm_delete"`
+	resource
+	Type      string          `json:"type"`
+	Source    address         `json:"source"`
+	Targets   []messageTarget `json:"targets"`
+	Text      string          `json:"text"`
+	Direction string          `json:"direction"`
+	lifetime
 }
 
 type transcribe struct {
-	ID            uuid       `json:"id"`
-	CustomerID    uuid       `json:"customer_id"`
-	ActiveflowID  uuid       `json:"activeflow_id"`
-	OnEndFlowID   uuid       `json:"on_end_flow_id"`
-	ReferenceType string     `json:"reference_type"`
-	ReferenceID   uuid       `json:"reference_id"`
-	Status        string     `json:"status"`
-	Language      string     `json:"language"`
-	Direction     string     `json:"direction"`
-	Provider      string     `json:"provider"`
-	TMCreate      *time.Time `json:"tm_create"`
-	TMUpdate      *time.Time `json:"tm_update"`
-	TMDelete      *time.Time `json:"tm_delete"`
+	resource
+	ActiveflowID  uuid   `json:"activeflow_id"`
+	OnEndFlowID   uuid   `json:"on_end_flow_id"`
+	ReferenceType string `json:"reference_type"`
+	ReferenceID   uuid   `json:"reference_id"`
+	Status        string `json:"status"`
+	Language      string `json:"language"`
+	Direction     string `json:"direction"`
+	Provider      string `json:"provider"`
+	lifetime
 }
 
 type transcript struct {
-	ID           uuid       `json:"id"`
-	CustomerID   uuid       `json:"customer_id"`
+	resource
 	TranscribeID uuid       `json:"transcribe_id"`
 	Direction    string     `json:"direction"`
 	Message      string     `json:"message"`
@@ -245,8 +235,7 @@ type transcript struct {
 // speech is a transcribe_speech_* event: its id is fresh for every event,
 // and message is absent on started and ended.
 type speech struct {
-	ID           uuid       `json:"id"`
-	CustomerID   uuid       `json:"customer_id"`
+	resource
 	StreamingID  uuid       `json:"streaming_id"`
 	TranscribeID uuid       `json:"transcribe_id"`
 	Direction    string     `json:"direction"`

@@ -1,9 +1,7 @@
 package voipbin
 
 import (
-	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -52,17 +50,14 @@ var actions = map[string]emu.ActionParser{
 		if err := emu.DecodeNode(v, &p); err != nil {
 			return err
 		}
-		a := SendStep{Story: p.Story, Count: 1}
 		if p.Story != "" && !slices.Contains(StoryKinds, p.Story) {
 			return emu.NodeError(v, "unknown story %q (stories: %s)", p.Story, strings.Join(StoryKinds, ", "))
 		}
-		if p.Count != nil {
-			if *p.Count < 1 || *p.Count > maxSendCount {
-				return emu.NodeError(v, "count must be from 1 to %d", maxSendCount)
-			}
-			a.Count = *p.Count
+		count, err := emu.Count(v, p.Count, maxSendCount)
+		if err != nil {
+			return err
 		}
-		st.Arg = a
+		st.Arg = SendStep{Story: p.Story, Count: count}
 		return nil
 	},
 	"inject": func(st *emu.Step, v *yaml.Node) error {
@@ -76,25 +71,15 @@ var actions = map[string]emu.ActionParser{
 		if p.Type == "" {
 			return emu.NodeError(v, "inject needs type: an event type such as call_hangup")
 		}
-		if _, ok := p.Data.(map[string]any); !ok {
-			return emu.NodeError(v, "inject needs data: the resource, as a mapping")
-		}
-		data, err := json.Marshal(p.Data)
+		data, err := emu.JSONObject(st, v, "data", "the resource, as a mapping", p.Data)
 		if err != nil {
-			return emu.NodeError(v, "inject data cannot be written as JSON: %v", err)
+			return err
 		}
 		st.Arg = InjectStep{Type: p.Type, Data: data}
 		return nil
 	},
-	"wrapped": func(st *emu.Step, v *yaml.Node) error {
-		on, err := strconv.ParseBool(v.Value)
-		if err != nil {
-			return emu.NodeError(v, "wrapped takes true or false, not %q", v.Value)
-		}
-		st.Arg = on
-		return nil
-	},
-	"refuse-login": func(*emu.Step, *yaml.Node) error { return nil }, // any value means do it
+	"wrapped":      emu.Switch,
+	"refuse-login": emu.Flag,
 }
 
 // LoadScenario reads and parses a scenario file; errors name the file

@@ -2,8 +2,6 @@ package voipbin
 
 import (
 	"context"
-	crand "crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -62,26 +60,15 @@ func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:      cfg,
-		seed:     cfg.Seed,
+		seed:     emu.Seed(cfg.Seed, cfg.Scenario),
 		customer: mustUUID(DemoCustomerID),
 		wrapped:  cfg.Wrapped,
-	}
-	if cfg.Scenario != nil && cfg.Scenario.Seed != nil && s.seed == 0 {
-		s.seed = *cfg.Scenario.Seed
-	}
-	if s.seed == 0 {
-		var b [8]byte
-		_, _ = crand.Read(b[:])
-		s.seed = int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 	}
 	s.ids = rand.New(rand.NewPCG(uint64(s.seed), 1))
 	s.gen = newGenerator(s.seed, s.customer)
 	s.agents = map[string]*demoAgent{}
 	for _, a := range s.gen.agents[:2] {
-		s.agents[a.Username] = &demoAgent{claim: agentClaim{ID: a.ID, CustomerID: a.CustomerID, Username: a.Username,
-			Name: a.Name, Detail: a.Detail, RingMethod: a.RingMethod, Status: a.Status, Permission: a.Permission,
-			TagIDs: a.TagIDs, Addresses: a.Addresses, DirectHash: a.DirectHash,
-			TMCreate: a.TMCreate, TMUpdate: a.TMUpdate, TMDelete: a.TMDelete}}
+		s.agents[a.Username] = &demoAgent{claim: agentClaim{agent: a.agent, DirectHash: a.DirectHash, lifetime: a.lifetime}}
 	}
 	if cfg.Username != DemoUsername {
 		a := s.agents[DemoUsername]
@@ -139,10 +126,10 @@ func (s *Server) banner(base string) []string {
 		"  login:        POST " + base + PathLogin + ` {"username","password"}`,
 		"  websocket:    " + ws + "?token=JWT  (or ?accesskey=KEY; also " + PathServiceAgent + ")",
 		"  customer:     " + DemoCustomerID,
-		fmt.Sprintf("  admin agent:  %s (CustomerAdmin 0x20) username %s password %s", admin.ID, s.cfg.Username, showSecret(s.cfg.Password, DemoPassword)),
+		fmt.Sprintf("  admin agent:  %s (CustomerAdmin 0x20) username %s password %s", admin.ID, s.cfg.Username, emu.ShowSecret(s.cfg.Password, DemoPassword)),
 		fmt.Sprintf("  plain agent:  %s (CustomerAgent 0x10) username %s, same password", DemoAgentID, DemoAgentUsername),
-		fmt.Sprintf("  access key:   %s (CustomerAdmin, no agent id)", showSecret(s.cfg.AccessKey, DemoAccessKey)),
-		fmt.Sprintf("  signing key:  %s (HS256; expire claim %q)", showSecret(s.cfg.SigningKey, DemoSigningKey), expireLayout),
+		fmt.Sprintf("  access key:   %s (CustomerAdmin, no agent id)", emu.ShowSecret(s.cfg.AccessKey, DemoAccessKey)),
+		fmt.Sprintf("  signing key:  %s (HS256; expire claim %q)", emu.ShowSecret(s.cfg.SigningKey, DemoSigningKey), expireLayout),
 	}
 	if s.cfg.Password == DemoPassword && s.cfg.SigningKey == DemoSigningKey {
 		lines = append(lines, "  admin token:  "+s.AdminToken(), "  agent token:  "+s.AgentToken())
@@ -178,19 +165,6 @@ func orNever(d time.Duration) string {
 // until ctx ends. It is the whole of `evtap sim voipbin`.
 func Serve(ctx context.Context, cfg Config, listen string, out io.Writer) error {
 	return New(cfg).Server.Serve(ctx, listen, out)
-}
-
-// showSecret prints a demo credential in full (it opens nothing but this
-// emulator) and masks one the user supplied: it is theirs, and may be
-// real.
-func showSecret(v, demo string) string {
-	if v == demo {
-		return v
-	}
-	if len(v) <= 8 {
-		return "****** (as given)"
-	}
-	return v[:4] + "…" + v[len(v)-2:] + " (as given, masked)"
 }
 
 // logf writes one line to the operator log.

@@ -11,7 +11,7 @@ import (
 type callRes struct{ c *call }
 
 func (g *generator) newCall(direction string, owner uuid, flow, af uuid) callRes {
-	c := &call{ID: g.id(), CustomerID: g.cust, FlowID: flow, ActiveflowID: af, Type: "flow",
+	c := &call{resource: g.resource(), FlowID: flow, ActiveflowID: af, Type: "flow",
 		ChainedCallIDs: []uuid{}, RecordingIDs: []uuid{}, Metadata: map[string]any{},
 		Status: "dialing", Direction: direction}
 	if !owner.IsNil() {
@@ -94,7 +94,7 @@ func (g *generator) endCall(r callRes) []stepFn {
 type flowRes struct{ a *activeflow }
 
 func (g *generator) newFlow(refType string, ref uuid) flowRes {
-	return flowRes{&activeflow{ID: g.id(), CustomerID: g.cust, FlowID: g.id(), Status: "running",
+	return flowRes{&activeflow{resource: g.resource(), FlowID: g.id(), Status: "running",
 		ReferenceType: refType, ReferenceID: ref, ExecutedActions: []flowAction{}}}
 }
 
@@ -135,7 +135,7 @@ func (g *generator) flowEnd(f flowRes) []stepFn {
 
 // recording of a call: recording_started, then recording_finished.
 func (g *generator) record(r callRes) (start stepFn, finish stepFn) {
-	rec := &recording{ID: g.id(), CustomerID: g.cust, OwnerType: r.c.OwnerType, OwnerID: r.c.OwnerID,
+	rec := &recording{resource: g.resource(), OwnerType: r.c.OwnerType, OwnerID: r.c.OwnerID,
 		ActiveflowID: r.c.ActiveflowID, ReferenceType: "call", ReferenceID: r.c.ID, Format: "wav"}
 	start = func(now time.Time) event {
 		rec.Status = "recording"
@@ -165,7 +165,7 @@ var dialogue = []struct{ dir, text string }{
 // transcription of a call: transcribe_created and _progressing, speech
 // with interim results and a transcript per utterance, transcribe_done.
 func (g *generator) transcribe(r callRes) (start []stepFn, talk []stepFn, done stepFn) {
-	tr := &transcribe{ID: g.id(), CustomerID: g.cust, ActiveflowID: r.c.ActiveflowID, ReferenceType: "call",
+	tr := &transcribe{resource: g.resource(), ActiveflowID: r.c.ActiveflowID, ReferenceType: "call",
 		ReferenceID: r.c.ID, Status: "progressing", Language: "en-US", Direction: "both", Provider: pickOf(g, "gcp", "aws")}
 	start = []stepFn{
 		func(now time.Time) event {
@@ -196,7 +196,7 @@ func (g *generator) transcribe(r callRes) (start []stepFn, talk []stepFn, done s
 func (g *generator) utterance(tr *transcribe, stream uuid, dir, text string) []stepFn {
 	sp := func(typ, msg string) stepFn {
 		return func(now time.Time) event {
-			return ev(typ, speech{ID: g.id(), CustomerID: g.cust, StreamingID: stream, TranscribeID: tr.ID,
+			return ev(typ, speech{resource: g.resource(), StreamingID: stream, TranscribeID: tr.ID,
 				Direction: dir, Message: msg, TMEvent: tp(now), TMCreate: tp(now)})
 		}
 	}
@@ -212,7 +212,7 @@ func (g *generator) utterance(tr *transcribe, stream uuid, dir, text string) []s
 	}
 	steps = append(steps, sp("transcribe_speech_interim", text), sp("transcribe_speech_ended", ""))
 	steps = append(steps, func(now time.Time) event {
-		return ev("transcript_created", transcript{ID: g.id(), CustomerID: g.cust, TranscribeID: tr.ID, Direction: dir,
+		return ev("transcript_created", transcript{resource: g.resource(), TranscribeID: tr.ID, Direction: dir,
 			Message: text, TMTranscript: tp(now), TMCreate: tp(now)})
 	})
 	return steps
@@ -301,7 +301,7 @@ func (g *generator) outbound() []stepFn {
 // groupcall: two demo agents ring at once; the first to answer takes the
 // call, the other leg is cancelled ("dialout").
 func (g *generator) groupcall() []stepFn {
-	gc := &groupcall{ID: g.id(), CustomerID: g.cust, FlowID: g.id(), RingMethod: "ringall",
+	gc := &groupcall{resource: g.resource(), FlowID: g.id(), RingMethod: "ringall",
 		Source: address{Type: "tel", Target: g.phone()}, CallIDs: []uuid{}}
 	a, b := g.agents[0], g.agents[1]
 	if g.chance(0.5) {

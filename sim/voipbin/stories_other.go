@@ -12,7 +12,7 @@ func (g *generator) queue() []stepFn {
 	f := g.newFlow("call", nilUUID)
 	r := g.newCall("incoming", nilUUID, f.a.FlowID, f.a.ID)
 	f.a.ReferenceID = r.c.ID
-	qc := &queuecall{ID: g.id(), CustomerID: g.cust, ReferenceType: "call", ReferenceID: r.c.ID, Status: "initiating"}
+	qc := &queuecall{resource: g.resource(), ReferenceType: "call", ReferenceID: r.c.ID, Status: "initiating"}
 	var waitStart, serviceStart time.Time
 	qstep := func(typ, status string, f func(now time.Time)) stepFn {
 		return func(now time.Time) event {
@@ -71,7 +71,7 @@ func (g *generator) queue() []stepFn {
 // conference: calls join, the conference records, calls leave, it ends.
 // VoIPBin publishes conference events only (never conferencecall_*).
 func (g *generator) conference() []stepFn {
-	cf := &conference{ID: g.id(), CustomerID: g.cust, Type: "conference", Name: fmt.Sprintf("Standup %d", 100+g.r.IntN(900)),
+	cf := &conference{resource: g.resource(), Type: "conference", Name: fmt.Sprintf("Standup %d", 100+g.r.IntN(900)),
 		Detail: "evtap demo conference", Data: map[string]any{}, Timeout: 3600, PreFlowID: nilUUID, PostFlowID: nilUUID,
 		ConferencecallIDs: []uuid{}, RecordingIDs: []uuid{}, TranscribeIDs: []uuid{}}
 	upd := func(typ string, f func(now time.Time)) stepFn {
@@ -121,7 +121,7 @@ var smsTexts = []string{
 // them.
 func (g *generator) sms() []stepFn {
 	inbound := g.chance(0.4)
-	m := &message{ID: g.id(), CustomerID: g.cust, Type: "sms", Text: smsTexts[g.r.IntN(len(smsTexts))]}
+	m := &message{resource: g.resource(), Type: "sms", Text: smsTexts[g.r.IntN(len(smsTexts))]}
 	us := address{Type: "tel", Target: g.number}
 	them := address{Type: "tel", Target: g.phone()}
 	upd := func(typ string, f func(now time.Time)) stepFn {
@@ -164,9 +164,9 @@ func (g *generator) sms() []stepFn {
 func (g *generator) agentChanges() []stepFn {
 	if g.chance(0.2) {
 		n := 100 + g.r.IntN(900)
-		a := &agentEvent{ID: g.id(), CustomerID: g.cust, Username: fmt.Sprintf("temp%d@evtap.example", n),
+		a := &agentEvent{agent: agent{resource: g.resource(), Username: fmt.Sprintf("temp%d@evtap.example", n),
 			Name: fmt.Sprintf("Temp %d", n), RingMethod: "ringall", Status: "offline", Permission: PermCustomerAgent,
-			TagIDs: []uuid{}, Addresses: []address{}}
+			TagIDs: []uuid{}, Addresses: []address{}}}
 		return []stepFn{
 			func(now time.Time) event { a.TMCreate, a.TMUpdate = tp(now), tp(now); return ev("agent_created", a) },
 			func(now time.Time) event {
