@@ -56,6 +56,10 @@ type FilterSpec struct {
 	// Default are the filters a session subscribes to when none are
 	// given, for --filter's help; nil when the provider names none.
 	Default []string
+	// DefaultText says in words what is subscribed when no filter is
+	// given and the default depends on the account (VoIPBin's topics
+	// follow the credential), for --filter's help when Default is nil.
+	DefaultText string
 }
 
 // Preset is a common filter offered in the editor.

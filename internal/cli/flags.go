@@ -82,6 +82,9 @@ func filterUsage(es ...*providers.Entry) string {
 			continue
 		}
 		d := "its own"
+		if e.UI.Filters.DefaultText != "" {
+			d = e.UI.Filters.DefaultText
+		}
 		if def := e.UI.Filters.Default; len(def) > 0 {
 			short := make([]string, len(def))
 			for i, flt := range def {

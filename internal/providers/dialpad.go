@@ -131,10 +131,11 @@ func dialpadUI() ui.Provider {
 		},
 		Gaps: "Dialpad numbers no events: losses show as outage windows",
 		Filters: &ui.FilterSpec{
-			Title:    "Event subscriptions",
-			Help:     dp.EditorHelp,
-			Validate: func(line string) error { _, err := dp.ParseSpec(line); return err },
-			Presets:  presets,
+			Title:       "Event subscriptions",
+			Help:        dp.EditorHelp,
+			Validate:    func(line string) error { _, err := dp.ParseSpec(line); return err },
+			Presets:     presets,
+			DefaultText: "call (one call subscription), when evtap creates the websocket",
 		},
 	}
 }

@@ -95,6 +95,8 @@ func voipBinUI(validate func(string) error, cred vb.Credential) ui.Provider {
 			Help:     "customer_id:<uuid>[:<resource>[:<event type or id>]] or agent_id:<own id>…, one per line; 4-part event-type prefixes get each event once",
 			Validate: validate,
 			Presets:  voipBinPresets(cred),
+			// protocol/voipbin.DefaultTopics.
+			DefaultText: "every common resource the credential may subscribe, once each (an agent: its own calls and recordings)",
 		},
 	}
 }
