@@ -259,7 +259,9 @@ func dialpadSession(c dpsession.Config) run.Session {
 		Secrets:  []string{c.APIKey, c.Secret},
 		Run:      s.Run,
 		Do:       s.Do,
-		Controls: s.Controls(),
+		// The socket is receive-only: Dialpad reads nothing a client
+		// sends, so there is no composer.
+		Controls: controlsWithout(s.Controls(), protocol.CmdSend),
 	}
 }
 

@@ -73,6 +73,9 @@ func TestDialpadFlagsMakeTheSession(t *testing.T) {
 	if s.Endpoint != "https://sandbox.dialpad.com" || strings.Join(s.Secrets, ",") != "env-key-123456,env-secret-7890" {
 		t.Errorf("session %+v", s)
 	}
+	if s.Controls[protocol.CmdSend] || !s.Controls[protocol.CmdDrop] {
+		t.Errorf("a receive-only socket offers send, or no drop: %v", s.Controls)
+	}
 	c, err := (&dialpadFlags{apiKey: "k"}).config(Options{})
 	if err != nil || len(c.Subscribe) != 1 || c.Subscribe[0].String() != "call" || c.Server != "https://dialpad.com" || c.Secret != "env-secret-7890" {
 		t.Errorf("defaults %+v, %v", c, err)

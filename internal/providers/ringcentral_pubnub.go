@@ -210,13 +210,5 @@ func pubNubSession(c ringCentralCreds, origin string, o Options) run.Session {
 // long-poll: nothing can be sent on one, and it has no pings, pongs or
 // keepalive frames to stop.
 func pollControls(c protocol.Controls) protocol.Controls {
-	out := protocol.Controls{}
-	for k, v := range c {
-		switch k {
-		case protocol.CmdSend, protocol.CmdStopHeartbeats, protocol.CmdStopPongs:
-		default:
-			out[k] = v
-		}
-	}
-	return out
+	return controlsWithout(c, protocol.CmdSend, protocol.CmdStopHeartbeats, protocol.CmdStopPongs)
 }

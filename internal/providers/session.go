@@ -2,6 +2,7 @@ package providers
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/evtap/evtap/internal/run"
@@ -135,6 +136,18 @@ func menuFaults(fs []emu.Fault) []ui.Fault {
 				cmd.Text = f.Name // the emulator knows its own faults by name
 			}
 			out = append(out, ui.Fault{Name: v.Name, Explain: f.Description, Cmd: cmd, Toggle: f.Toggle})
+		}
+	}
+	return out
+}
+
+// controlsWithout is c less the commands a provider's source cannot
+// act on, so the footer, the help and the fault menu do not offer them.
+func controlsWithout(c protocol.Controls, drop ...protocol.CommandKind) protocol.Controls {
+	out := protocol.Controls{}
+	for k, v := range c {
+		if !slices.Contains(drop, k) {
+			out[k] = v
 		}
 	}
 	return out

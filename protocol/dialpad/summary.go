@@ -115,7 +115,7 @@ func summarizeSMS(s *Summary, m map[string]any) {
 		s.Label = "SMS"
 	}
 	if mms, _ := m["mms"].(bool); mms {
-		s.Label = "M" + s.Label
+		s.Label = strings.Replace(s.Label, "SMS", "MMS", 1)
 	}
 	to := ""
 	if list, ok := m["to_number"].([]any); ok && len(list) > 0 {

@@ -21,7 +21,7 @@ func TestSummarize(t *testing.T) {
 		{agentAvailable, "agent_status", "agent status", "Alice Smith: available · open · call centres 111,222", "", 1700000005000},
 		{`{"contact_id":1,"event_timestamp":5}`, "", "event", `{"contact_id":1,"event_timestamp":5}`, "", 5},
 		{`{"call_id":"1","state":"hangup"}`, "call", "call hangup", "? · ? · leg 1", "1", 0},
-		{`{"mms":true,"direction":"outbound"}`, "sms", "MSMS out", "? → ?", "", 0},
+		{`{"mms":true,"direction":"outbound"}`, "sms", "MMS out", "? → ?", "", 0},
 	} {
 		s, err := Summarize([]byte(c.payload))
 		if err != nil {
