@@ -11,6 +11,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Cipher names RingCentral's payload encryption as evtap shows it.
@@ -100,6 +101,9 @@ const (
 	VerdictLength Verdict = "bad length"
 	VerdictPad    Verdict = "bad padding" // a wrong key, nearly always
 	VerdictJSON   Verdict = "bad JSON"
+	// VerdictWrongKey: the padding fitted (about one time in 200 for
+	// a wrong key) but what came out is not text: a wrong key still.
+	VerdictWrongKey Verdict = "wrong key"
 	// VerdictFirstBlock is the useRandomIVs trap's signature: the
 	// plaintext lacks its first 16 bytes ({"timestamp":"20 in the
 	// document's vector), exactly what an SDK with useRandomIVs on
@@ -185,6 +189,9 @@ func Decrypt(k Key, keyErr error, d json.RawMessage) Decryption {
 	if looksTruncatedObject(plain) {
 		return Decryption{Verdict: VerdictFirstBlock,
 			Reason: "the plaintext lacks its first 16 bytes — the useRandomIVs trap: what a client with useRandomIVs on (pubnub ≥ 4.31 default) decrypts from ECB, so it hands the app null"}
+	}
+	if !utf8.Valid(plain) {
+		return Decryption{Verdict: VerdictWrongKey, Reason: "the padding fitted by chance but the plaintext is not text: a wrong key (rotated at a renewal?); the SDKs hand the app null"}
 	}
 	return Decryption{Verdict: VerdictJSON, Reason: "decrypted, but the plaintext is not JSON: " + strconv.Quote(clip(string(plain), 48))}
 }

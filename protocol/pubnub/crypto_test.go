@@ -70,6 +70,7 @@ func TestDecryptVerdicts(t *testing.T) {
 		{"the useRandomIVs trap: first block gone", k, nil, quoted(withoutFirst), VerdictFirstBlock, "useRandomIVs"},
 		{"an IV block in front", k, nil, quoted(withIV), VerdictIVBlock, "useRandomIVs"},
 		{"decrypts, but not JSON", k, nil, quoted(k.Encrypt([]byte("hello, world"))), VerdictJSON, "not JSON"},
+		{"padding fits, bytes are no text", k, nil, quoted(k.Encrypt([]byte("\xd4*u6d\xee\x99\x12"))), VerdictWrongKey, "wrong key"},
 		{"d neither", k, nil, json.RawMessage(`nope`), VerdictJSON, ""},
 	} {
 		got := Decrypt(c.key, c.keyErr, c.d)

@@ -112,7 +112,7 @@ func (d *Decoder) caughtUp(dst []protocol.Update, now time.Time, p pendingReques
 // marked.
 func (d *Decoder) message(dst []protocol.Update, m *Message, catchUp bool) []protocol.Update {
 	dec := Decrypt(d.sub.key, d.sub.keyErr, m.Payload)
-	if dec.Verdict == VerdictPad && d.prevKey.Valid() {
+	if (dec.Verdict == VerdictPad || dec.Verdict == VerdictWrongKey) && d.prevKey.Valid() {
 		if old := Decrypt(d.prevKey, nil, m.Payload); old.Verdict == VerdictOK {
 			dec = Decryption{Verdict: VerdictOldKey, Plain: old.Plain,
 				Reason: "encrypted with the key the last renewal replaced (" + d.prevKey.Fingerprint() + "): evtap decrypted it with that one; the SDKs use the new key and hand the app null"}

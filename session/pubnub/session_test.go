@@ -253,7 +253,11 @@ func TestDecryptFailuresAreNamed(t *testing.T) {
 	})
 	ups := l.out.waitFor("two events", func(ups []protocol.Update) bool { return len(events(ups)) >= 2 })
 	es := events(ups)
-	if es[0].Label != "undecryptable" || es[0].Seal == nil || !strings.HasPrefix(es[0].Seal.Problem, "bad padding") || !strings.Contains(es[0].Seal.Problem, "wrong key") {
+	// A wrong key leaves bad padding, or (one time in ~200, the
+	// subscription's key being random) padding that fits by chance
+	// around bytes that are no text: both say "wrong key".
+	if es[0].Label != "undecryptable" || es[0].Seal == nil || !strings.Contains(es[0].Seal.Problem, "wrong key") ||
+		!strings.HasPrefix(es[0].Seal.Problem, "bad padding") && !strings.HasPrefix(es[0].Seal.Problem, "wrong key") {
 		t.Errorf("wrong key: %+v %+v", es[0], es[0].Seal)
 	}
 	if es[1].ID != "plain-1" || es[1].Seal == nil || es[1].Seal.OK || !strings.HasPrefix(es[1].Seal.Problem, "plain although encrypted") {
