@@ -4,6 +4,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -74,8 +75,13 @@ for faults. The banner gives the PubNub origin and subscribe key.`,
 					return rcPushSim{s.(rcSim).Server}, nil
 				}
 			},
+			// The demo grants short lifetimes, so a renewal (due 120 s
+			// before expiry) comes every half minute instead of every
+			// 13 minutes: the renew history, a key rotated at a renewal
+			// and a renew refused can be watched without waiting.
 			Demo: func(o DemoOptions) Sim {
-				return rcPushSim{rcsim.New(rcsim.Config{Rate: o.Rate, Seed: o.Seed})}
+				return rcPushSim{rcsim.New(rcsim.Config{Rate: o.Rate, Seed: o.Seed,
+					PubNub: rcsim.PubNubConfig{Lifetime: demoPubNubLifetime}})}
 			},
 			Client: func(base string, o Options) (run.Session, error) {
 				return pubNubSession(ringCentralCreds{
@@ -129,6 +135,10 @@ var resumeFault = ui.Fault{
 	Explain: "poll again now: after PubNub refused the subscribe (403/400) nothing is retried until this; during a backoff it skips the wait",
 	Cmd:     protocol.Command{Kind: protocol.CmdResume},
 }
+
+// demoPubNubLifetime is what the demo's emulator grants a subscription
+// that asks for no lifetime: renewals 30 s apart.
+const demoPubNubLifetime = 150 * time.Second
 
 // rcPushSim is the RingCentral emulator as a PubNub demo drives it: its
 // menu holds the PubNub transport's faults (drop the poll, expire the
