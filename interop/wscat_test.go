@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -41,30 +42,12 @@ func TestWscatDialpad(t *testing.T) {
 	}
 	dialpadPost(t, base, key, "/api/v2/subscriptions/call", `{"endpoint_id":`+strings.Trim(string(ws.ID), `"`)+`,"call_states":["all"]}`, nil)
 
-	cmd := exec.Command(node, wscat, "-c", ws.URL)
-	cmd.Env = scriptEnv()
-	stdin, err := cmd.StdinPipe() // held open: wscat must not end for want of input
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(lifetime + 10*time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("wscat still connected %v after the token's lifetime of %v: the socket was not cut at expiry\n%s", time.Since(start), lifetime, out.String())
+	out, took, err := runWscat(t, node, []string{wscat, "-c", ws.URL}, lifetime+10*time.Second)
+	if errors.Is(err, errStillRunning) {
+		t.Fatalf("wscat still connected %v after the token's lifetime of %v: the socket was not cut at expiry\n%s", took, lifetime, out)
 	}
 	events := 0
-	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
+	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		line := strings.TrimPrefix(sc.Text(), "< ")
@@ -77,9 +60,9 @@ func TestWscatDialpad(t *testing.T) {
 		}
 	}
 	if events == 0 {
-		t.Fatalf("wscat received no call event before the cut:\n%s", out.String())
+		t.Fatalf("wscat received no call event before the cut:\n%s", out)
 	}
-	t.Logf("wscat received %d call events and was cut after %v (token lifetime %v)", events, time.Since(start).Round(time.Millisecond), lifetime)
+	t.Logf("wscat received %d call events and was cut after %v (token lifetime %v)", events, took.Round(time.Millisecond), lifetime)
 }
 
 // startDialpadSim starts `evtap sim dialpad` and reads its base URL and
@@ -207,30 +190,11 @@ func TestWscatVoIPBin(t *testing.T) {
 		if frame != "" {
 			args = append(args, "-x", frame, "-w", fmt.Sprint(wait.Seconds()))
 		}
-		cmd := exec.Command(node, args...)
-		cmd.Env = scriptEnv()
-		stdin, err := cmd.StdinPipe() // held open: at the end of its input wscat quits
-		if err != nil {
-			t.Fatal(err)
+		out, took, err := runWscat(t, node, args, wait+15*time.Second)
+		if errors.Is(err, errStillRunning) {
+			t.Fatalf("wscat did not end:\n%s", out)
 		}
-		defer stdin.Close()
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			return out.String(), time.Since(start), err
-		case <-time.After(wait + 15*time.Second):
-			cmd.Process.Kill()
-			<-done
-			t.Fatalf("wscat did not end:\n%s", out.String())
-		}
-		return "", 0, nil
+		return out, took, err
 	}
 
 	t.Run("events", func(t *testing.T) {
@@ -276,4 +240,38 @@ func TestWscatVoIPBin(t *testing.T) {
 			t.Fatalf("a garbage token: %v\n%s", err, out)
 		}
 	})
+}
+
+// errStillRunning is runWscat's error for a wscat it had to kill.
+var errStillRunning = errors.New("still running")
+
+// runWscat runs wscat (args after node) with its stdin held open, as a
+// person's terminal would be (at the end of its input wscat quits), and
+// returns what it printed, how long it ran and how it ended: its exit
+// error, or errStillRunning when it was still running after limit.
+func runWscat(t *testing.T, node string, args []string, limit time.Duration) (string, time.Duration, error) {
+	t.Helper()
+	cmd := exec.Command(node, args...)
+	cmd.Env = scriptEnv()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return out.String(), time.Since(start), err
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		<-done
+		return out.String(), time.Since(start), errStillRunning
+	}
 }
