@@ -189,6 +189,10 @@ var (
 	errNotJSON   = errors.New("not JSON (or more than one JSON value)")
 )
 
+// jsonSpace is the whitespace JSON allows between tokens (RFC 8259 §2),
+// narrower than bytes.TrimSpace's: a form feed after an object is no JSON.
+const jsonSpace = " \t\r\n"
+
 func decodeObject(b []byte) (map[string]any, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber() // ids keep their digits
@@ -201,7 +205,7 @@ func decodeObject(b []byte) (map[string]any, error) {
 	}
 	// Decode stops after the first value: what follows must be nothing
 	// ("{}]" is not an event).
-	if len(bytes.TrimSpace(b[d.InputOffset():])) != 0 {
+	if len(bytes.Trim(b[d.InputOffset():], jsonSpace)) != 0 {
 		return nil, errNotJSON
 	}
 	return m, nil
