@@ -169,8 +169,8 @@ func appendEventLine(b []byte, u *Update) []byte {
 			b = append(b, `,"problem":`...)
 			b = AppendJSONString(b, e.Seal.Problem)
 		}
-		if e.Seal.Redacted {
-			b = append(b, `,"redacted":true`...)
+		if e.Seal.SecretMissing {
+			b = append(b, `,"secret_missing":true`...)
 		}
 		b = append(b, '}')
 	}

@@ -103,7 +103,7 @@ func TestEventLinesAreExactlyWhatEncodingJSONWrites(t *testing.T) {
 			e.Timestamp = time.Date(2023, 4, 18, 20, 25, 24, rng.Intn(1e9), time.UTC)
 		}
 		if rng.Intn(3) == 0 {
-			e.Seal = &Seal{Via: pick(), OK: rng.Intn(2) == 0, Problem: pick(), Redacted: rng.Intn(2) == 0}
+			e.Seal = &Seal{Via: pick(), OK: rng.Intn(2) == 0, Problem: pick(), SecretMissing: rng.Intn(2) == 0}
 		}
 		u := Update{Time: time.Date(2026, 1, 2, 3, 4, 5, rng.Intn(1e9), time.UTC), Offset: Offset(rng.Int63n(1e12)),
 			Kind: KindEvent, Conn: rng.Intn(3), Event: e}

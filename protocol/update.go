@@ -125,10 +125,12 @@ type Seal struct {
 	Via     string `json:"via"`               // "HS256 JWT", "AES-128-ECB", …
 	OK      bool   `json:"ok"`                // verified or decrypted
 	Problem string `json:"problem,omitempty"` // why not: "bad signature", "unsigned", "wrong key", …
-	// Redacted says the secret the verdict needs was redacted from the
-	// recording being replayed: the recorded derivation of the event,
-	// made live with the secret, stands instead (replay.Player).
-	Redacted bool `json:"redacted,omitempty"`
+	// SecretMissing says the secret the verdict needs is not in what was
+	// decoded — redacted from the recording being replayed, or given
+	// before the recording began (one started halfway with R): the
+	// recorded derivation of the event, made live with the secret,
+	// stands instead (replay.Player).
+	SecretMissing bool `json:"secret_missing,omitempty"`
 }
 
 // Gap says notifications were lost, or may have been. From and To are

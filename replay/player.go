@@ -341,9 +341,6 @@ func (p *Player) play(l record.Line) error {
 	var msg error
 	if p.derive {
 		p.derived, _ = p.dec.Decode(p.derived[:0], &u, record.Payload(u))
-		if err := p.recorded(); err != nil {
-			return err
-		}
 	}
 	if p.outLines != nil {
 		msg = p.outLines(l.Kind, l.Raw)
@@ -355,6 +352,11 @@ func (p *Player) play(l record.Line) error {
 	}
 	if !p.derive {
 		return nil
+	}
+	// Only now: reading ahead reuses the reader's buffer, which l.Raw
+	// (just written out) points into.
+	if err := p.recorded(); err != nil {
+		return err
 	}
 	for i := range p.derived {
 		d := p.derived[i]
@@ -370,15 +372,15 @@ func (p *Player) play(l record.Line) error {
 }
 
 // recorded puts back the recorded derivation of events the decoder could
-// not derive again because the recording lacks a secret it redacted (an
-// encryption key: Seal.Redacted). The recorded lines follow their fact;
+// not derive again because the recording lacks a secret (an encryption
+// key redacted, or given before recording began: Seal.SecretMissing). The recorded lines follow their fact;
 // they are read ahead here, matched to the fresh events in order, and
 // used only when both say the same number of events, so a decoder that
 // changed since the recording is not second-guessed.
 func (p *Player) recorded() error {
 	need := false
 	for i := range p.derived {
-		if e := p.derived[i].Event; e != nil && e.Seal != nil && e.Seal.Redacted {
+		if e := p.derived[i].Event; e != nil && e.Seal != nil && e.Seal.SecretMissing {
 			need = true
 			break
 		}
@@ -423,7 +425,7 @@ func (p *Player) recorded() error {
 		if e == nil {
 			continue
 		}
-		if rec := events[k]; e.Seal != nil && e.Seal.Redacted && (rec.Seal == nil || !rec.Seal.Redacted) {
+		if rec := events[k]; e.Seal != nil && e.Seal.SecretMissing && (rec.Seal == nil || !rec.Seal.SecretMissing) {
 			p.derived[i].Event = rec
 		}
 		k++

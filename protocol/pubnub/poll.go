@@ -118,7 +118,7 @@ func (d *Decoder) message(dst []protocol.Update, m *Message, catchUp bool) []pro
 				Reason: "encrypted with the key the last renewal replaced (" + d.prevKey.Fingerprint() + "): evtap decrypted it with that one; the SDKs use the new key and hand the app null"}
 		}
 	}
-	ev := &protocol.Event{Provider: ProviderName, Replayed: catchUp, Subscription: d.sub.id, Seal: seal(dec)}
+	ev := &protocol.Event{Provider: ProviderName, Replayed: catchUp, Subscription: d.sub.id, Seal: d.seal(dec)}
 	if dec.Plain == nil {
 		ev.Label, ev.Summary = "undecryptable", string(dec.Verdict)+": "+dec.Reason
 		ev.Body = append(json.RawMessage(nil), m.Raw...)
@@ -142,15 +142,18 @@ func (d *Decoder) message(dst []protocol.Update, m *Message, catchUp bool) []pro
 }
 
 // seal is the event's verdict on its encryption: nil for a plain
-// notification on a subscription without a key.
-func seal(dec Decryption) *protocol.Seal {
+// notification on a subscription without a key. The key is missing,
+// not wrong, when the recording redacted it or began (R) after the
+// subscription's answer: a replay then shows what was decrypted live.
+func (d *Decoder) seal(dec Decryption) *protocol.Seal {
 	switch dec.Verdict {
 	case VerdictPlain:
 		return nil
 	case VerdictOK:
 		return &protocol.Seal{Via: Cipher, OK: true}
 	}
-	return &protocol.Seal{Via: Cipher, Problem: string(dec.Verdict) + ": " + dec.Reason, Redacted: dec.Verdict == VerdictRedacted}
+	missing := dec.Verdict == VerdictRedacted || dec.Verdict == VerdictNoKey && d.sub.id == ""
+	return &protocol.Seal{Via: Cipher, Problem: string(dec.Verdict) + ": " + dec.Reason, SecretMissing: missing}
 }
 
 func (d *Decoder) cursorText() string {
