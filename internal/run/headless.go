@@ -98,14 +98,15 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 						printing = false // a signal: the run is ending
 						continue
 					}
-					if errors.As(err, &je) {
-						fmt.Fprintln(stderr, "evtap:", je)
+					if !errors.As(err, &je) {
+						stopErr = err
+						stop(errStdoutGone)
+						printing = false
 						continue
 					}
-					stopErr = err
-					stop(errStdoutGone)
-					printing = false
-					continue
+					// The program failed on this line: said, and the
+					// event still counts towards --count.
+					fmt.Fprintln(stderr, "evtap:", je)
 				}
 				if u.Kind == protocol.KindEvent {
 					events++

@@ -456,3 +456,27 @@ func TestCountPrintsTheEndOfTheSession(t *testing.T) {
 		t.Errorf("the output ends with %s, not the session's closed state", last)
 	}
 }
+
+// --count counts the events received, also those the --jq program fails
+// on: a program that errors on every event does not make the run endless.
+func TestCountEndsARunWhoseJQFailsOnEveryEvent(t *testing.T) {
+	us := recordtest.Session(200)
+	s := Session{Run: func(ctx context.Context, emit func(protocol.Update)) error {
+		for i := 0; ctx.Err() == nil; i++ {
+			emit(us[i%len(us)])
+		}
+		return nil
+	}}
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := runHeadless(ctx, s, LiveOptions{Count: 3, JQ: `select(.kind=="event") | .event.label + 1`}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("--count 3 did not end the run")
+	}
+	if n := strings.Count(errOut.String(), "evtap: --jq: an event line"); n != 3 {
+		t.Errorf("%d event lines reported failing, want 3:\n%.400s", n, errOut.String())
+	}
+}

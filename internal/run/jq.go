@@ -76,7 +76,7 @@ type jqError struct {
 }
 
 func (e *jqError) Error() string {
-	where := "a " + string(e.kind) + " line"
+	where := article(string(e.kind)) + " " + string(e.kind) + " line"
 	if e.kind == "" {
 		where = "a line"
 	}
@@ -87,6 +87,15 @@ func (e *jqError) Error() string {
 }
 
 func (e *jqError) Unwrap() error { return e.err }
+
+// article is "an" before a kind that starts with a vowel ("an event
+// line", "an error line"), else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
 
 // Select implements record.Selector.
 func (p *jqProgram) Select(u *protocol.Update, kind protocol.Kind, line []byte, emit func([]byte)) error {
