@@ -164,7 +164,9 @@ func (r *Registry) HAR() har.ImportOptions {
 		case e.CatchAll && o.Default == nil:
 			m := matcher(e)
 			o.Default = &m
-		case !e.CatchAll && e.HAR != nil:
+		case !e.CatchAll && (e.HAR != nil || e.Decoder != nil):
+			// One without HAR recognises no capture of its own, but an
+			// evtap export that names it imports with its decoder.
 			o.Matchers = append(o.Matchers, matcher(e))
 		}
 	}

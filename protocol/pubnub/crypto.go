@@ -31,7 +31,7 @@ const redactedPrefix = "REDACTED-"
 // ErrKeyRedacted is ParseKey's error for a key a recording replaced by
 // a placeholder: a replay of such a recording cannot decrypt, and shows
 // the events as they were decrypted live (protocol.Seal.Redacted).
-var ErrKeyRedacted = errors.New("the encryptionKey was redacted from this recording: events show as decrypted live (record with --no-redact to decrypt them again)")
+var ErrKeyRedacted = errors.New("the encryptionKey was redacted from this recording (a replay shows its events as decrypted live; record with --no-redact to keep the key)")
 
 // ParseKey decodes a base64 encryptionKey (standard alphabet, padded,
 // as the server sends it) into a 128-bit key.

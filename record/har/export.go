@@ -48,7 +48,7 @@ func Export(r *record.Reader, creator string, out io.Writer) (warnings []string,
 	slices.SortStableFunc(x.entries, func(a, b Entry) int { return startOf(a).Compare(startOf(b)) })
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
-	err = enc.Encode(File{Log: Log{Version: "1.2", Creator: Creator{Name: "evtap", Version: creator}, Pages: []any{}, Entries: x.entries}})
+	err = enc.Encode(File{Log: Log{Version: "1.2", Creator: Creator{Name: "evtap", Version: creator}, Pages: []any{}, Entries: x.entries, Provider: x.h.Provider}})
 	return warnings, err
 }
 

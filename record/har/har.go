@@ -25,6 +25,11 @@ type Log struct {
 	Creator Creator `json:"creator"`
 	Pages   []any   `json:"pages"`
 	Entries []Entry `json:"entries"`
+	// Provider is the provider of the recording evtap exported (its own
+	// field): an import decodes with it even where neither the URLs
+	// (placeholders, a loopback emulator) nor a socket (a long-poll)
+	// would say which it was.
+	Provider string `json:"_provider,omitempty"`
 }
 
 // Creator names the program that wrote the file.

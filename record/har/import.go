@@ -70,11 +70,19 @@ func Import(in io.Reader, o ImportOptions) (*Imported, error) {
 			rest = append(rest, e)
 		}
 	}
-	if len(sockets) == 0 {
+	named := named(f.Log.Provider, o)
+	if len(sockets) == 0 && (named == nil || len(rest) == 0) {
 		return nil, fmt.Errorf("the HAR file has no WebSocket entries (export it from DevTools' Network panel with the socket selected)")
 	}
-	im := &Imported{URL: sockets[0].Request.URL, Endpoint: origin(sockets[0].Request.URL)}
-	m := recognise(sockets, o)
+	first := rest
+	if len(sockets) > 0 {
+		first = sockets
+	}
+	im := &Imported{URL: first[0].Request.URL, Endpoint: origin(first[0].Request.URL)}
+	m := named
+	if m == nil {
+		m = recognise(sockets, o)
+	}
 	if m != nil {
 		im.Provider = m.Provider
 	}
@@ -122,6 +130,16 @@ func Import(in io.Reader, o ImportOptions) (*Imported, error) {
 		}
 	}
 	return im, nil
+}
+
+// named is the matcher of the provider an evtap export names, if any.
+func named(provider string, o ImportOptions) *Matcher {
+	for i := range o.Matchers {
+		if provider != "" && o.Matchers[i].Provider == provider {
+			return &o.Matchers[i]
+		}
+	}
+	return nil
 }
 
 // recognise picks the matcher that claims the first socket any matcher
