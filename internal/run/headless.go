@@ -72,14 +72,15 @@ func headless(ctx context.Context, _ context.CancelFunc, o LiveOptions, s Sessio
 		// every Update whatever stdout does: with the tee it got them
 		// through printing, now it encodes them itself.
 		printing := true
-		// After --count events the session is stopped, and what it says
-		// as it ends (down to its closed state) is printed too, so a
-		// reader of the output knows the stream ended; events beyond the
-		// count are not printed.
+		// After --count events, or a signal, the session is stopped, and
+		// what it says as it ends (down to its closed state) is printed
+		// too, so a reader of the output knows the stream ended; events
+		// beyond that point are not printed. (The spool still gives
+		// stdout only its grace period after a signal.)
 		counted := false
 		q.drain(func(batch []protocol.Update) bool {
-			if printing && interrupted(ctx) {
-				printing = false
+			if printing && !counted && interrupted(ctx) {
+				counted = true
 			}
 			for _, u := range batch {
 				if !printing || counted && u.Kind == protocol.KindEvent {

@@ -480,3 +480,31 @@ func TestCountEndsARunWhoseJQFailsOnEveryEvent(t *testing.T) {
 		t.Errorf("%d event lines reported failing, want 3:\n%.400s", n, errOut.String())
 	}
 }
+
+// After a signal (the context cancelled from outside) the session's
+// closing states are printed, as after --count, but no event emitted
+// after it.
+func TestASignalPrintsTheEndOfTheSession(t *testing.T) {
+	us := recordtest.Session(200)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := Session{Run: func(ctx context.Context, emit func(protocol.Update)) error {
+		for i := 0; i < 50; i++ {
+			emit(us[i%len(us)])
+		}
+		cancel() // the signal
+		emit(protocol.Update{Time: time.Now(), Kind: protocol.KindEvent, Event: &protocol.Event{Provider: "x", Label: "after the signal", Body: []byte(`{}`)}})
+		emit(protocol.Update{Time: time.Now(), Kind: protocol.KindState, State: &protocol.State{Phase: protocol.PhaseClosed, Cause: "closed by the client"}})
+		return nil
+	}}
+	var out bytes.Buffer
+	if err := runHeadless(ctx, s, LiveOptions{}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
+	if last := lines[len(lines)-1]; !bytes.Contains(last, []byte(`"phase":"closed"`)) {
+		t.Errorf("the output ends with %s, not the session's closed state", last)
+	}
+	if bytes.Contains(out.Bytes(), []byte("after the signal")) {
+		t.Error("an event emitted after the signal was printed")
+	}
+}
