@@ -344,6 +344,14 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.do(protocol.Command{Kind: protocol.CmdStep})
 	case key.Matches(k, km.Reveal):
 		m.reveal = !m.reveal
+		switch n := m.status.secrets(); {
+		case n == 0 && m.status.recovery == nil:
+			m.say("nothing to reveal: this session's secrets reach the screen only as placeholders")
+		case m.reveal:
+			m.say("tokens shown")
+		default:
+			m.say("tokens masked")
+		}
 	case key.Matches(k, km.Drop):
 		m.do(protocol.Command{Kind: protocol.CmdDrop})
 	case key.Matches(k, km.Forget):

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +149,26 @@ func TestFooterHelpAndFaultMenuOfferExactlyWhatTheSourceAccepts(t *testing.T) {
 	if m.mode == modeFaults {
 		t.Fatal("the fault menu opened though the source accepts no fault")
 	}
+}
+
+// t says what it did: with secrets in the context, they come first (a
+// pane cut to its height never hides what was revealed); with none, that
+// there is nothing to reveal.
+func TestRevealSaysWhatItDidAndPutsSecretsFirst(t *testing.T) {
+	const tok = "sub-c-0123456789abcdef"
+	var fields []protocol.Field
+	for i := range 9 {
+		fields = append(fields, protocol.Field{Label: fmt.Sprintf("field %d", i), Value: "v"})
+	}
+	fields = append(fields, protocol.Field{Label: "sub key", Value: tok, Secret: true})
+	m := driveWith(t, newFakeSource(), otherProvider(), 80, 24, state(0, protocol.State{Phase: protocol.PhaseLive, Context: fields}))
+	m = press(m, "t")
+	mustContain(t, screen(m), tok, "tokens shown")
+	m = press(m, "t")
+	mustContain(t, screen(m), "tokens masked")
+	mustNotContain(t, screen(m), tok)
+
+	m = driveWith(t, newFakeSource(), otherProvider(), 80, 24, state(0, protocol.State{Phase: protocol.PhaseLive, URL: "ws://h/events/REDACTED-url_token-0123456789ab"}))
+	m = press(m, "t")
+	mustContain(t, screen(m), "nothing to reveal")
 }

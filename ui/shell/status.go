@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -291,6 +292,20 @@ func fieldLines(fs []protocol.Field, now time.Time, reveal bool, width int) []st
 	for _, f := range fs {
 		lw = max(lw, min(len(sanitize(f.Label, 20)), 20))
 	}
+	if reveal {
+		// What t revealed comes first, so a pane cut to its height
+		// ("… 2 more") never hides it.
+		fs = slices.Clone(fs)
+		slices.SortStableFunc(fs, func(a, b protocol.Field) int {
+			switch {
+			case a.Secret == b.Secret:
+				return 0
+			case a.Secret:
+				return -1
+			}
+			return 1
+		})
+	}
 	var lines []string
 	for _, f := range fs {
 		label := sanitize(f.Label, 20)
@@ -314,6 +329,17 @@ func fieldLines(fs []protocol.Field, now time.Time, reveal bool, width int) []st
 		}
 	}
 	return lines
+}
+
+// secrets counts the context fields t would reveal.
+func (s *status) secrets() int {
+	n := 0
+	for _, f := range s.state.Context {
+		if f.Secret && f.Value != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // countdown says how far a moment is: "in 41s" ahead, "for 12s" since.
