@@ -23,6 +23,9 @@ func (a app) connectCmd() *cobra.Command {
 			if len(args) == 0 {
 				return usagef("want a provider (%s)%s, got 0 argument(s)", a.known(providers.Connectable), a.claimable())
 			}
+			if rest, ok := strings.CutPrefix(args[0], "http"); ok && (strings.HasPrefix(rest, "://") || strings.HasPrefix(rest, "s://")) {
+				return usagef("%q is an HTTP URL: a WebSocket URL starts ws:// or wss:// (evtap connect ws%s)", args[0], rest)
+			}
 			return usagef("unknown provider %q (known: %s)", args[0], a.known(providers.Connectable))
 		},
 	}

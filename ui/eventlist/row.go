@@ -40,7 +40,7 @@ func rowCells(u *protocol.Update) (label, text string) {
 		return u.Event.Label, u.Event.Summary
 	case protocol.KindState:
 		s := u.State
-		text = string(s.Phase)
+		text = strings.ReplaceAll(string(s.Phase), "_", " ") // the words, not the JSON name
 		if s.Attempt > 0 {
 			text += " attempt " + strconv.Itoa(s.Attempt)
 		}

@@ -440,7 +440,7 @@ func (s *status) statsLine(st *events.Stats, now time.Time) string {
 	}
 	reconnects := fmt.Sprintf("reconnects %d", st.Reconnects)
 	if st.FailedAttempts > 0 {
-		reconnects += fmt.Sprintf(" (%d attempts failed)", st.FailedAttempts)
+		reconnects += fmt.Sprintf(" (%d attempt%s failed)", st.FailedAttempts, plural(st.FailedAttempts))
 	}
 	return fmt.Sprintf("events %d (%s/s)  %s  recovered %d  failed %d  %s  in %s",
 		st.Events, events.RateText(st.PerSecond(now)), reconnects, st.RecoveredOK, st.RecoveryBad, gaps, bytesText(st.Bytes))
@@ -454,4 +454,12 @@ func bytesText(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// plural is "s" unless n is 1.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
