@@ -121,6 +121,7 @@ func ringCentralPubNubUI() ui.Provider {
 		protocol.PhaseSubscribing: "subscription request (REST)",
 		protocol.PhaseDialing:     "handshake: the first poll, no timetoken",
 		protocol.PhaseRecovering:  "resuming from the last timetoken (catch-up)",
+		protocol.PhaseRecovered:   "resumed from the last timetoken",
 		protocol.PhaseLive:        "long-polling",
 		protocol.PhaseRotating:    "moving the poll to the subscription's channel",
 		protocol.PhaseRejected:    "REJECTED: polling stopped",

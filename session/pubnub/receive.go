@@ -33,14 +33,20 @@ func (p *Provider) Receive(l session.Link, msg any) {
 		p.live = true
 		l.Working() // subscribed and answered: the backoff starts again from its first step
 		cause := "handshake answered (" + string(pn.CategoryConnected) + "): cursor " + c.String()
+		resumed := false
 		switch {
 		case p.moved != "" && len(a.Channels) > 0:
 			cause = "now polling channel " + a.Channels[0] + " from the last timetoken"
 		case a.Resumed || !a.Handshake:
-			cause = "resumed from the last timetoken (" + string(pn.CategoryReconnected) + ")"
+			cause, resumed = "resumed from the last timetoken ("+string(pn.CategoryReconnected)+")", true
 		}
 		if a.CatchUp > 0 {
 			cause += ": " + strconv.Itoa(a.CatchUp) + " notification(s) caught up from PubNub's queue, marked R"
+		}
+		if resumed {
+			// PubNub's recovery: what it still queued came back. Whether
+			// it held everything is the decoder's to say (a gap).
+			l.State(protocol.State{Phase: protocol.PhaseRecovered, Cause: cause})
 		}
 		p.moved = ""
 		p.pane.Poll = ""

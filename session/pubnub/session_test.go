@@ -35,6 +35,8 @@ func TestEveryNotificationOnceAcrossDropsAndARenewal(t *testing.T) {
 	clk.Advance(time.Second) // the resume comes after them
 	srv.set(func(s *rcpn) { s.down = false })
 	ups := l.out.waitFor("the catch-up", received(ids...))
+	// A resume is a recovery: counted as one, in the transport's words.
+	l.out.waitFor("recovered", phase(protocol.PhaseRecovered, "resumed from the last timetoken"))
 	for _, e := range events(ups) {
 		if slices.Contains(during, e.ID) && !e.Replayed {
 			t.Errorf("%s came in the catch-up but is not marked R", e.ID)
