@@ -218,8 +218,9 @@ func pubNubSession(c ringCentralCreds, origin string, o Options) run.Session {
 }
 
 // pollControls are the engine's controls that mean something on a
-// long-poll: nothing can be sent on one, and it has no pings, pongs or
-// keepalive frames to stop.
+// long-poll: nothing can be sent on one, it has no pings, pongs or
+// keepalive frames to stop, and a stalled reader only makes one poll
+// late (the emulator's reset and outage faults are the real tests).
 func pollControls(c protocol.Controls) protocol.Controls {
-	return controlsWithout(c, protocol.CmdSend, protocol.CmdStopHeartbeats, protocol.CmdStopPongs)
+	return controlsWithout(c, protocol.CmdSend, protocol.CmdStopHeartbeats, protocol.CmdStopPongs, protocol.CmdStallRead)
 }

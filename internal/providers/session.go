@@ -135,7 +135,11 @@ func menuFaults(fs []emu.Fault) []ui.Fault {
 			if f.Kind == protocol.CmdFault {
 				cmd.Text = f.Name // the emulator knows its own faults by name
 			}
-			out = append(out, ui.Fault{Name: v.Name, Explain: f.Description, Cmd: cmd, Toggle: f.Toggle})
+			explain := f.Description
+			if v.Description != "" {
+				explain = v.Description
+			}
+			out = append(out, ui.Fault{Name: v.Name, Explain: explain, Cmd: cmd, Toggle: f.Toggle})
 		}
 	}
 	return out

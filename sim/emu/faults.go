@@ -30,6 +30,9 @@ type Fault struct {
 type Variant struct {
 	Name string
 	Cmd  protocol.Command
+	// Description, when set, says what this form does instead of the
+	// fault's (a 403 refusal and "answer again" are not the same act).
+	Description string
 }
 
 // same reports whether f is the fault cmd asks for.
@@ -106,9 +109,9 @@ func (s *Server) Fault(cmd protocol.Command) error {
 func (s *Server) coreFaults() {
 	s.AddFault(Fault{Kind: protocol.CmdClose, Name: "close", Description: "the emulator closes the connection with this code (a close frame from the server); the client should reconnect",
 		Variants: []Variant{
-			{"close 1000", protocol.Command{Code: 1000, Text: "evtap: normal closure"}},
-			{"close 1011", protocol.Command{Code: 1011, Text: "evtap: internal error"}},
-			{"close 4000", protocol.Command{Code: 4000, Text: "evtap: application close"}},
+			{Name: "close 1000", Cmd: protocol.Command{Code: 1000, Text: "evtap: normal closure"}},
+			{Name: "close 1011", Cmd: protocol.Command{Code: 1011, Text: "evtap: internal error"}},
+			{Name: "close 4000", Cmd: protocol.Command{Code: 4000, Text: "evtap: application close"}},
 		}},
 		func(cmd protocol.Command) error {
 			code := cmd.Code
@@ -124,7 +127,7 @@ func (s *Server) coreFaults() {
 			return nil
 		})
 	s.AddFault(Fault{Kind: protocol.CmdDelayFrames, Name: "delay frames", Description: "the emulator delays every frame it writes by the given time (0: no delay)", Toggle: true,
-		Variants: []Variant{{"delay frames 500ms", protocol.Command{Duration: 500 * time.Millisecond}}}},
+		Variants: []Variant{{Name: "delay frames 500ms", Cmd: protocol.Command{Duration: 500 * time.Millisecond}}}},
 		func(cmd protocol.Command) error { s.SetFrameDelay(cmd.Duration); return nil })
 	s.AddFault(Fault{Kind: protocol.CmdReorderFrames, Name: "reorder frames", Description: "the emulator swaps adjacent events before writing them (while on)", Toggle: true},
 		func(cmd protocol.Command) error { s.SetReorder(cmd.On); return nil })

@@ -130,8 +130,9 @@ func (p *Service) offerFaults(srv *emu.Server) {
 	srv.AddFault(emu.Fault{Kind: protocol.CmdResetPoll, Name: "reset the long-poll",
 		Description: "the emulator cuts the held long-poll with a TCP reset (with a duration: every PubNub request is reset that long); the client resumes from its last timetoken and catches up",
 		Variants: []emu.Variant{
-			{Name: "reset the long-poll"},
-			{Name: "PubNub down for 5s", Cmd: protocol.Command{Duration: 5 * time.Second}},
+			{Name: "reset the long-poll", Description: "the emulator resets the held long-poll's TCP connection: the client resumes from its last timetoken"},
+			{Name: "PubNub down for 5s", Cmd: protocol.Command{Duration: 5 * time.Second},
+				Description: "every PubNub request is reset for 5 s: the client backs off, then resumes and catches up"},
 		}},
 		func(cmd protocol.Command) error {
 			if p.ResetPolls("", cmd.Duration) == 0 && cmd.Duration == 0 {
@@ -142,9 +143,12 @@ func (p *Service) offerFaults(srv *emu.Server) {
 	srv.AddFault(emu.Fault{Kind: protocol.CmdRefuseSubscribe, Name: "refuse subscribe",
 		Description: "the emulator answers every PubNub subscribe with this status (403 Access Manager, 400 bad key, 413, 429; 0 stops): clients stop for good on 400 and 403",
 		Variants: []emu.Variant{
-			{Name: "subscribe answers 403", Cmd: protocol.Command{Code: 403}},
-			{Name: "subscribe answers 400", Cmd: protocol.Command{Code: 400}},
-			{Name: "subscribe answers again", Cmd: protocol.Command{Code: 0}},
+			{Name: "subscribe answers 403", Cmd: protocol.Command{Code: 403},
+				Description: "every subscribe gets 403 (Access Manager): clients stop for good; pick 'subscribe answers again' then resume"},
+			{Name: "subscribe answers 400", Cmd: protocol.Command{Code: 400},
+				Description: "every subscribe gets 400 (invalid subscribe key): clients stop for good"},
+			{Name: "subscribe answers again", Cmd: protocol.Command{Code: 0},
+				Description: "subscribes are answered normally again (after a 403 or 400)"},
 		}},
 		func(cmd protocol.Command) error { return p.RefuseSubscribe(cmd.Code) })
 	srv.AddFault(emu.Fault{Kind: protocol.CmdStallTime, Name: "stall /time/0", Toggle: true,

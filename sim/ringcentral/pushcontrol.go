@@ -146,8 +146,10 @@ func (s *Server) offerPushFaults() {
 	s.AddFault(emu.Fault{Kind: protocol.CmdFailRenew, Name: "fail next renew",
 		Description: "the emulator answers the next renew with this RingCentral error (404 CMN-102 by default, or SUB-505, SUB-507, ...): the official SDKs stop for good",
 		Variants: []emu.Variant{
-			{Name: "next renew 404 CMN-102", Cmd: protocol.Command{Text: "CMN-102"}},
-			{Name: "next renew 403 SUB-505", Cmd: protocol.Command{Text: "SUB-505"}},
+			{Name: "next renew 404 CMN-102", Cmd: protocol.Command{Text: "CMN-102"},
+				Description: "the next renew gets 404 CMN-102 (no such subscription): the SDKs go silent; evtap re-creates it"},
+			{Name: "next renew 403 SUB-505", Cmd: protocol.Command{Text: "SUB-505"},
+				Description: "the next renew gets 403 SUB-505 (the app lacks the permission)"},
 		}},
 		func(cmd protocol.Command) error { return s.FailNextRenew(cmd.Text) })
 	s.AddFault(emu.Fault{Kind: protocol.CmdRotateKey, Name: "rotate key at next renew",
@@ -156,8 +158,10 @@ func (s *Server) offerPushFaults() {
 	s.AddFault(emu.Fault{Kind: protocol.CmdSetEncryption, Name: "encryption",
 		Description: "the emulator switches the subscription's encryption on or off at once (off: notifications go out plain)",
 		Variants: []emu.Variant{
-			{Name: "encryption off", Cmd: protocol.Command{On: false}},
-			{Name: "encryption on", Cmd: protocol.Command{On: true}},
+			{Name: "encryption off", Cmd: protocol.Command{On: false},
+				Description: "notifications go out plain at once; a client still holding the key sees them as plain where it expects ciphertext"},
+			{Name: "encryption on", Cmd: protocol.Command{On: true},
+				Description: "notifications are encrypted at once with a new key the client learns only at its next renewal: until then they cannot be decrypted"},
 		}},
 		func(cmd protocol.Command) error {
 			if s.SetPushEncryption("", cmd.On) == 0 {
