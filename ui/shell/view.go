@@ -216,6 +216,27 @@ func (m Model) footer() string {
 	return m.st.muted.Render(truncate(m.hint(), m.width, "…"))
 }
 
+// fitKeys joins the footer's keys into width cells: when they do not all
+// fit, the last ones (? keys, q quit) stay and "…" stands for those left
+// out, which ? lists.
+func fitKeys(parts []string, keep, width int) string {
+	const sep = " · "
+	all := strings.Join(parts, sep)
+	if ansi.StringWidth(all) <= width || len(parts) <= keep {
+		return all
+	}
+	tail := strings.Join(parts[len(parts)-keep:], sep)
+	room := width - ansi.StringWidth(tail) - ansi.StringWidth(sep+"…"+sep)
+	var head []string
+	for _, p := range parts[:len(parts)-keep] {
+		if w := ansi.StringWidth(strings.Join(append(head, p), sep)); w > room {
+			break
+		}
+		head = append(head, p)
+	}
+	return strings.Join(append(head, "…", tail), sep)
+}
+
 // hint is the footer's list of keys: exactly what the source accepts.
 func (m Model) hint() string {
 	if m.src.Controls().Has(protocol.CmdPause) {
@@ -232,7 +253,7 @@ func (m Model) hint() string {
 	parts = append(parts, "enter detail", "/ search")
 	add(after)
 	parts = append(parts, "t tokens", "? keys", "q quit")
-	return strings.Join(parts, " · ")
+	return fitKeys(parts, 2, m.width)
 }
 
 // clock is the moment the panes and the rate are measured at: now for a
