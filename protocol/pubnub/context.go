@@ -16,10 +16,15 @@ type Context struct {
 	// (since PollSince), else why not ("stopped: …", "resuming …").
 	Poll      string
 	PollSince time.Time
-	Channel   string
-	SubKey    string
-	Origin    string
-	Cursor    *Cursor // nil before the handshake answered
+	// Answered counts the polls answered at once (a busy stream) since
+	// AnsweredSince: the pane then says so instead of counting up the
+	// age of a poll long answered.
+	Answered      int
+	AnsweredSince time.Time
+	Channel       string
+	SubKey        string
+	Origin        string
+	Cursor        *Cursor // nil before the handshake answered
 	// Key is the encryption key's fingerprint; "" when the subscription
 	// has none.
 	Key       string
@@ -64,6 +69,8 @@ func (c Context) Fields() []protocol.Field {
 	switch {
 	case c.Poll != "":
 		fs = append(fs, protocol.Field{Label: "poll", Value: c.Poll})
+	case c.Answered > 1 && !c.AnsweredSince.IsZero():
+		fs = append(fs, protocol.Field{Label: "poll", Value: "busy: " + strconv.Itoa(c.Answered) + " polls answered at once since " + c.AnsweredSince.Local().Format("15:04:05")})
 	case !c.PollSince.IsZero():
 		fs = append(fs, protocol.Field{Label: "poll", Value: "in flight (≤" + secs(ServerHold) + ")", At: c.PollSince})
 	}

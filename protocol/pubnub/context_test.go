@@ -49,3 +49,18 @@ func TestContextFields(t *testing.T) {
 		t.Errorf("a stopped poll: %+v", f)
 	}
 }
+
+// In a busy stream each poll is answered at once: the pane says how many
+// were, instead of counting up the age of one poll long answered.
+func TestContextOfABusyStream(t *testing.T) {
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	c := Context{PollSince: at.Add(9 * time.Second), Answered: 31, AnsweredSince: at}
+	f := c.Fields()[0]
+	if f.Label != "poll" || !f.At.IsZero() || f.Value != "busy: 31 polls answered at once since "+at.Local().Format("15:04:05") {
+		t.Errorf("busy poll: %+v", f)
+	}
+	c.Answered = 1 // one quick answer is no busy stream
+	if f := c.Fields()[0]; !f.At.Equal(c.PollSince) {
+		t.Errorf("one quick answer: %+v", f)
+	}
+}

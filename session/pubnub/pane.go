@@ -27,6 +27,7 @@ func (p *Provider) publishPane(l session.Link, phase protocol.Phase, cause strin
 	p.paneDue = time.Time{}
 	p.paneAt = l.Now()
 	l.State(protocol.State{Phase: phase, Cause: cause, Context: p.pane.Fields()})
+	p.pane.Answered, p.pane.AnsweredSince = 0, time.Time{}
 }
 
 // paneState publishes the pane with the live phase, if the connection

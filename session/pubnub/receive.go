@@ -27,6 +27,12 @@ func (p *Provider) Receive(l session.Link, msg any) {
 		c := a.Cursor
 		p.cursor, p.pane.Cursor = &c, &c
 		p.probe = false
+		if now := l.Now(); !p.pane.PollSince.IsZero() && now.Sub(p.pane.PollSince) < settleAfter {
+			if p.pane.Answered == 0 {
+				p.pane.AnsweredSince = p.pane.PollSince
+			}
+			p.pane.Answered++
+		}
 		if p.live {
 			return
 		}
