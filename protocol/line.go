@@ -2,8 +2,11 @@ package protocol
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -209,18 +212,21 @@ func AppendJSONString(b []byte, s string) []byte {
 // AppendJSONStringBody is AppendJSONString without the quotes: what
 // stands between them.
 func AppendJSONStringBody(b []byte, s string) []byte {
-	start := 0
 	for i := 0; i < len(s); {
-		// Most bytes are printable ASCII that needs no escape: skip a
-		// run of them with one table lookup each.
-		for i < len(s) && safeASCII[s[i]] {
+		if i+8 <= len(s) {
+			if b, i = appendWords(b, s, i); i >= len(s) {
+				break
+			}
+		}
+		// The last bytes, or a word with a control character or a
+		// character beyond ASCII in it: one byte or one run of
+		// characters at a time.
+		c := s[i]
+		switch {
+		case safeASCII[c]:
+			b = append(b, c)
 			i++
-		}
-		if i >= len(s) {
-			break
-		}
-		if c := s[i]; c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
+		case c < utf8.RuneSelf:
 			switch c {
 			case '"', '\\':
 				b = append(b, '\\', c)
@@ -238,28 +244,94 @@ func AppendJSONStringBody(b []byte, s string) []byte {
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
 			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
+		default:
+			// A run of characters beyond ASCII, copied as it is, up to
+			// one that is escaped.
+			start := i
+			for i < len(s) && s[i] >= utf8.RuneSelf {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+					break
+				}
+				i += size
+			}
+			if i > start {
+				b = append(b, s[start:i]...)
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError {
+				b = append(b, `\ufffd`...) // invalid UTF-8
+			} else {
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			}
 			i += size
-			start = i
-			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
 	}
-	return append(b, s[start:]...)
+	return b
 }
+
+// appendWords appends s from i escaped, eight bytes at a time, for as
+// long as each eight hold only printable ASCII: copied as a word, with a
+// backslash put before each quote and backslash (a frame's data, JSON
+// itself, has a quote every ten bytes or so). It stops before fewer than
+// eight bytes are left or a word with any other byte, and returns where.
+func appendWords(b []byte, s string, i int) ([]byte, int) {
+	n := len(b)
+	for i+8 <= len(s) {
+		w := load64(s, i)
+		if ctrlOrHigh(w) != 0 {
+			break
+		}
+		if cap(b)-n < 24 { // a word of quotes takes 16, and each store writes 8
+			b = slices.Grow(b[:n], 24+(len(s)-i)*5/4)
+		}
+		buf := b[:cap(b)]
+		binary.LittleEndian.PutUint64(buf[n:], w)
+		// Each escaped byte: a backslash where it stood, and the word
+		// from it onwards stored again one byte further on.
+		prev := 0
+		for m := zeroByte(w^quotes) | zeroByte(w^slashes); m != 0; m &= m - 1 {
+			p := bits.TrailingZeros64(m) / 8
+			n += p - prev
+			buf[n] = '\\'
+			n++
+			binary.LittleEndian.PutUint64(buf[n:], w>>(8*p))
+			prev = p
+		}
+		n += 8 - prev
+		i += 8
+	}
+	return b[:n], i
+}
+
+// load64 is the eight bytes of s from i, little-endian (the compiler
+// makes it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	ones    = 0x0101010101010101
+	high    = 0x8080808080808080 // the top bit of every byte
+	low7    = 0x7f7f7f7f7f7f7f7f // the other bits
+	quotes  = '"' * ones
+	slashes = '\\' * ones
+)
+
+// ctrlOrHigh has the top bit set of exactly those bytes of w (eight
+// bytes of a string) that are a control character or a byte of a
+// character beyond ASCII: (w&low7)+0x60 reaches the top bit exactly when
+// the byte's low seven bits are 0x20 or more, and never carries into the
+// next byte.
+func ctrlOrHigh(w uint64) uint64 { return (w | ^(w&low7 + (0x80-0x20)*ones)) & high }
+
+// zeroByte has the top bit set of each byte of x that is zero, and no
+// other bit (no carry from one byte into the next, so no byte is flagged
+// because of its neighbour).
+func zeroByte(x uint64) uint64 { return ^(x&low7 + low7 | x | low7) }
 
 // safeASCII marks the bytes AppendJSONStringBody copies as they are:
 // printable ASCII but the quote and the backslash.
