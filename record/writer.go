@@ -498,7 +498,19 @@ func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
 	if cap(line) <= 1<<20 {
 		w.line = line[:0] // keep the grown scratch, unless huge
 	}
-	return w.put(line[:len(line)-1], u.Kind, &u)
+	line = w.redact(line[:len(line)-1])
+	if w.tee != nil {
+		w.tee(line, u.Kind)
+	}
+	if w.filter == nil {
+		return w.writeRaw(line)
+	}
+	// Only a filter is given the Update: a copy of its own, so that
+	// without one u stays on the stack (taking its address would move
+	// every Update written to the heap).
+	up := new(protocol.Update)
+	*up = u
+	return w.selectLine(line, u.Kind, up)
 }
 
 // secretFields replaces the values of context fields the protocol marks
@@ -526,24 +538,33 @@ func (w *Writer) secretFields(u protocol.Update) protocol.Update {
 }
 
 func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err error) {
-	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind, nil)
+	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind)
 }
 
 // put redacts, selects and buffers one encoded line (without its
-// newline); kind is the Update's kind when known ("" makes a filter read
-// it from the line) and u the Update when the line was encoded from one.
-// A selector's error is not fatal: what it emitted is written, and the
-// Writer goes on; a write error is.
-func (w *Writer) put(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
-	if w.red != nil {
-		line = w.red.Line(line)
-	}
-	if w.tee != nil && u != nil {
-		w.tee(line, kind)
-	}
+// newline) that was not encoded from an Update here (a line read back
+// from a recording); kind is the Update's kind when known ("" makes a
+// filter read it from the line). A selector's error is not fatal: what
+// it emitted is written, and the Writer goes on; a write error is.
+func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
+	line = w.redact(line)
 	if w.filter == nil {
 		return w.writeRaw(line)
 	}
+	return w.selectLine(line, kind, nil)
+}
+
+// redact returns line redacted, unless secrets are kept.
+func (w *Writer) redact(line []byte) []byte {
+	if w.red != nil {
+		return w.red.Line(line)
+	}
+	return line
+}
+
+// selectLine has the filter judge one redacted line (u is the Update it
+// was encoded from, or nil) and writes what it emits.
+func (w *Writer) selectLine(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
 	// The redactor reuses its buffer for each value it redacts, and the
 	// line may be emitted after one.
 	w.selected = append(w.selected[:0], line...)
