@@ -196,7 +196,11 @@ func (s *outSpool) Write(p []byte) (int, error) {
 		return 0, os.ErrClosed
 	}
 	if s.wpos == s.rpos && (s.memN+int64(len(p)) <= s.memMax || s.diskMax == 0) {
-		s.mem = append(s.mem, s.chunk(p))
+		if n := len(s.mem); n > 0 && cap(s.mem[n-1])-len(s.mem[n-1]) >= len(p) {
+			s.mem[n-1] = append(s.mem[n-1], p...) // stdout is behind: fill the last chunk
+		} else {
+			s.mem = append(s.mem, s.chunk(p))
+		}
 		s.memN += int64(len(p))
 		s.wake.Signal()
 		return len(p), nil
@@ -221,13 +225,24 @@ func (s *outSpool) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// chunk copies p into a buffer from the free list. Every buffer is made
+// at least a stream buffer's size, so that any buffer freed can take the
+// next flush, whatever size either was: output does not allocate a
+// buffer per flush for the GC to collect. (Small flushes waiting for a
+// slow stdout share a chunk, so the memory held stays close to memN.)
 func (s *outSpool) chunk(p []byte) []byte {
 	var c []byte
 	if n := len(s.free); n > 0 && cap(s.free[n-1]) >= len(p) {
 		c, s.free = s.free[n-1][:0], s.free[:n-1]
+	} else {
+		c = make([]byte, 0, max(len(p), minChunk))
 	}
 	return append(c, p...)
 }
+
+// minChunk is the size of a stream's buffer (record.NewStream), which
+// flushes into the spool.
+const minChunk = 64 << 10
 
 // errInterrupted is the spool's word after abandon.
 var errInterrupted = errors.New("interrupted")
