@@ -117,16 +117,23 @@ type Writer struct {
 	err    error
 	closed bool
 
-	// The file Writer's queue.
-	async   bool
-	queue   []queued
-	spare   []queued
-	qbytes  int
-	room    *sync.Cond // signalled when the queue empties
-	wake    chan struct{}
-	flushes chan chan error
-	stop    chan struct{}
-	done    chan struct{}
+	// The file Writer's queue. Lines are copied into blocks of
+	// lineBlock bytes rather than each into an allocation of its own:
+	// lines is the block being filled, used the blocks the queued lines
+	// are in, free those the goroutine has written and given back.
+	async     bool
+	queue     []queued
+	spare     []queued
+	lines     []byte
+	used      [][]byte
+	spareUsed [][]byte
+	free      [][]byte
+	qbytes    int
+	room      *sync.Cond // signalled when the queue empties
+	wake      chan struct{}
+	flushes   chan chan error
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 // queued is an Update, or an encoded line, waiting for the goroutine.
@@ -290,15 +297,17 @@ func (w *Writer) loop(every time.Duration) {
 func (w *Writer) drain() {
 	for {
 		w.mu.Lock()
-		batch := w.queue
+		batch, used := w.queue, w.used
 		w.queue, w.spare = w.spare, nil
+		w.used, w.spareUsed = w.spareUsed, nil
+		w.lines = nil // in used: the next line starts a block
 		w.qbytes = 0
 		failed := w.err != nil
 		w.room.Broadcast()
 		w.mu.Unlock()
 		if len(batch) == 0 {
 			w.mu.Lock()
-			w.spare = batch
+			w.spare, w.spareUsed = batch, used
 			w.mu.Unlock()
 			return
 		}
@@ -322,6 +331,13 @@ func (w *Writer) drain() {
 		}
 		w.mu.Lock()
 		w.spare = batch[:0]
+		for i, b := range used {
+			if len(w.free) < maxFreeBlocks {
+				w.free = append(w.free, b[:0])
+			}
+			used[i] = nil
+		}
+		w.spareUsed = used[:0]
 		w.mu.Unlock()
 	}
 }
@@ -412,7 +428,7 @@ func (w *Writer) WriteLine(line []byte) error { return w.WriteLineKind(line, "")
 // knows (replay does), so a filter on the kind need not look for it.
 func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 	if w.async {
-		return w.enqueue(queued{line: bytes.Clone(line), kind: kind}, len(line))
+		return w.enqueueLine(line, kind, false)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -432,7 +448,7 @@ func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 // line is not kept after the call.
 func (w *Writer) WriteRedacted(line []byte, kind protocol.Kind) error {
 	if w.async {
-		return w.enqueue(queued{line: bytes.Clone(line), kind: kind, clean: true}, len(line))
+		return w.enqueueLine(line, kind, true)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -449,12 +465,61 @@ func (w *Writer) WriteRedacted(line []byte, kind protocol.Kind) error {
 func (w *Writer) enqueue(q queued, size int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.waitRoom(); err != nil {
+		return err
+	}
+	w.push(q, size)
+	return nil
+}
+
+// enqueueLine queues a copy of line, made in a block of the queue's
+// (one of its own when it is long). A block is never written again
+// until the goroutine has written every line in it and given it back.
+func (w *Writer) enqueueLine(line []byte, kind protocol.Kind, clean bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.waitRoom(); err != nil {
+		return err
+	}
+	var c []byte
+	if len(line) > lineBlock/8 {
+		c = append(make([]byte, 0, len(line)), line...)
+	} else {
+		if w.lines == nil || cap(w.lines)-len(w.lines) < len(line) {
+			if n := len(w.free); n > 0 {
+				w.lines, w.free = w.free[n-1], w.free[:n-1]
+			} else {
+				w.lines = make([]byte, 0, lineBlock)
+			}
+			w.used = append(w.used, w.lines)
+		}
+		start := len(w.lines)
+		w.lines = append(w.lines, line...)
+		c = w.lines[start:len(w.lines):len(w.lines)]
+	}
+	// c is never nil, even for an empty line: a nil line is an Update.
+	w.push(queued{line: c, kind: kind, clean: clean}, len(line))
+	return nil
+}
+
+// The queue's line blocks: their size, and how many written ones the
+// Writer keeps for reuse.
+const (
+	lineBlock     = 64 << 10
+	maxFreeBlocks = 64
+)
+
+// waitRoom waits, with mu held, while maxQueued bytes wait for the
+// disk, and says whether the Writer can still be written.
+func (w *Writer) waitRoom() error {
 	for w.qbytes > maxQueued && w.err == nil && !w.closed {
 		w.room.Wait()
 	}
-	if err := w.ready(); err != nil {
-		return err
-	}
+	return w.ready()
+}
+
+// push queues q, with mu held, and wakes the goroutine.
+func (w *Writer) push(q queued, size int) {
 	w.queue = append(w.queue, q)
 	w.qbytes += size
 	if len(w.queue) == 1 { // the goroutine takes everything queued when it wakes
@@ -463,7 +528,6 @@ func (w *Writer) enqueue(q queued, size int) error {
 		default:
 		}
 	}
-	return nil
 }
 
 // updateSize estimates what an Update holds, for the queue's bound.
