@@ -23,12 +23,27 @@ import (
 // it), so it goes in as it is (line_test.go holds all of it to
 // encoding/json). Every other kind goes through encoding/json.
 func AppendUpdate(dst []byte, u Update) ([]byte, error) {
+	e := LineEncoder{once: true}
+	return e.Append(dst, u)
+}
+
+// LineEncoder is AppendUpdate for a writer of many lines: it writes the
+// same bytes, and remembers the second of the last times it wrote, which
+// most lines share, rather than formatting each date again. The zero
+// value is ready; it is not safe for concurrent use.
+type LineEncoder struct {
+	t, ts stampCache // the Update's time, an event's timestamp
+	once  bool       // one line (AppendUpdate): nothing to remember
+}
+
+// Append appends u to dst as AppendUpdate does.
+func (e *LineEncoder) Append(dst []byte, u Update) ([]byte, error) {
 	start := len(dst)
 	switch {
 	case isPlainFrame(&u):
-		dst = appendFrameLine(dst, &u)
+		dst = e.appendFrameLine(dst, &u)
 	case isPlainEvent(&u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		dst = appendEventLine(dst, &u)
+		dst = e.appendEventLine(dst, &u)
 	default:
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -101,8 +116,8 @@ func oneLine(b []byte) bool {
 }
 
 // appendFrameLine writes a frame Update, plus the newline.
-func appendFrameLine(b []byte, u *Update) []byte {
-	b = appendHead(b, u)
+func (e *LineEncoder) appendFrameLine(b []byte, u *Update) []byte {
+	b = e.appendHead(b, u)
 	f := u.Frame
 	b = append(b, `,"frame":{"op":`...)
 	b = AppendJSONString(b, string(f.Op))
@@ -125,8 +140,8 @@ func appendFrameLine(b []byte, u *Update) []byte {
 
 // appendEventLine writes an event Update, with the body spliced in as it
 // is (the caller makes sure it is one line).
-func appendEventLine(b []byte, u *Update) []byte {
-	b = appendHead(b, u)
+func (enc *LineEncoder) appendEventLine(b []byte, u *Update) []byte {
+	b = enc.appendHead(b, u)
 	e := u.Event
 	b = append(b, `,"event":{"provider":`...)
 	b = AppendJSONString(b, e.Provider)
@@ -160,7 +175,11 @@ func appendEventLine(b []byte, u *Update) []byte {
 	}
 	if !e.Timestamp.IsZero() {
 		b = append(b, `,"ts":"`...)
-		b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
+		if enc.once {
+			b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
+		} else {
+			b = enc.ts.append(b, e.Timestamp)
+		}
 		b = append(b, '"')
 	}
 	if e.Seal != nil {
@@ -183,11 +202,15 @@ func appendEventLine(b []byte, u *Update) []byte {
 }
 
 // appendHead writes the fields every Update line starts with.
-func appendHead(b []byte, u *Update) []byte {
+func (e *LineEncoder) appendHead(b []byte, u *Update) []byte {
 	b = append(b, `{"t":"`...)
-	b = u.Time.AppendFormat(b, time.RFC3339Nano)
+	if e.once {
+		b = u.Time.AppendFormat(b, time.RFC3339Nano)
+	} else {
+		b = e.t.append(b, u.Time)
+	}
 	b = append(b, `","off":`...)
-	b = strconv.AppendFloat(b, time.Duration(u.Offset).Seconds(), 'f', 6, 64)
+	b = appendSeconds(b, time.Duration(u.Offset))
 	b = append(b, `,"kind":`...)
 	b = AppendJSONString(b, string(u.Kind))
 	if u.Conn != 0 {
@@ -195,6 +218,73 @@ func appendHead(b []byte, u *Update) []byte {
 		b = strconv.AppendInt(b, int64(u.Conn), 10)
 	}
 	return b
+}
+
+// stampCache writes times as time.RFC3339Nano does, from the date,
+// clock and zone of the last second it wrote when the time falls in it.
+type stampCache struct {
+	sec  int64          // the second cached (Unix time), in loc
+	loc  *time.Location // nil: nothing cached
+	head []byte         // "2006-01-02T15:04:05" of that second, in buf
+	zone []byte         // "Z" or "-07:00", in buf
+	buf  [48]byte
+}
+
+// append appends t formatted by the layout time.RFC3339Nano.
+func (c *stampCache) append(b []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	if c.loc != loc || c.sec != sec {
+		// A location's offset at an instant never changes, so the
+		// second and the location decide everything but the fraction.
+		s := time.Unix(sec, 0).In(loc).AppendFormat(c.buf[:0], time.RFC3339)
+		z := len(s) - 1 // "Z"
+		if s[z] != 'Z' {
+			z = len(s) - len("-07:00")
+		}
+		c.head, c.zone = s[:z:z], s[z:]
+		c.sec, c.loc = sec, loc
+	}
+	b = append(b, c.head...)
+	if ns := t.Nanosecond(); ns != 0 {
+		// ".999999999": nine digits, the trailing zeros left out
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i > 0; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, c.zone...)
+}
+
+// appendSeconds appends d in seconds with six decimals, as
+// strconv.AppendFloat(b, d.Seconds(), 'f', 6, 64) does. Most offsets
+// are written from the integer: unless d is within a nanosecond of half
+// a microsecond (where the float's own rounding decides), or beyond what
+// a float64 holds to the nanosecond, both round to the same microsecond.
+func appendSeconds(b []byte, d time.Duration) []byte {
+	r := d % 1000
+	if d < 0 || d >= 1<<48 || r >= 499 && r <= 501 {
+		return strconv.AppendFloat(b, d.Seconds(), 'f', 6, 64)
+	}
+	us := int64(d / 1000)
+	if r > 500 {
+		us++
+	}
+	b = strconv.AppendInt(b, us/1e6, 10)
+	var frac [7]byte
+	frac[0] = '.'
+	f := us % 1e6
+	for i := 6; i > 0; i-- {
+		frac[i] = byte('0' + f%10)
+		f /= 10
+	}
+	return append(b, frac[:]...)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -101,6 +101,7 @@ type Writer struct {
 	gz     *gzip.Writer
 	bw     *bufio.Writer
 	line   []byte // scratch for hand-encoded lines
+	enc    protocol.LineEncoder
 	red    *Redactor
 	filter Selector
 	tee    func([]byte, protocol.Kind)
@@ -549,13 +550,13 @@ func (w *Writer) ready() error {
 	return w.err
 }
 
-// writeUpdate encodes u (protocol.AppendUpdate) and writes it. fatal
+// writeUpdate encodes u (protocol.LineEncoder) and writes it. fatal
 // says the destination failed.
 func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		u = w.secretFields(u)
 	}
-	line, err := protocol.AppendUpdate(w.line[:0], u)
+	line, err := w.enc.Append(w.line[:0], u)
 	if err != nil {
 		return false, err
 	}
