@@ -2,8 +2,11 @@ package protocol
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -20,12 +23,27 @@ import (
 // it), so it goes in as it is (line_test.go holds all of it to
 // encoding/json). Every other kind goes through encoding/json.
 func AppendUpdate(dst []byte, u Update) ([]byte, error) {
+	e := LineEncoder{once: true}
+	return e.Append(dst, u)
+}
+
+// LineEncoder is AppendUpdate for a writer of many lines: it writes the
+// same bytes, and remembers the second of the last times it wrote, which
+// most lines share, rather than formatting each date again. The zero
+// value is ready; it is not safe for concurrent use.
+type LineEncoder struct {
+	t, ts stampCache // the Update's time, an event's timestamp
+	once  bool       // one line (AppendUpdate): nothing to remember
+}
+
+// Append appends u to dst as AppendUpdate does.
+func (e *LineEncoder) Append(dst []byte, u Update) ([]byte, error) {
 	start := len(dst)
 	switch {
 	case isPlainFrame(&u):
-		dst = appendFrameLine(dst, &u)
+		dst = e.appendFrameLine(dst, &u)
 	case isPlainEvent(&u) && len(u.Event.Body) > 0 && oneLine(u.Event.Body):
-		dst = appendEventLine(dst, &u)
+		dst = e.appendEventLine(dst, &u)
 	default:
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -98,8 +116,8 @@ func oneLine(b []byte) bool {
 }
 
 // appendFrameLine writes a frame Update, plus the newline.
-func appendFrameLine(b []byte, u *Update) []byte {
-	b = appendHead(b, u)
+func (e *LineEncoder) appendFrameLine(b []byte, u *Update) []byte {
+	b = e.appendHead(b, u)
 	f := u.Frame
 	b = append(b, `,"frame":{"op":`...)
 	b = AppendJSONString(b, string(f.Op))
@@ -122,8 +140,8 @@ func appendFrameLine(b []byte, u *Update) []byte {
 
 // appendEventLine writes an event Update, with the body spliced in as it
 // is (the caller makes sure it is one line).
-func appendEventLine(b []byte, u *Update) []byte {
-	b = appendHead(b, u)
+func (enc *LineEncoder) appendEventLine(b []byte, u *Update) []byte {
+	b = enc.appendHead(b, u)
 	e := u.Event
 	b = append(b, `,"event":{"provider":`...)
 	b = AppendJSONString(b, e.Provider)
@@ -157,7 +175,11 @@ func appendEventLine(b []byte, u *Update) []byte {
 	}
 	if !e.Timestamp.IsZero() {
 		b = append(b, `,"ts":"`...)
-		b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
+		if enc.once {
+			b = e.Timestamp.AppendFormat(b, time.RFC3339Nano)
+		} else {
+			b = enc.ts.append(b, e.Timestamp)
+		}
 		b = append(b, '"')
 	}
 	if e.Seal != nil {
@@ -180,11 +202,15 @@ func appendEventLine(b []byte, u *Update) []byte {
 }
 
 // appendHead writes the fields every Update line starts with.
-func appendHead(b []byte, u *Update) []byte {
+func (e *LineEncoder) appendHead(b []byte, u *Update) []byte {
 	b = append(b, `{"t":"`...)
-	b = u.Time.AppendFormat(b, time.RFC3339Nano)
+	if e.once {
+		b = u.Time.AppendFormat(b, time.RFC3339Nano)
+	} else {
+		b = e.t.append(b, u.Time)
+	}
 	b = append(b, `","off":`...)
-	b = strconv.AppendFloat(b, time.Duration(u.Offset).Seconds(), 'f', 6, 64)
+	b = appendSeconds(b, time.Duration(u.Offset))
 	b = append(b, `,"kind":`...)
 	b = AppendJSONString(b, string(u.Kind))
 	if u.Conn != 0 {
@@ -192,6 +218,73 @@ func appendHead(b []byte, u *Update) []byte {
 		b = strconv.AppendInt(b, int64(u.Conn), 10)
 	}
 	return b
+}
+
+// stampCache writes times as time.RFC3339Nano does, from the date,
+// clock and zone of the last second it wrote when the time falls in it.
+type stampCache struct {
+	sec  int64          // the second cached (Unix time), in loc
+	loc  *time.Location // nil: nothing cached
+	head []byte         // "2006-01-02T15:04:05" of that second, in buf
+	zone []byte         // "Z" or "-07:00", in buf
+	buf  [48]byte
+}
+
+// append appends t formatted by the layout time.RFC3339Nano.
+func (c *stampCache) append(b []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	if c.loc != loc || c.sec != sec {
+		// A location's offset at an instant never changes, so the
+		// second and the location decide everything but the fraction.
+		s := time.Unix(sec, 0).In(loc).AppendFormat(c.buf[:0], time.RFC3339)
+		z := len(s) - 1 // "Z"
+		if s[z] != 'Z' {
+			z = len(s) - len("-07:00")
+		}
+		c.head, c.zone = s[:z:z], s[z:]
+		c.sec, c.loc = sec, loc
+	}
+	b = append(b, c.head...)
+	if ns := t.Nanosecond(); ns != 0 {
+		// ".999999999": nine digits, the trailing zeros left out
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i > 0; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, c.zone...)
+}
+
+// appendSeconds appends d in seconds with six decimals, as
+// strconv.AppendFloat(b, d.Seconds(), 'f', 6, 64) does. Most offsets
+// are written from the integer: unless d is within a nanosecond of half
+// a microsecond (where the float's own rounding decides), or beyond what
+// a float64 holds to the nanosecond, both round to the same microsecond.
+func appendSeconds(b []byte, d time.Duration) []byte {
+	r := d % 1000
+	if d < 0 || d >= 1<<48 || r >= 499 && r <= 501 {
+		return strconv.AppendFloat(b, d.Seconds(), 'f', 6, 64)
+	}
+	us := int64(d / 1000)
+	if r > 500 {
+		us++
+	}
+	b = strconv.AppendInt(b, us/1e6, 10)
+	var frac [7]byte
+	frac[0] = '.'
+	f := us % 1e6
+	for i := 6; i > 0; i-- {
+		frac[i] = byte('0' + f%10)
+		f /= 10
+	}
+	return append(b, frac[:]...)
 }
 
 const hexDigits = "0123456789abcdef"
@@ -209,18 +302,21 @@ func AppendJSONString(b []byte, s string) []byte {
 // AppendJSONStringBody is AppendJSONString without the quotes: what
 // stands between them.
 func AppendJSONStringBody(b []byte, s string) []byte {
-	start := 0
 	for i := 0; i < len(s); {
-		// Most bytes are printable ASCII that needs no escape: skip a
-		// run of them with one table lookup each.
-		for i < len(s) && safeASCII[s[i]] {
+		if i+8 <= len(s) {
+			if b, i = appendWords(b, s, i); i >= len(s) {
+				break
+			}
+		}
+		// The last bytes, or a word with a control character or a
+		// character beyond ASCII in it: one byte or one run of
+		// characters at a time.
+		c := s[i]
+		switch {
+		case safeASCII[c]:
+			b = append(b, c)
 			i++
-		}
-		if i >= len(s) {
-			break
-		}
-		if c := s[i]; c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
+		case c < utf8.RuneSelf:
 			switch c {
 			case '"', '\\':
 				b = append(b, '\\', c)
@@ -238,28 +334,94 @@ func AppendJSONStringBody(b []byte, s string) []byte {
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
 			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
+		default:
+			// A run of characters beyond ASCII, copied as it is, up to
+			// one that is escaped.
+			start := i
+			for i < len(s) && s[i] >= utf8.RuneSelf {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+					break
+				}
+				i += size
+			}
+			if i > start {
+				b = append(b, s[start:i]...)
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError {
+				b = append(b, `\ufffd`...) // invalid UTF-8
+			} else {
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			}
 			i += size
-			start = i
-			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
 	}
-	return append(b, s[start:]...)
+	return b
 }
+
+// appendWords appends s from i escaped, eight bytes at a time, for as
+// long as each eight hold only printable ASCII: copied as a word, with a
+// backslash put before each quote and backslash (a frame's data, JSON
+// itself, has a quote every ten bytes or so). It stops before fewer than
+// eight bytes are left or a word with any other byte, and returns where.
+func appendWords(b []byte, s string, i int) ([]byte, int) {
+	n := len(b)
+	for i+8 <= len(s) {
+		w := load64(s, i)
+		if ctrlOrHigh(w) != 0 {
+			break
+		}
+		if cap(b)-n < 24 { // a word of quotes takes 16, and each store writes 8
+			b = slices.Grow(b[:n], 24+(len(s)-i)*5/4)
+		}
+		buf := b[:cap(b)]
+		binary.LittleEndian.PutUint64(buf[n:], w)
+		// Each escaped byte: a backslash where it stood, and the word
+		// from it onwards stored again one byte further on.
+		prev := 0
+		for m := zeroByte(w^quotes) | zeroByte(w^slashes); m != 0; m &= m - 1 {
+			p := bits.TrailingZeros64(m) / 8
+			n += p - prev
+			buf[n] = '\\'
+			n++
+			binary.LittleEndian.PutUint64(buf[n:], w>>(8*p))
+			prev = p
+		}
+		n += 8 - prev
+		i += 8
+	}
+	return b[:n], i
+}
+
+// load64 is the eight bytes of s from i, little-endian (the compiler
+// makes it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	ones    = 0x0101010101010101
+	high    = 0x8080808080808080 // the top bit of every byte
+	low7    = 0x7f7f7f7f7f7f7f7f // the other bits
+	quotes  = '"' * ones
+	slashes = '\\' * ones
+)
+
+// ctrlOrHigh has the top bit set of exactly those bytes of w (eight
+// bytes of a string) that are a control character or a byte of a
+// character beyond ASCII: (w&low7)+0x60 reaches the top bit exactly when
+// the byte's low seven bits are 0x20 or more, and never carries into the
+// next byte.
+func ctrlOrHigh(w uint64) uint64 { return (w | ^(w&low7 + (0x80-0x20)*ones)) & high }
+
+// zeroByte has the top bit set of each byte of x that is zero, and no
+// other bit (no carry from one byte into the next, so no byte is flagged
+// because of its neighbour).
+func zeroByte(x uint64) uint64 { return ^(x&low7 + low7 | x | low7) }
 
 // safeASCII marks the bytes AppendJSONStringBody copies as they are:
 // printable ASCII but the quote and the backslash.

@@ -52,8 +52,20 @@ func TestTerminalControlsAreEscapedOnEveryLine(t *testing.T) {
 	}
 }
 
+// lineEncoder writes every line of the tests through one LineEncoder, so
+// that each line meets the second the one before it left cached: the
+// same second, another one, another zone.
+var lineEncoder LineEncoder
+
 func appendLine(t testing.TB, u Update) []byte {
-	b, err := AppendUpdate(nil, u)
+	once, err := AppendUpdate(nil, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := lineEncoder.Append(nil, u)
+	if !bytes.Equal(b, once) {
+		t.Fatalf("the LineEncoder wrote\n%s\nAppendUpdate\n%s", b, once)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,12 +149,15 @@ func TestOtherLinesAreEncodingJSONs(t *testing.T) {
 	}
 }
 
+// benchFrameData is one realistic RingCentral notification frame.
+const benchFrameData = `[{"type":"ServerNotification","messageId":"2661273919712564939","status":200,"wsc":{"token":"REDACTED-wsc-3","sequence":42}},` +
+	`{"uuid":"2661273919712564939","event":"/restapi/v1.0/account/233676004/extension/233676004/message-store","timestamp":"2023-04-18T20:25:24.611Z",` +
+	`"subscriptionId":"2db5fcc4-7a44-4e0a-8e1a-38b4e7a0e0c2","ownerId":"233676004","body":{"subject":"Hello \"there\"","direction":"Inbound"}}]`
+
 // BenchmarkFrameLine compares encoding/json (the baseline) with the
 // hand-written encoder on one realistic notification frame.
 func BenchmarkFrameLine(b *testing.B) {
-	data := `[{"type":"ServerNotification","messageId":"2661273919712564939","status":200,"wsc":{"token":"REDACTED-wsc-3","sequence":42}},` +
-		`{"uuid":"2661273919712564939","event":"/restapi/v1.0/account/233676004/extension/233676004/message-store","timestamp":"2023-04-18T20:25:24.611Z",` +
-		`"subscriptionId":"2db5fcc4-7a44-4e0a-8e1a-38b4e7a0e0c2","ownerId":"233676004","body":{"subject":"Hello \"there\"","direction":"Inbound"}}]`
+	data := benchFrameData
 	u := Update{Time: time.Now(), Offset: Offset(1234567 * time.Microsecond), Kind: KindRecv, Conn: 2,
 		Frame: &Frame{Op: OpText, Data: data, Size: len(data), Type: "ServerNotification"}}
 	b.Run("encoding-json", func(b *testing.B) {
@@ -156,8 +171,38 @@ func BenchmarkFrameLine(b *testing.B) {
 	})
 	b.Run("hand-written", func(b *testing.B) {
 		var buf []byte
+		var e LineEncoder
 		for i := 0; i < b.N; i++ {
-			buf, _ = AppendUpdate(buf[:0], u)
+			buf, _ = e.Append(buf[:0], u)
+		}
+	})
+}
+
+// BenchmarkEventLine compares encoding/json (the baseline) with the
+// hand-written encoder on the event of one notification as the
+// RingCentral decoder makes it.
+func BenchmarkEventLine(b *testing.B) {
+	body := `{"uuid":"2661273919712564940","event":"/restapi/v1.0/account/37439510/extension/1834890001/message-store/instant?type=SMS",` +
+		`"timestamp":"2026-11-29T23:02:39.291Z","subscriptionId":"2db5fcc4-7a44-4e0a-8e1a-000000000001",` +
+		`"body":{"id":"9712564940","type":"SMS","direction":"Inbound","subject":"hello #1"}}`
+	u := Update{Time: time.Now(), Offset: Offset(1234567 * time.Microsecond), Kind: KindEvent, Conn: 1,
+		Event: &Event{Provider: "ringcentral", ID: "2661273919712564940", Name: "/restapi/v1.0/account/37439510/extension/1834890001/message-store/instant?type=SMS",
+			Label: "SMS in", Summary: `"hello #1"`, Seq: 2, Subscription: "2db5fcc4-7a44-4e0a-8e1a-000000000001",
+			Timestamp: time.Date(2026, 11, 29, 23, 2, 39, 291e6, time.UTC), Body: json.RawMessage(body)}}
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		for b.Loop() {
+			buf.Reset()
+			enc.Encode(u)
+		}
+	})
+	b.Run("hand-written", func(b *testing.B) {
+		var buf []byte
+		var e LineEncoder
+		for b.Loop() {
+			buf, _ = e.Append(buf[:0], u)
 		}
 	})
 }

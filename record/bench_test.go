@@ -1,6 +1,7 @@
 package record_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -195,4 +196,33 @@ func BenchmarkBuildIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkWriteRedacted is a recording taking the lines headless output
+// encoded and redacted (Options.Tee, --headless --record): queued by the
+// caller, written to the disk by the Writer's goroutine.
+func BenchmarkWriteRedacted(b *testing.B) {
+	var lines [][]byte
+	var buf bytes.Buffer
+	s := record.NewStream(&buf, record.Options{KeepSecrets: true})
+	for _, u := range benchUpdates()[:1000] {
+		buf.Reset()
+		s.Write(u)
+		lines = append(lines, bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+	}
+	w, err := record.Create(filepath.Join(b.TempDir(), "b.evtap"), record.Header{}, record.Options{KeepSecrets: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		l := lines[i%len(lines)]
+		if err := w.WriteRedacted(l, protocol.KindRecv); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }

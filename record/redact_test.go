@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evtap/evtap/protocol"
 	"github.com/evtap/evtap/record"
 	"github.com/evtap/evtap/record/recordtest"
 )
@@ -235,6 +236,42 @@ func BenchmarkRedactFrame(b *testing.B) {
 		for b.Loop() {
 			r.Line(lines[n%len(lines)])
 			n++
+		}
+	})
+}
+
+// notificationLines are the two lines headless output writes for one
+// RingCentral notification (the benchmark source's, go run ./bench):
+// its frame and its event.
+var notificationLines = [][]byte{
+	[]byte(`{"t":"2026-11-29T23:02:39.810747645Z","off":0.003582,"kind":"recv","conn":1,"frame":{"op":"text","data":"[{\"type\":\"ServerNotification\",\"messageId\":\"2661273919712564940\",\"status\":200,\"wsc\":{\"token\":\"wsc-bench-1\",\"sequence\":2}},{\"uuid\":\"2661273919712564940\",\"event\":\"/restapi/v1.0/account/37439510/extension/1834890001/message-store/instant?type=SMS\",\"timestamp\":\"2026-11-29T23:02:39.291Z\",\"subscriptionId\":\"2db5fcc4-7a44-4e0a-8e1a-000000000001\",\"body\":{\"id\":\"9712564940\",\"type\":\"SMS\",\"direction\":\"Inbound\",\"subject\":\"hello #1\"}}]","size":423,"type":"ServerNotification"}}`),
+	[]byte(`{"t":"2026-11-29T23:02:39.810747645Z","off":0.003582,"kind":"event","conn":1,"event":{"provider":"ringcentral","id":"2661273919712564940","name":"/restapi/v1.0/account/37439510/extension/1834890001/message-store/instant?type=SMS","label":"SMS in","summary":"\"hello #1\"","seq":2,"subscription_id":"2db5fcc4-7a44-4e0a-8e1a-000000000001","ts":"2026-11-29T23:02:39.291Z","body":{"uuid":"2661273919712564940","event":"/restapi/v1.0/account/37439510/extension/1834890001/message-store/instant?type=SMS","timestamp":"2026-11-29T23:02:39.291Z","subscriptionId":"2db5fcc4-7a44-4e0a-8e1a-000000000001","body":{"id":"9712564940","type":"SMS","direction":"Inbound","subject":"hello #1"}}}}`),
+}
+
+// BenchmarkRedactNotification redacts the lines of one notification,
+// with the secrets of a session remembered; its baseline, in the same
+// run, is one bytes.IndexByte sweep of them.
+func BenchmarkRedactNotification(b *testing.B) {
+	size := len(notificationLines[0]) + len(notificationLines[1])
+	b.Run("baseline-scan", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			for _, l := range notificationLines {
+				_ = bytes.IndexByte(l, 0)
+			}
+		}
+	})
+	b.Run("redact", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		r := record.NewRedactor(recordtest.Rules(), []string{recordtest.ClientSecret, recordtest.JWT}, nil)
+		for _, u := range benchUpdates()[:200] { // a session's secrets, to hunt for
+			line, _ := protocol.AppendUpdate(nil, u)
+			r.Line(line)
+		}
+		for b.Loop() {
+			for _, l := range notificationLines {
+				r.Line(l)
+			}
 		}
 	})
 }

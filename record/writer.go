@@ -101,6 +101,7 @@ type Writer struct {
 	gz     *gzip.Writer
 	bw     *bufio.Writer
 	line   []byte // scratch for hand-encoded lines
+	enc    protocol.LineEncoder
 	red    *Redactor
 	filter Selector
 	tee    func([]byte, protocol.Kind)
@@ -117,16 +118,23 @@ type Writer struct {
 	err    error
 	closed bool
 
-	// The file Writer's queue.
-	async   bool
-	queue   []queued
-	spare   []queued
-	qbytes  int
-	room    *sync.Cond // signalled when the queue empties
-	wake    chan struct{}
-	flushes chan chan error
-	stop    chan struct{}
-	done    chan struct{}
+	// The file Writer's queue. Lines are copied into blocks of
+	// lineBlock bytes rather than each into an allocation of its own:
+	// lines is the block being filled, used the blocks the queued lines
+	// are in, free those the goroutine has written and given back.
+	async     bool
+	queue     []queued
+	spare     []queued
+	lines     []byte
+	used      [][]byte
+	spareUsed [][]byte
+	free      [][]byte
+	qbytes    int
+	room      *sync.Cond // signalled when the queue empties
+	wake      chan struct{}
+	flushes   chan chan error
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 // queued is an Update, or an encoded line, waiting for the goroutine.
@@ -290,15 +298,17 @@ func (w *Writer) loop(every time.Duration) {
 func (w *Writer) drain() {
 	for {
 		w.mu.Lock()
-		batch := w.queue
+		batch, used := w.queue, w.used
 		w.queue, w.spare = w.spare, nil
+		w.used, w.spareUsed = w.spareUsed, nil
+		w.lines = nil // in used: the next line starts a block
 		w.qbytes = 0
 		failed := w.err != nil
 		w.room.Broadcast()
 		w.mu.Unlock()
 		if len(batch) == 0 {
 			w.mu.Lock()
-			w.spare = batch
+			w.spare, w.spareUsed = batch, used
 			w.mu.Unlock()
 			return
 		}
@@ -322,6 +332,13 @@ func (w *Writer) drain() {
 		}
 		w.mu.Lock()
 		w.spare = batch[:0]
+		for i, b := range used {
+			if len(w.free) < maxFreeBlocks {
+				w.free = append(w.free, b[:0])
+			}
+			used[i] = nil
+		}
+		w.spareUsed = used[:0]
 		w.mu.Unlock()
 	}
 }
@@ -412,7 +429,7 @@ func (w *Writer) WriteLine(line []byte) error { return w.WriteLineKind(line, "")
 // knows (replay does), so a filter on the kind need not look for it.
 func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 	if w.async {
-		return w.enqueue(queued{line: bytes.Clone(line), kind: kind}, len(line))
+		return w.enqueueLine(line, kind, false)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -432,7 +449,7 @@ func (w *Writer) WriteLineKind(line []byte, kind protocol.Kind) error {
 // line is not kept after the call.
 func (w *Writer) WriteRedacted(line []byte, kind protocol.Kind) error {
 	if w.async {
-		return w.enqueue(queued{line: bytes.Clone(line), kind: kind, clean: true}, len(line))
+		return w.enqueueLine(line, kind, true)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -449,12 +466,61 @@ func (w *Writer) WriteRedacted(line []byte, kind protocol.Kind) error {
 func (w *Writer) enqueue(q queued, size int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.waitRoom(); err != nil {
+		return err
+	}
+	w.push(q, size)
+	return nil
+}
+
+// enqueueLine queues a copy of line, made in a block of the queue's
+// (one of its own when it is long). A block is never written again
+// until the goroutine has written every line in it and given it back.
+func (w *Writer) enqueueLine(line []byte, kind protocol.Kind, clean bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.waitRoom(); err != nil {
+		return err
+	}
+	var c []byte
+	if len(line) > lineBlock/8 {
+		c = append(make([]byte, 0, len(line)), line...)
+	} else {
+		if w.lines == nil || cap(w.lines)-len(w.lines) < len(line) {
+			if n := len(w.free); n > 0 {
+				w.lines, w.free = w.free[n-1], w.free[:n-1]
+			} else {
+				w.lines = make([]byte, 0, lineBlock)
+			}
+			w.used = append(w.used, w.lines)
+		}
+		start := len(w.lines)
+		w.lines = append(w.lines, line...)
+		c = w.lines[start:len(w.lines):len(w.lines)]
+	}
+	// c is never nil, even for an empty line: a nil line is an Update.
+	w.push(queued{line: c, kind: kind, clean: clean}, len(line))
+	return nil
+}
+
+// The queue's line blocks: their size, and how many written ones the
+// Writer keeps for reuse.
+const (
+	lineBlock     = 64 << 10
+	maxFreeBlocks = 64
+)
+
+// waitRoom waits, with mu held, while maxQueued bytes wait for the
+// disk, and says whether the Writer can still be written.
+func (w *Writer) waitRoom() error {
 	for w.qbytes > maxQueued && w.err == nil && !w.closed {
 		w.room.Wait()
 	}
-	if err := w.ready(); err != nil {
-		return err
-	}
+	return w.ready()
+}
+
+// push queues q, with mu held, and wakes the goroutine.
+func (w *Writer) push(q queued, size int) {
 	w.queue = append(w.queue, q)
 	w.qbytes += size
 	if len(w.queue) == 1 { // the goroutine takes everything queued when it wakes
@@ -463,7 +529,6 @@ func (w *Writer) enqueue(q queued, size int) error {
 		default:
 		}
 	}
-	return nil
 }
 
 // updateSize estimates what an Update holds, for the queue's bound.
@@ -485,20 +550,32 @@ func (w *Writer) ready() error {
 	return w.err
 }
 
-// writeUpdate encodes u (protocol.AppendUpdate) and writes it. fatal
+// writeUpdate encodes u (protocol.LineEncoder) and writes it. fatal
 // says the destination failed.
 func (w *Writer) writeUpdate(u protocol.Update) (fatal bool, err error) {
 	if w.red != nil {
 		u = w.secretFields(u)
 	}
-	line, err := protocol.AppendUpdate(w.line[:0], u)
+	line, err := w.enc.Append(w.line[:0], u)
 	if err != nil {
 		return false, err
 	}
 	if cap(line) <= 1<<20 {
 		w.line = line[:0] // keep the grown scratch, unless huge
 	}
-	return w.put(line[:len(line)-1], u.Kind, &u)
+	line = w.redact(line[:len(line)-1])
+	if w.tee != nil {
+		w.tee(line, u.Kind)
+	}
+	if w.filter == nil {
+		return w.writeRaw(line)
+	}
+	// Only a filter is given the Update: a copy of its own, so that
+	// without one u stays on the stack (taking its address would move
+	// every Update written to the heap).
+	up := new(protocol.Update)
+	*up = u
+	return w.selectLine(line, u.Kind, up)
 }
 
 // secretFields replaces the values of context fields the protocol marks
@@ -526,24 +603,33 @@ func (w *Writer) secretFields(u protocol.Update) protocol.Update {
 }
 
 func (w *Writer) writeLine(line []byte, kind protocol.Kind) (fatal bool, err error) {
-	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind, nil)
+	return w.put(bytes.TrimSuffix(line, []byte("\n")), kind)
 }
 
 // put redacts, selects and buffers one encoded line (without its
-// newline); kind is the Update's kind when known ("" makes a filter read
-// it from the line) and u the Update when the line was encoded from one.
-// A selector's error is not fatal: what it emitted is written, and the
-// Writer goes on; a write error is.
-func (w *Writer) put(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
-	if w.red != nil {
-		line = w.red.Line(line)
-	}
-	if w.tee != nil && u != nil {
-		w.tee(line, kind)
-	}
+// newline) that was not encoded from an Update here (a line read back
+// from a recording); kind is the Update's kind when known ("" makes a
+// filter read it from the line). A selector's error is not fatal: what
+// it emitted is written, and the Writer goes on; a write error is.
+func (w *Writer) put(line []byte, kind protocol.Kind) (fatal bool, err error) {
+	line = w.redact(line)
 	if w.filter == nil {
 		return w.writeRaw(line)
 	}
+	return w.selectLine(line, kind, nil)
+}
+
+// redact returns line redacted, unless secrets are kept.
+func (w *Writer) redact(line []byte) []byte {
+	if w.red != nil {
+		return w.red.Line(line)
+	}
+	return line
+}
+
+// selectLine has the filter judge one redacted line (u is the Update it
+// was encoded from, or nil) and writes what it emits.
+func (w *Writer) selectLine(line []byte, kind protocol.Kind, u *protocol.Update) (fatal bool, err error) {
 	// The redactor reuses its buffer for each value it redacts, and the
 	// line may be emitted after one.
 	w.selected = append(w.selected[:0], line...)

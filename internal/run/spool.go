@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -167,6 +168,7 @@ type outSpool struct {
 	nowait     bool      // Write no longer waits for room (the run was interrupted)
 	abandoned  bool      // stop now, leave the rest
 	err        error     // stdout's: the goroutine stopped
+	idle       bool      // the goroutine waits for something to write
 	done       chan struct{}
 }
 
@@ -179,55 +181,85 @@ func newOutSpool(w io.Writer, memMax, diskMax int64) *outSpool {
 
 // Write queues a copy of p for stdout.
 func (s *outSpool) Write(p []byte) (int, error) {
+	n, handed, err := s.write(p)
+	if handed {
+		// The goroutine writing stdout was waiting: let it run now
+		// rather than when the caller next blocks (the caller, the
+		// encoder, is seldom idle while output is heavy). Chunks then
+		// go back to the free list while hot, instead of dozens piling
+		// up for the scheduler to get round to them.
+		runtime.Gosched()
+	}
+	return n, err
+}
+
+// write is Write but for the yield; handed says the goroutine writing
+// stdout was waiting for what it queued.
+func (s *outSpool) write(p []byte) (n int, handed bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.diskMax == 0 && s.memN > 0 && s.memN+int64(len(p)) > s.memMax && s.err == nil && !s.abandoned && !s.nowait {
 		s.room.Wait()
 	}
 	if s.nowait && s.diskMax == 0 && s.memN > 0 && s.memN+int64(len(p)) > s.memMax {
-		return 0, errInterrupted
+		return 0, false, errInterrupted
 	}
 	switch {
 	case s.err != nil:
-		return 0, s.err
+		return 0, false, s.err
 	case s.abandoned:
-		return 0, errInterrupted
+		return 0, false, errInterrupted
 	case s.closed:
-		return 0, os.ErrClosed
+		return 0, false, os.ErrClosed
 	}
 	if s.wpos == s.rpos && (s.memN+int64(len(p)) <= s.memMax || s.diskMax == 0) {
-		s.mem = append(s.mem, s.chunk(p))
+		if n := len(s.mem); n > 0 && cap(s.mem[n-1])-len(s.mem[n-1]) >= len(p) {
+			s.mem[n-1] = append(s.mem[n-1], p...) // stdout is behind: fill the last chunk
+		} else {
+			s.mem = append(s.mem, s.chunk(p))
+		}
 		s.memN += int64(len(p))
 		s.wake.Signal()
-		return len(p), nil
+		return len(p), s.idle, nil
 	}
 	if s.wpos-s.rpos+int64(len(p)) > s.diskMax {
-		return 0, fmt.Errorf("%w: stdout has not taken the last %d MiB (%d MiB in memory, %d MiB on disk)",
+		return 0, false, fmt.Errorf("%w: stdout has not taken the last %d MiB (%d MiB in memory, %d MiB on disk)",
 			errSpoolFull, (s.memN+s.wpos-s.rpos)>>20, s.memN>>20, (s.wpos-s.rpos)>>20)
 	}
 	if s.file == nil {
 		f, err := os.CreateTemp("", "evtap-spool-*")
 		if err != nil {
-			return 0, fmt.Errorf("stdout is slow and the spool file cannot be made: %w", err)
+			return 0, false, fmt.Errorf("stdout is slow and the spool file cannot be made: %w", err)
 		}
 		os.Remove(f.Name()) // nothing to clean up, whatever happens
 		s.file = f
 	}
 	if _, err := s.file.WriteAt(p, s.wpos); err != nil {
-		return 0, fmt.Errorf("stdout is slow and the spool file cannot be written: %w", err)
+		return 0, false, fmt.Errorf("stdout is slow and the spool file cannot be written: %w", err)
 	}
 	s.wpos += int64(len(p))
 	s.wake.Signal()
-	return len(p), nil
+	return len(p), false, nil
 }
 
+// chunk copies p into a buffer from the free list. Every buffer is made
+// at least a stream buffer's size, so that any buffer freed can take the
+// next flush, whatever size either was: output does not allocate a
+// buffer per flush for the GC to collect. (Small flushes waiting for a
+// slow stdout share a chunk, so the memory held stays close to memN.)
 func (s *outSpool) chunk(p []byte) []byte {
 	var c []byte
 	if n := len(s.free); n > 0 && cap(s.free[n-1]) >= len(p) {
 		c, s.free = s.free[n-1][:0], s.free[:n-1]
+	} else {
+		c = make([]byte, 0, max(len(p), minChunk))
 	}
 	return append(c, p...)
 }
+
+// minChunk is the size of a stream's buffer (record.NewStream), which
+// flushes into the spool.
+const minChunk = 64 << 10
 
 // errInterrupted is the spool's word after abandon.
 var errInterrupted = errors.New("interrupted")
@@ -239,7 +271,9 @@ func (s *outSpool) run() {
 	for {
 		s.mu.Lock()
 		for len(s.mem) == 0 && s.wpos == s.rpos && !s.closed && !s.abandoned {
+			s.idle = true
 			s.wake.Wait()
+			s.idle = false
 		}
 		if s.abandoned || len(s.mem) == 0 && s.wpos == s.rpos {
 			s.mu.Unlock()

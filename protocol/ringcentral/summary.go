@@ -327,13 +327,37 @@ func summarizeMessage(sc *scanner, l *line, sms bool) string {
 	if status != "" && !strings.EqualFold(status, "Received") {
 		l.part(status)
 	}
-	switch strings.ToLower(direction) {
-	case "inbound":
+	switch {
+	case lowerIs(direction, "inbound"):
 		return LabelSMSIn
-	case "outbound":
+	case lowerIs(direction, "outbound"):
 		return LabelSMSOut
 	}
 	return LabelSMS
+}
+
+// lowerIs reports strings.ToLower(s) == lower, lower being lower-case
+// ASCII, without making the lower-case copy when s is ASCII (as a
+// direction always is: this runs for every SMS).
+func lowerIs(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(s) == lower
+		}
+	}
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // arrow appends "from → to", leaving out a missing side; more > 0 adds
