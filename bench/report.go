@@ -119,7 +119,7 @@ func (b *bench) tuiExtra(rs []result) string {
 		payload = append(payload, r.extra["payload_B_per_event"])
 		frames = append(frames, r.extra["frames_per_s"])
 	}
-	return fmt.Sprintf("keys: %.0f answered, slowest %.1f ms; store: %.0f B/event retained for %.0f B of payload; %.0f frames/s;",
+	return fmt.Sprintf("keys: %.0f answered, slowest %.1f ms; store: %.0f B/event retained for %.0f B of payload; %.0f event redraws/s;",
 		median(keys), slices.Max(keyMax), median(retained), median(payload), median(frames))
 }
 

@@ -126,9 +126,10 @@ func runTUI(args []string) error {
 		model, cmd = model.Update(msg)
 		l.exec(cmd)
 		_ = model.View()
-		frames++
 		if _, ok := msg.(tea.KeyPressMsg); ok {
 			latencies = append(latencies, time.Since(<-sent))
+		} else {
+			frames++ // a redraw for new events (keys redraw too, on their own)
 		}
 	}
 	took := time.Since(start)
