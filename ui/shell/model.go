@@ -390,7 +390,7 @@ func (m Model) listKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			break
 		}
 		if m.recording.Path != "" {
-			return m, m.doOffUI(protocol.Command{Kind: protocol.CmdRecord}, "recording stopped")
+			return m, m.doOffUI(protocol.Command{Kind: protocol.CmdRecord}, "recording to "+sanitize(m.recording.Path, 80)+" stopped")
 		}
 		return m.openPrompt(promptRecord, "evtap-"+m.opts.Now().Format("20060102-150405")+".jsonl")
 	case key.Matches(k, km.Pause) && c.Has(protocol.CmdPause):
