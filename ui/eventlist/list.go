@@ -39,6 +39,7 @@ type List struct {
 	onlyGaps bool
 	filter   *jqFilter
 	query    string // search, lower case
+	typed    string // the search as typed, for showing it
 	hits     []int  // numbers of the visible rows that match the query, ascending
 	notice   string // the last filter error or "no match"
 
@@ -118,7 +119,7 @@ func (l *List) Filter() string {
 }
 
 // Search is the search text in force.
-func (l *List) Search() string { return l.query }
+func (l *List) Search() string { return l.typed }
 
 // SetFilter narrows the list to events whose notification passes the jq
 // expression; "" removes the filter. An invalid expression returns jq's
@@ -155,7 +156,7 @@ func (l *List) SetFilter(expr string) error {
 // counts the matches among the visible rows and says which one is
 // selected.
 func (l *List) SetSearch(q string) bool {
-	l.query = strings.ToLower(q)
+	l.typed, l.query = q, strings.ToLower(q)
 	l.findHits()
 	if l.query == "" {
 		return false
@@ -357,7 +358,7 @@ func (l *List) find(dir int, here bool) bool {
 	}
 	n := len(l.hits)
 	if n == 0 {
-		l.notice = "no match for " + strconv.Quote(l.query)
+		l.notice = "no match for " + strconv.Quote(l.typed)
 		return false
 	}
 	i := sort.SearchInts(l.hits, l.sel) // the first match at or after the selection

@@ -150,7 +150,7 @@ func (l *List) footer() string {
 		parts = append(parts, "jq "+Cut(l.filter.expr, 40))
 	}
 	if l.query != "" {
-		parts = append(parts, "/"+Cut(l.query, 20)+" ("+l.matchText()+")")
+		parts = append(parts, "/"+Cut(l.typed, 20)+" ("+l.matchText()+")")
 	}
 	if ev := l.store.Evicted(); ev > 0 {
 		parts = append(parts, l.st.Muted.Render(strconv.Itoa(ev)+" oldest dropped (--keep "+strconv.Itoa(l.store.Keep())+")"))
