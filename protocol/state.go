@@ -58,8 +58,12 @@ type Field struct {
 	// Secret asks the UI to mask Value until the user reveals secrets.
 	Secret bool `json:"secret,omitempty"`
 	// At, when set, is a moment the pane counts down to (in the future:
-	// "expires in 41s") or counts up from (in the past: "in flight 12s").
+	// "expires in 41s") or counts up from (in the past: "in flight for
+	// 12s").
 	At time.Time `json:"at,omitzero"`
+	// Ago says a past At is a moment that happened ("issued 4s ago"),
+	// not the start of something still going on ("for 4s").
+	Ago bool `json:"ago,omitempty"`
 }
 
 // Recovery is a provider's session-recovery context: RingCentral's `wsc`

@@ -46,7 +46,7 @@ func TokenFields(tok Token, err error, expires, rotates time.Time) []protocol.Fi
 		fs = append(fs, protocol.Field{Label: "lifetime", Value: l.String()})
 	}
 	if !tok.IssuedAt.IsZero() {
-		fs = append(fs, protocol.Field{Label: "issued", Value: tok.IssuedAt.UTC().Format(clockFormat), At: tok.IssuedAt})
+		fs = append(fs, protocol.Field{Label: "issued", Value: tok.IssuedAt.UTC().Format(clockFormat), At: tok.IssuedAt, Ago: true})
 	}
 	if tok.Issuer != "" {
 		fs = append(fs, protocol.Field{Label: "issuer", Value: clean(tok.Issuer, 80)})

@@ -97,9 +97,10 @@ func TestContextFieldsShowMaskedSecretsAndLiveCountdowns(t *testing.T) {
 			{Label: "url token", Value: tok, Secret: true},
 			{Label: "expires", Value: "12:00:51", At: fixedNow().Add(41 * time.Second)},
 			{Label: "in flight", At: fixedNow().Add(-12 * time.Second)},
+			{Label: "issued", Value: "11:59:56", At: fixedNow().Add(-4 * time.Second), Ago: true},
 		}}))
 	s := screen(m)
-	mustContain(t, s, "url token", "tok_…cdef  (t reveals)", "expires   12:00:51  in 41s", "in flight for 12s")
+	mustContain(t, s, "url token", "tok_…cdef  (t reveals)", "expires   12:00:51  in 41s", "in flight for 12s", "issued    11:59:56  4s ago")
 	mustNotContain(t, s, tok)
 	m = press(m, "t")
 	mustContain(t, screen(m), tok)

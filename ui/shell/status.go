@@ -322,7 +322,7 @@ func fieldLines(fs []protocol.Field, now time.Time, reveal bool, width int) []st
 			v = sanitize(v, 200)
 		}
 		if !f.At.IsZero() {
-			v = strings.TrimSpace(v + "  " + countdown(f.At, now))
+			v = strings.TrimSpace(v + "  " + countdown(f.At, now, f.Ago))
 		}
 		if v != "" || !f.Secret || !reveal {
 			lines = append(lines, label+v)
@@ -342,11 +342,15 @@ func (s *status) secrets() int {
 	return n
 }
 
-// countdown says how far a moment is: "in 41s" ahead, "for 12s" since.
-func countdown(at, now time.Time) string {
+// countdown says how far a moment is: "in 41s" ahead, "for 12s" since
+// (or "12s ago" for a moment that happened, ago).
+func countdown(at, now time.Time, ago bool) string {
 	d := at.Sub(now).Round(time.Second)
-	if d >= 0 {
+	switch {
+	case d >= 0:
 		return "in " + d.String()
+	case ago:
+		return (-d).String() + " ago"
 	}
 	return "for " + (-d).String()
 }
