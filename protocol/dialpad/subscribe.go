@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -364,13 +365,19 @@ func unknownKey(t Type, key string, keys []string) error {
 	return errors.New(msg + "; it takes " + strings.Join(all, ", "))
 }
 
+// commonCallStates are the call states a long list's error names first:
+// the ones a call goes through.
+var commonCallStates = []string{"calling", "ringing", "connected", "hold", "hangup", "missed", "voicemail", "all"}
+
 func enumError(key, what, got string, allowed []string) error {
 	msg := fmt.Sprintf("%s: %q is not %s", key, clip(got, 30), what)
 	if m := nearest(strings.ToLower(got), allowed); m != "" {
 		msg += " (did you mean " + m + "?)"
 	}
-	if len(allowed) > 12 {
-		return errors.New(msg + "; see --help for the list")
+	if key == "states" {
+		// The 32 states are too many for one line, in the TUI's editor
+		// too, where there is no --help to read.
+		return errors.New(msg + "; e.g. " + strings.Join(commonCallStates, ", ") + ", … (all " + strconv.Itoa(len(allowed)) + " in 'evtap connect dialpad --help')")
 	}
 	return errors.New(msg + "; want " + strings.Join(allowed, ", "))
 }

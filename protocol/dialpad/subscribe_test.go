@@ -2,6 +2,7 @@ package dialpad
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,7 @@ func TestParseSpecRefusals(t *testing.T) {
 		"webhook":                           `unknown subscription type "webhook"`,
 		"agent":                             "did you mean agent_status?",
 		"call states=ring":                  `states: "ring" is not a call state (did you mean ringing?)`,
-		"call states=bogus":                 `states: "bogus" is not a call state; see --help for the list`,
+		"call states=bogus":                 `states: "bogus" is not a call state; e.g. calling, ringing, connected, hold, hangup, missed, voicemail, all, … (all 32 in 'evtap connect dialpad --help')`,
 		"call states=":                      "states: list one or more call states",
 		"call states":                       "states needs a value: states=…",
 		"sms":                               "sms needs direction=all|inbound|outbound (required)",
@@ -157,6 +158,15 @@ func TestSubscribeHelpNamesEverything(t *testing.T) {
 	for _, pr := range Presets {
 		if _, err := ParseSpec(pr.Spec); err != nil {
 			t.Errorf("preset %q: %v", pr.Name, err)
+		}
+	}
+}
+
+// The call states an error names first are call states.
+func TestCommonCallStatesAreCallStates(t *testing.T) {
+	for _, st := range commonCallStates {
+		if !slices.Contains(CallStates, st) {
+			t.Errorf("%q is not in CallStates", st)
 		}
 	}
 }
