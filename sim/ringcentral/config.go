@@ -84,9 +84,11 @@ type Config struct {
 	// which is what the official JS SDK relies on when it reconnects.
 	StrictTokens bool
 	// ReplayDelay is the pause between ConnectionDetails of a successful
-	// recovery and the replayed notifications (default 100 ms; negative:
-	// none). The official JS SDK loses notifications that arrive in the
-	// same read as ConnectionDetails.
+	// recovery and the replayed notifications, and between a subscription
+	// created and the first notification generated for it (default
+	// 100 ms; negative: none). The official JS SDK loses
+	// notifications that arrive in the same read as ConnectionDetails,
+	// and throws on one read with its subscription's answer.
 	ReplayDelay time.Duration
 	// Scenario is an optional script of timed actions (see
 	// ParseScenario).
