@@ -27,8 +27,8 @@ type Rules struct {
 	// a line of text. The header's lower-case name is its kind. A leading
 	// scheme ("Bearer ", "Basic ") is kept.
 	Headers []string
-	// PathTokens are URL path segments that are tokens, such as
-	// Dialpad's /events/<token>.
+	// PathTokens are URL path segments that are tokens, such as a
+	// socket URL of the form /events/<token>.
 	PathTokens []PathToken
 }
 

@@ -57,8 +57,8 @@ type FilterSpec struct {
 	// given, for --filter's help; nil when the provider names none.
 	Default []string
 	// DefaultText says in words what is subscribed when no filter is
-	// given and the default depends on the account (VoIPBin's topics
-	// follow the credential), for --filter's help when Default is nil.
+	// given and the default depends on the account (topics that follow
+	// the credential's rights), for --filter's help when Default is nil.
 	DefaultText string
 }
 
