@@ -493,25 +493,11 @@ func (p *jsonParser) str() (string, error) {
 }
 
 func (p *jsonParser) hex4() (rune, bool) {
-	if len(p.b)-p.i < 4 {
-		return 0, false
+	r, ok := protocol.Hex4(p.b[p.i:])
+	if ok {
+		p.i += 4
 	}
-	var r rune
-	for _, c := range p.b[p.i : p.i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	p.i += 4
-	return r, true
+	return r, ok
 }
 
 // replaceInvalid appends s with each byte that is not part of valid UTF-8

@@ -52,20 +52,30 @@ func (s *Server) targets(id string) ([]*session, error) {
 	return out, nil
 }
 
+// sendKind reads the kind of notifications a control call asks for
+// ("" = any the filters allow), and refuses too many hostile ones.
+func sendKind(kind string, count int) (Kind, error) {
+	var k Kind
+	if kind != "" {
+		var err error
+		if k, err = ParseKind(kind); err != nil {
+			return "", err
+		}
+	}
+	if k == KindHostile && count > maxHostile {
+		return "", fmt.Errorf("at most %d hostile notifications at once (some are 1 MiB)", maxHostile)
+	}
+	return k, nil
+}
+
 // Generate makes count notifications of kind (sms, voicemail,
 // message-store, presence, telephony; "" = any the filters allow) for
 // session sessionID ("" = every session with a subscription). Sessions
 // whose filters exclude kind get none. It returns how many it generated.
 func (s *Server) Generate(sessionID, kind string, count int) (int, error) {
-	var k Kind
-	if kind != "" {
-		var err error
-		if k, err = ParseKind(kind); err != nil {
-			return 0, err
-		}
-	}
-	if k == KindHostile && count > maxHostile {
-		return 0, fmt.Errorf("at most %d hostile notifications at once (some are 1 MiB)", maxHostile)
+	k, err := sendKind(kind, count)
+	if err != nil {
+		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -96,15 +96,9 @@ func (s *Server) pushTargets(id string) ([]*pushSub, error) {
 // allow) to PubNub subscription id ("" = every live one). Subscriptions
 // whose filters exclude kind get none. It returns how many it published.
 func (s *Server) SendPush(id, kind string, count int) (int, error) {
-	var k Kind
-	if kind != "" {
-		var err error
-		if k, err = ParseKind(kind); err != nil {
-			return 0, err
-		}
-	}
-	if k == KindHostile && count > maxHostile {
-		return 0, fmt.Errorf("at most %d hostile notifications at once (some are 1 MiB)", maxHostile)
+	k, err := sendKind(kind, count)
+	if err != nil {
+		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
